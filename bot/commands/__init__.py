@@ -1,0 +1,8 @@
+"""The chat language: every command, registered once, looked up by name."""
+
+from __future__ import annotations
+
+from bot.commands import quote, speaker, whosaid
+from bot.commands.base import Command
+
+COMMANDS: dict[str, Command] = {c.name: c for c in (quote.COMMAND, speaker.COMMAND, whosaid.COMMAND)}

@@ -1,0 +1,67 @@
+"""What every command shares: the request it is given and how it is registered."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.replies import HitOut, Reply
+from parser.search import Hit
+from parser.store import TurnStore
+
+MAX_ARGUMENT = 500
+
+
+@dataclass(frozen=True)
+class Request:
+    """One command as typed: its name, its argument, and the store it is asked of."""
+
+    store: TurnStore
+    command: str
+    argument: str
+    prefix: str = "!"
+
+
+Handler = Callable[[Request], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command of the chat language; `usage` and `summary` feed `!help` and slash descriptions."""
+
+    name: str
+    usage: str
+    summary: str
+    handler: Handler
+    example: str = ""
+    needs_argument: bool = True
+
+
+class UserError(Exception):
+    """A mistake of the person asking; its message is shown to them as it is."""
+
+
+def plural(n: int, noun: str) -> str:
+    """`1 turn`, `2 turns`."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def hit_out(store: TurnStore, hit: Hit) -> HitOut:
+    """A search hit as the reply shows it: the words, who, which meeting, where."""
+    turn = store.turns[hit.turn_id]
+    meeting = store.meetings[turn.meeting_id]
+    return HitOut(
+        speaker=turn.speaker,
+        resolved_speaker=store.turn_speaker[hit.turn_id].name,
+        meeting_id=meeting.id,
+        meeting_title=meeting.title,
+        date=meeting.date,
+        turn_index=turn.index,
+        text=turn.text,
+        score=round(hit.score, 1),
+        page=turn.page,
+        start=turn.start,
+        end=turn.end,
+        span=hit.span,
+        url=meeting.url,
+    )

@@ -1,0 +1,48 @@
+"""The local chat console and one-shot `ask`: the same messages as in Discord, printed as text."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.core import answer
+from bot.render_text import render
+from parser.store import TurnStore
+
+
+async def ask(store: TurnStore, messages: Sequence[str], prefix: str, as_json: bool = False) -> int:
+    """Answer each message; exit status 1 if any reply is an error."""
+    failed = False
+    for message in messages:
+        reply = await answer(store, message, prefix)
+        failed |= reply.error is not None
+        if as_json:
+            print(reply.model_dump_json())
+        else:
+            print(render(reply))
+            print()
+    return 1 if failed else 0
+
+
+async def chat(store: TurnStore, prefix: str) -> int:
+    """Read messages until end of input or `quit`, answering each as the bot would."""
+    meetings = len(store.meetings)
+    print(
+        f"Verbatim — {meetings} meeting{'s' if meetings != 1 else ''}, {len(store)} turns, "
+        f"{len(store.speakers.speakers)} speakers loaded. Type {prefix}help, or quit."
+    )
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            line = await loop.run_in_executor(None, input, "> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        line = line.strip()
+        if not line:
+            continue
+        if line.lower() in ("quit", "exit", f"{prefix}quit", f"{prefix}exit"):
+            return 0
+        print(render(await answer(store, line, prefix)))
+        sys.stdout.flush()

@@ -1,0 +1,69 @@
+"""The transport-free command core: a message as typed in chat in, a `Reply` out.
+
+Mistakes of the person asking come back as a reply with `error`; our own bugs are logged with
+their traceback and come back as a short apology, so the caller keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from rapidfuzz import process
+
+from bot.commands import COMMANDS
+from bot.commands.base import MAX_ARGUMENT, Request, UserError
+from bot.replies import HelpReply, Reply
+from parser.store import TurnStore
+
+log = logging.getLogger(__name__)
+
+
+def help_reply(prefix: str) -> HelpReply:
+    entries = [(f"{prefix}{c.usage}", c.summary) for c in COMMANDS.values()]
+    entries.append((f"{prefix}help", "This list."))
+    examples = ", ".join(f"`{prefix}{c.example}`" for c in COMMANDS.values() if c.example)
+    return HelpReply(command="help", summary=f"Ask the meeting records. For example {examples}.", commands=entries)
+
+
+def parse(message: str, prefix: str) -> tuple[str, str] | None:
+    """(command, argument) of a message that starts with the prefix, else None."""
+    text = message.strip()
+    if not text.startswith(prefix):
+        return None
+    head, _, argument = text[len(prefix) :].partition(" ")
+    return head.strip().lower(), argument.strip()
+
+
+async def answer(store: TurnStore, message: str, prefix: str = "!") -> Reply:
+    """Answer one chat message. Never raises."""
+    parsed = parse(message, prefix)
+    if parsed is None:
+        return Reply(command="", query=message, error=f"Commands start with `{prefix}`: try `{prefix}help`.")
+    name, argument = parsed
+    return await run(store, name, argument, prefix)
+
+
+async def run(store: TurnStore, name: str, argument: str, prefix: str = "!") -> Reply:
+    """Run command `name` on `argument`. Never raises: errors come back in the reply."""
+    if name in ("help", "h", "?"):
+        return help_reply(prefix)
+    command = COMMANDS.get(name)
+    if command is None:
+        near = process.extractOne(name, list(COMMANDS), score_cutoff=60) if name else None
+        hint = f" Did you mean `{prefix}{near[0]}`?" if near else ""
+        return Reply(command=name, query=argument, error=f"Unknown command `{prefix}{name}`.{hint} `{prefix}help` lists them.")
+    if command.needs_argument and not argument:
+        return Reply(command=name, error=f"`{prefix}{name}` needs something to look for, e.g. `{prefix}{command.example}`.")
+    if len(argument) > MAX_ARGUMENT:
+        return Reply(
+            command=name,
+            query=argument[:50] + "…",
+            error=f"That is {len(argument)} characters; `{prefix}{name}` takes at most {MAX_ARGUMENT}.",
+        )
+    try:
+        return await command.handler(Request(store=store, command=name, argument=argument, prefix=prefix))
+    except UserError as err:
+        return Reply(command=name, query=argument, error=str(err))
+    except Exception:
+        log.exception("command %s%s %r failed", prefix, name, argument)
+        return Reply(command=name, query=argument, error="Sorry, something went wrong on our side; it has been logged.")

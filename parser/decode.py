@@ -1,0 +1,60 @@
+"""Bytes to text without mangling accents: BOMs, UTF-16, UTF-8, then the old Windows code pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from parser.models import RecordError
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text with no BOM shows NULs in every other byte of its ASCII letters."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    odd_nuls = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    for encoding, ratio in (("utf-16-le", odd_nuls), ("utf-16-be", even_nuls)):
+        if ratio > 0.3:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def decode(data: bytes, path: Path | str = "<bytes>") -> str:
+    """The text of a record file, line ends made `\\n`; a `RecordError` for what is not text."""
+    text: str | None = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as err:
+                raise RecordError(path, f"not valid {encoding.upper()} text", f"byte {err.start}") from None
+            break
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _utf16_without_bom(data)
+    if text is None:
+        if b"\x00" in data[:8192]:
+            raise RecordError(path, "binary data, not a text record")
+        best = from_bytes(data[:1_000_000], cp_isolation=["cp1252", "latin_1", "cp1250", "iso8859_15"]).best()
+        encoding = best.encoding if best is not None else "cp1252"
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            text = data.decode("latin-1")
+    if "\x00" in text[:8192]:
+        raise RecordError(path, "binary data, not a text record")
+    return text.replace("\r\n", "\n").replace("\r", "\n")

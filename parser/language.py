@@ -1,0 +1,35 @@
+"""A small guess at a record's language from its most common words; nothing invented."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from parser.text import tokens
+
+_COMMON = {
+    "en": "the and to of that is in it we you this for be have are on not with as",
+    "fr": "le la les de des et est que nous vous pour dans une pas sur qui avec au du",
+    "es": "el la los las de que y en es por para una con no se del lo como muy",
+    "pt": "o a os as de que e em um uma para com nao se do da no na voce",
+    "de": "der die das und ist nicht ich wir sie es zu den mit auf ein eine",
+}
+_WORDS = {lang: set(words.split()) for lang, words in _COMMON.items()}
+
+
+def guess_language(texts: list[str], sample_chars: int = 20_000) -> str | None:
+    """ISO 639-1 code of the language most of `texts` is in, or None when unclear."""
+    counts: Counter[str] = Counter()
+    seen = 0
+    for text in texts:
+        for word in tokens(text):
+            for lang, words in _WORDS.items():
+                if word in words:
+                    counts[lang] += 1
+        seen += len(text)
+        if seen > sample_chars:
+            break
+    if not counts:
+        return None
+    ranked = [*counts.most_common(2), ("", 0)]
+    (best, n), (_, runner_up) = ranked[0], ranked[1]
+    return best if n >= 5 and n > 1.3 * runner_up else None

@@ -1,0 +1,67 @@
+"""Files and folders in, records out: one clear line per file that could not be read."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parser.decode import decode
+from parser.formats import TEXT_EXTENSIONS, choose
+from parser.models import Record, RecordError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadResult:
+    """What a load made: the records, the files that failed, and the files skipped as not records."""
+
+    records: list[Record] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """Every file named, and every file under every folder named, in a stable order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        else:
+            yield path
+
+
+def read_file(path: Path) -> Record:
+    """Read one record file; a `RecordError` says why it could not be."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RecordError(path, "no such file") from None
+    except OSError as err:
+        raise RecordError(path, f"cannot be opened: {err.strerror or err}") from None
+    if not data.strip():
+        raise RecordError(path, "the file is empty")
+    text = decode(data, path)
+    reader = choose(text, path)
+    if reader is None:
+        raise RecordError(path, "not a meeting record this bot can read (no speaker turns recognised)")
+    return reader.read(text, path)
+
+
+def load(paths: Iterable[Path | str]) -> LoadResult:
+    """Read every record under `paths`; one broken file never takes the others down."""
+    result = LoadResult()
+    for path in iter_files(paths):
+        if path.suffix.lower() not in TEXT_EXTENSIONS and path.exists():
+            result.skipped.append((str(path), f"unknown kind of file ({path.suffix or 'no extension'})"))
+            continue
+        try:
+            result.records.append(read_file(path))
+        except RecordError as err:
+            result.errors.append(err)
+        except Exception as err:  # our bug, not the user's: log it and go on with the other files
+            log.exception("reading %s failed", path)
+            result.errors.append(RecordError(path, f"could not be read ({type(err).__name__}: {err})"))
+    return result

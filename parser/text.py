@@ -1,0 +1,114 @@
+"""Folding text for matching: case, accents, apostrophes and punctuation stop mattering.
+
+The original text is what users see; the folded text is only ever compared. `fold` is the
+fast path used when indexing; `fold_with_offsets` also says where each folded character came
+from, so that a match found in folded text can be shown in the original.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Letters that Unicode decomposition does not split into a base letter and an accent.
+_SPECIAL = {
+    "ł": "l",
+    "Ł": "l",
+    "ø": "o",
+    "Ø": "o",
+    "ß": "ss",
+    "ẞ": "ss",
+    "æ": "ae",
+    "Æ": "ae",
+    "œ": "oe",
+    "Œ": "oe",
+    "đ": "d",
+    "Đ": "d",
+    "ð": "d",
+    "Ð": "d",
+    "þ": "th",
+    "Þ": "th",
+    "ı": "i",
+    "ħ": "h",
+    "Ħ": "h",
+    "ŀ": "l",
+    "Ŀ": "l",
+    "ŧ": "t",
+    "Ŧ": "t",
+}
+
+
+def _fold_char(ch: str) -> str:
+    """Fold one character: a lower-case ASCII-ish letter or digit, or a space."""
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    if ch.isascii():
+        return ch.lower() if ch.isalnum() else " "
+    out = []
+    for part in unicodedata.normalize("NFKD", ch):
+        if unicodedata.combining(part):
+            continue
+        if part in _SPECIAL:
+            out.append(_SPECIAL[part])
+        elif part.isalnum():
+            out.append(part.lower())
+        else:
+            out.append(" ")
+    return "".join(out) or ""
+
+
+class _FoldTable(dict[int, str]):
+    """A `str.translate` table that learns each character the first time it sees it."""
+
+    def __missing__(self, key: int) -> str:
+        value = _fold_char(chr(key))
+        self[key] = value
+        return value
+
+
+_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """The matching form of `text`: lower case, no accents, words separated by one space.
+
+    Apostrophes split words (`l'ICANN` → `l icann`), so an elided article never hides the word.
+    """
+    return " ".join(text.translate(_TABLE).split())
+
+
+def tokens(text: str) -> list[str]:
+    """The folded words of `text`."""
+    return text.translate(_TABLE).split()
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fold `text` and give, for each folded character, the index of its source character."""
+    chars: list[str] = []
+    where: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(text):
+        for out in ch.translate(_TABLE):
+            if out == " ":
+                pending_space = bool(chars)
+                continue
+            if pending_space:
+                chars.append(" ")
+                where.append(i)
+                pending_space = False
+            chars.append(out)
+            where.append(i)
+    return "".join(chars), where
+
+
+def original_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Map a span `[start, end)` of `fold(text)` back to a span of `text`."""
+    folded, where = fold_with_offsets(text)
+    if not folded or start >= end:
+        return (0, 0)
+    start = max(0, min(start, len(folded) - 1))
+    end = max(start + 1, min(end, len(folded)))
+    while start < end - 1 and folded[start] == " ":
+        start += 1
+    while end - 1 > start and folded[end - 1] == " ":
+        end -= 1
+    return where[start], where[end - 1] + 1
