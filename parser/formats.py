@@ -1,4 +1,9 @@
-"""The one place where record formats are registered and chosen, by content first."""
+"""The one place where record formats are registered and chosen, by content first.
+
+Binary readers (PDF, DOCX) are tried on the raw bytes by their magic; text readers on the
+decoded text by their `sniff`, most specific first. The extension only decides which files
+a folder scan looks at.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from parser.models import Record
 
 @dataclass(frozen=True)
 class Reader:
-    """A record format: how to recognise its text and how to read it."""
+    """A text record format: how to recognise its text and how to read it."""
 
     name: str
     extensions: tuple[str, ...]
@@ -20,15 +25,31 @@ class Reader:
     read: Callable[[str, Path], Record]
 
 
+@dataclass(frozen=True)
+class BinaryReader:
+    """A binary record format, recognised by its first bytes."""
+
+    name: str
+    extensions: tuple[str, ...]
+    magic: Callable[[bytes], bool]
+    read: Callable[[bytes, Path], Record]
+
+
+BINARY_READERS: tuple[BinaryReader, ...] = ()
+
 # Most specific first: the first reader whose sniff accepts the text reads it.
-READERS: tuple[Reader, ...] = (Reader(icann.NAME, (".txt", ".md", ".markdown", ".text"), icann.sniff, icann.read_text),)
+READERS: tuple[Reader, ...] = (
+    Reader(icann.NAME, (".txt", ".md", ".markdown", ".text"), icann.sniff, icann.read_text),
+)
 
-TEXT_EXTENSIONS = frozenset(ext for reader in READERS for ext in reader.extensions)
+KNOWN_EXTENSIONS = frozenset(ext for reader in (*READERS, *BINARY_READERS) for ext in reader.extensions)
 
 
-def choose(text: str, path: Path) -> Reader | None:
+def choose_binary(data: bytes) -> BinaryReader | None:
+    """The binary reader whose magic matches these bytes, if any."""
+    return next((reader for reader in BINARY_READERS if reader.magic(data)), None)
+
+
+def choose(text: str) -> Reader | None:
     """The reader for this text: the first that recognises the content, whatever the extension."""
-    for reader in READERS:
-        if reader.sniff(text):
-            return reader
-    return None
+    return next((reader for reader in READERS if reader.sniff(text)), None)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.dates import find_date
-from parser.language import guess_language
-from parser.models import Meeting, Record, RecordError, Turn
+from parser.meta import make_meeting
+from parser.models import Record, RecordError, Turn
 from parser.text import fold
 
 NAME = "icann"
@@ -147,27 +147,16 @@ def read_text(text: str, path: Path) -> Record:
             current.paragraphs.append(paragraph)
     if not turns:
         raise RecordError(path, "no speaker turns found (expected labels like 'NAME :' at line starts)")
-    title, date = _title_and_date(header, path)
+    title, date = _title_and_date(header)
     meeting_id = path.stem
-    texts = ["\n".join(t.paragraphs) for t in turns]
-    meeting = Meeting(
-        id=meeting_id,
-        title=title,
-        date=date,
-        language=guess_language(texts),
-        source=str(path),
-        format=NAME,
-    )
-    return Record(
-        meeting=meeting,
-        turns=[
-            Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text=body, page=t.page)
-            for i, (t, body) in enumerate(zip(turns, texts, strict=True))
-        ],
-    )
+    made = [
+        Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text="\n".join(t.paragraphs), page=t.page)
+        for i, t in enumerate(turns)
+    ]
+    return Record(meeting=make_meeting(path, NAME, made, title=title, date=date), turns=made)
 
 
-def _title_and_date(header: list[str], path: Path) -> tuple[str, dt.date | None]:
+def _title_and_date(header: list[str]) -> tuple[str | None, dt.date | None]:
     """The header's first line is the title; the first line that holds a date gives the date."""
     title = ""
     date = None
@@ -182,7 +171,7 @@ def _title_and_date(header: list[str], path: Path) -> tuple[str, dt.date | None]
                 continue
         if not title and not found:
             title = clean
-    return title or path.stem, date
+    return title or None, date
 
 
 def sniff(text: str) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.decode import decode
-from parser.formats import TEXT_EXTENSIONS, choose
+from parser.formats import KNOWN_EXTENSIONS, choose, choose_binary
 from parser.models import Record, RecordError
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,11 @@ def read_file(path: Path) -> Record:
         raise RecordError(path, f"cannot be opened: {err.strerror or err}") from None
     if not data.strip():
         raise RecordError(path, "the file is empty")
+    binary = choose_binary(data)
+    if binary is not None:
+        return binary.read(data, path)
     text = decode(data, path)
-    reader = choose(text, path)
+    reader = choose(text)
     if reader is None:
         raise RecordError(path, "not a meeting record this bot can read (no speaker turns recognised)")
     return reader.read(text, path)
@@ -54,7 +57,7 @@ def load(paths: Iterable[Path | str]) -> LoadResult:
     """Read every record under `paths`; one broken file never takes the others down."""
     result = LoadResult()
     for path in iter_files(paths):
-        if path.suffix.lower() not in TEXT_EXTENSIONS and path.exists():
+        if path.suffix.lower() not in KNOWN_EXTENSIONS and path.exists():
             result.skipped.append((str(path), f"unknown kind of file ({path.suffix or 'no extension'})"))
             continue
         try:

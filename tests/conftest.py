@@ -1,0 +1,36 @@
+"""Shared fixtures: the real records in ../shared/corpus and the bundled sample meeting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parser.loader import read_file
+from parser.models import Record
+from parser.store import TurnStore
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+SAMPLE = ROOT / "samples" / "icann70-lacralo-roundtable-fr.txt"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared corpus of real records (read-only: derive variants in tmp_path)."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def icann_record() -> Record:
+    return read_file(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def store(icann_record: Record) -> TurnStore:
+    """The sample meeting in a turn store, with the project's speaker aliases."""
+    from config.aliases import load_aliases
+
+    return TurnStore([icann_record], load_aliases())
