@@ -128,8 +128,13 @@ def read_text(text: str, path: Path) -> Record:
     paragraphs = _paragraphs(text)
     header: list[str] = []
     turns: list[_Turn] = []
+    carried_break = False
     for lines, page, after_break in paragraphs:
         paragraph = " ".join(lines)
+        if turns and len(lines) == 1 and lines[0] in header:
+            carried_break |= after_break  # the page header, repeated on every page
+            continue
+        after_break, carried_break = after_break or carried_break, False
         m = is_label(paragraph)
         if m:
             turns.append(_Turn(speaker=m["label"].strip(), page=page))

@@ -19,10 +19,19 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 def speaker_key(label: str) -> str:
-    """The folded name a label stands for: `Dr. LEÓN SÁNCHEZ (Chair)` → `leon sanchez`."""
-    words = fold(_BRACKETS.sub(" ", label)).split()
-    kept = [w for w in words if w not in _HONORIFICS]
-    return " ".join(kept or words)
+    """The folded name a label stands for: `Dr. LEÓN SÁNCHEZ (Chair)` → `leon sanchez`.
+
+    Honorifics go; a bracket is only the name when nothing else is (`The Chair (Hon. Jane Doe)`).
+    """
+
+    def name_words(text: str) -> list[str]:
+        return [w for w in fold(text).split() if w not in _HONORIFICS]
+
+    outside = name_words(_BRACKETS.sub(" ", label))
+    if outside:
+        return " ".join(outside)
+    inside = name_words(" ".join(m[1:-1] for m in _BRACKETS.findall(label)))
+    return " ".join(inside) or fold(label)
 
 
 @dataclass
