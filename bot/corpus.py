@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from config.aliases import load_aliases
+from config.aliases import AliasError, load_aliases
 from parser.loader import LoadResult, load
 from parser.store import TurnStore
 
@@ -29,6 +29,10 @@ def build_store(paths: Sequence[Path], aliases_path: Path | None = None) -> tupl
         log.warning("%s", error.line())
     if not result.records:
         raise CorpusError(f"No meeting record could be read from {', '.join(map(str, paths))}.")
-    store = TurnStore(result.records, load_aliases(aliases_path))
+    try:
+        aliases = load_aliases(aliases_path)
+    except AliasError as err:
+        raise CorpusError(str(err)) from None
+    store = TurnStore(result.records, aliases)
     log.info("loaded %d meetings, %d turns, %d speakers", len(store.meetings), len(store), len(store.speakers.speakers))
     return store, result

@@ -1,0 +1,75 @@
+"""`python -m parser FILE_OR_DIR… [--json]`: what the parser made of the records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from parser.loader import LoadResult, load
+from parser.models import Record
+
+
+def _record_json(record: Record) -> dict[str, object]:
+    data = record.meeting.model_dump(mode="json")
+    data["turns"] = [t.model_dump(mode="json", exclude={"meeting_id"}) for t in record.turns]
+    return data
+
+
+def _summary(record: Record, show_turns: bool) -> str:
+    meeting = record.meeting
+    speakers = Counter(t.speaker for t in record.turns)
+    lines = [
+        f"{meeting.id}  [{meeting.format}] {meeting.title}",
+        f"  date {meeting.date or '?'} · language {meeting.language or '?'} · "
+        f"{len(record.turns)} turns · {len(speakers)} speakers · {meeting.source}",
+        "  " + ", ".join(f"{name} ({n})" for name, n in speakers.most_common()),
+    ]
+    if show_turns:
+        for turn in record.turns:
+            where = f"p.{turn.page}" if turn.page is not None else (f"{turn.start:.1f}s" if turn.start is not None else "")
+            text = " ".join(turn.text.split())
+            lines.append(f"  [{turn.index}] {where} {turn.speaker}: {text[:100]}{'…' if len(text) > 100 else ''}")
+    return "\n".join(lines)
+
+
+def report(result: LoadResult, as_json: bool, show_turns: bool) -> None:
+    """Everything that was read, then one line per file that could not be."""
+    if as_json:
+        json.dump(
+            {
+                "meetings": [_record_json(r) for r in result.records],
+                "errors": [{"file": e.path, "problem": e.problem, "where": e.where} for e in result.errors],
+                "skipped": [{"file": path, "reason": reason} for path, reason in result.skipped],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+        )
+        sys.stdout.write("\n")
+    else:
+        for record in result.records:
+            print(_summary(record, show_turns))
+        for path, reason in result.skipped:
+            print(f"skipped {path}: {reason}")
+    for error in result.errors:
+        print(f"error: {error.line()}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m parser", description="Show what the parser reads from meeting records.")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
+    parser.add_argument("--json", action="store_true", help="meetings with their turns, errors and skipped files as JSON")
+    parser.add_argument("--turns", action="store_true", help="list every turn (text cut at 100 characters)")
+    args = parser.parse_args(argv)
+    result = load(args.paths)
+    try:
+        report(result, args.json, args.turns)
+    except BrokenPipeError:  # `| head`: the reader has seen enough
+        sys.stderr.close()
+    return 1 if result.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The command-line contract of DESIGN.md, run as a user runs it: `python -m bot …`, `python -m parser …`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SAMPLE
+
+
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("VERBATIM_", "DISCORD_"))}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120, env=environment
+    )
+
+
+def test_ask_json_answers_the_done_when_questions() -> None:
+    done = run("-m", "bot", "ask", "--json", "!speaker Goran", "!whosaid nous avons 29 associes", "!quote skype")
+    assert done.returncode == 0, done.stderr
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["command"] for r in replies] == ["speaker", "whosaid", "quote"]
+    assert replies[0]["speaker"] == "GÖRAN MARBY" and replies[0]["turn_count"] == 2
+    assert replies[1]["hits"][0]["speaker"] == "MIGUEL IGNACIO ESTRADA"
+    assert replies[2]["hits"][0]["speaker"] == "LEÓN SANCHEZ"
+    hit = replies[2]["hits"][0]
+    for field in ("speaker", "meeting_id", "turn_index", "text", "score", "page", "start"):
+        assert field in hit
+    assert all(r["error"] is None for r in replies)
+
+
+def test_ask_json_failed_reply_has_an_error_sentence() -> None:
+    done = run("-m", "bot", "ask", "--json", "!quote blockchain kangaroo")
+    assert done.returncode == 1
+    reply = json.loads(done.stdout)
+    assert reply["command"] == "quote" and reply["error"].startswith("No quote matches")
+
+
+def test_ask_with_a_corpus_file_and_plain_text() -> None:
+    done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!speaker de la parra")
+    assert done.returncode == 0
+    assert done.stdout.startswith("RODRIGO DE LA PARRA: 3 turns")
+
+
+def test_corpus_that_does_not_exist_is_one_clear_line(tmp_path: Path) -> None:
+    done = run("-m", "bot", "ask", "--corpus", str(tmp_path / "nowhere"), "!quote DAAR")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"No such file or folder: {tmp_path / 'nowhere'}"
+
+
+def test_corpus_from_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "copy.txt").write_bytes(SAMPLE.read_bytes())
+    done = run("-m", "bot", "ask", "--json", "!quote DAAR", env={"VERBATIM_CORPUS": str(tmp_path)})
+    assert json.loads(done.stdout)["hits"][0]["meeting_id"] == "copy"
+
+
+def test_chat_console_answers_what_is_typed() -> None:
+    done = run("-m", "bot", "chat", stdin="!whosaid cheveux blancs\n!nope\nquit\n")
+    assert done.returncode == 0, done.stderr
+    assert "1 meeting, 38 turns, 12 speakers loaded" in done.stdout
+    assert "[verbatim] Said word for word by SERGIO SALINAS PORTO" in done.stdout
+    assert "Unknown command `!nope`." in done.stdout
+
+
+def test_run_without_a_token_says_what_to_set() -> None:
+    done = run("-m", "bot", "run", env={"DISCORD_TOKEN": ""})
+    assert done.returncode == 2
+    assert "DISCORD_TOKEN is not set" in done.stderr and "python -m bot chat" in done.stderr
+
+
+def test_parser_json_and_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.txt"
+    broken.write_text("nothing anyone said\n", encoding="utf-8")
+    done = run("-m", "parser", str(SAMPLE), str(broken), "--json")
+    assert done.returncode == 1
+    data = json.loads(done.stdout)
+    [meeting] = data["meetings"]
+    assert meeting["id"] == "icann70-lacralo-roundtable-fr" and len(meeting["turns"]) == 38
+    assert set(meeting["turns"][0]) == {"index", "speaker", "text", "page", "start", "end"}
+    assert data["errors"][0]["file"] == str(broken)
+    assert done.stderr.strip().startswith(f"error: {broken}: ")
