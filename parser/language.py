@@ -13,21 +13,24 @@ _COMMON = {
     "pt": "o a os as de que e em um uma para com nao se do da no na voce",
     "de": "der die das und ist nicht ich wir sie es zu den mit auf ein eine",
 }
-_WORDS = {lang: set(words.split()) for lang, words in _COMMON.items()}
+_LANGUAGES_OF: dict[str, list[str]] = {}
+for _lang, _words in _COMMON.items():
+    for _word in _words.split():
+        _LANGUAGES_OF.setdefault(_word, []).append(_lang)
 
 
 def guess_language(texts: list[str], sample_chars: int = 20_000) -> str | None:
     """ISO 639-1 code of the language most of `texts` is in, or None when unclear."""
-    counts: Counter[str] = Counter()
+    sample: list[str] = []
     seen = 0
     for text in texts:
-        for word in tokens(text):
-            for lang, words in _WORDS.items():
-                if word in words:
-                    counts[lang] += 1
-        seen += len(text)
-        if seen > sample_chars:
+        sample.append(text[: sample_chars - seen])
+        seen += len(sample[-1])
+        if seen >= sample_chars:
             break
+    counts: Counter[str] = Counter()
+    for word in tokens(" ".join(sample)):
+        counts.update(_LANGUAGES_OF.get(word, ()))
     if not counts:
         return None
     ranked = [*counts.most_common(2), ("", 0)]
