@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -32,6 +33,8 @@ async def chat(store: TurnStore, prefix: str) -> int:
         f"Verbatim — {meetings} meeting{'s' if meetings != 1 else ''}, {len(store)} turns, "
         f"{len(store.speakers.speakers)} speakers loaded. Type {prefix}help, or quit."
     )
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input(), where the platform has it)
     loop = asyncio.get_running_loop()
     while True:
         try:
