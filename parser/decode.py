@@ -31,6 +31,23 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _utf8(data: bytes) -> str | None:
+    """UTF-8, also when the file was cut inside a character or carries a few stray bytes.
+
+    A handful of bad bytes in otherwise valid UTF-8 become U+FFFD, visibly; reading the whole
+    file as a legacy code page instead would turn every accent into mojibake.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data" and err.start >= len(data) - 3:
+            return data[: err.start].decode("utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return text if good >= 10 * bad else None
+
+
 def decode(data: bytes, path: Path | str = "<bytes>") -> str:
     """The text of a record file, line ends made `\\n`; a `RecordError` for what is not text."""
     text: str | None = None
@@ -42,10 +59,7 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> str:
                 raise RecordError(path, f"not valid {encoding.upper()} text", f"byte {err.start}") from None
             break
     if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _utf16_without_bom(data)
+        text = _utf8(data) or _utf16_without_bom(data)
     if text is None:
         if b"\x00" in data[:8192]:
             raise RecordError(path, "binary data, not a text record")

@@ -47,6 +47,8 @@ def read_file(path: Path) -> Record:
     if binary is not None:
         return binary.read(data, path)
     text = decode(data, path)
+    if not text.strip():
+        raise RecordError(path, "the file is empty")
     reader = choose(text)
     if reader is None:
         raise RecordError(path, "not a meeting record this bot can read (no speaker turns recognised)")
