@@ -59,7 +59,8 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> str:
                 raise RecordError(path, f"not valid {encoding.upper()} text", f"byte {err.start}") from None
             break
     if text is None:
-        text = _utf8(data) or _utf16_without_bom(data)
+        # ASCII-range UTF-16 is valid UTF-8 too (full of NULs): look for UTF-16 first.
+        text = (_utf16_without_bom(data) if b"\x00" in data[:4096] else None) or _utf8(data)
     if text is None:
         if b"\x00" in data[:8192]:
             raise RecordError(path, "binary data, not a text record")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from parser import icann
+from parser import icann, json_records, subrip, vtt
 from parser.models import Record
 
 
@@ -39,6 +39,9 @@ BINARY_READERS: tuple[BinaryReader, ...] = ()
 
 # Most specific first: the first reader whose sniff accepts the text reads it.
 READERS: tuple[Reader, ...] = (
+    Reader(json_records.NAME, (".json",), json_records.sniff, json_records.read_text),
+    Reader(vtt.NAME, (".vtt", ".webvtt"), vtt.sniff, vtt.read_text),
+    Reader(subrip.NAME, (".srt",), subrip.sniff, subrip.read_text),
     Reader(icann.NAME, (".txt", ".md", ".markdown", ".text"), icann.sniff, icann.read_text),
 )
 

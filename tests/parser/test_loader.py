@@ -41,6 +41,13 @@ def test_encodings_and_line_ends_give_the_same_turns(tmp_path: Path, icann_recor
     assert record.turns[2].speaker == "GÖRAN MARBY"  # accents intact, never mojibake
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_ascii_utf16_without_bom(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "ascii.txt"
+    path.write_bytes("JOHN DOE: Hello there.\n\nJANE ROE: Hi, John.\n".encode(encoding))
+    assert [(t.speaker, t.text) for t in read_file(path).turns] == [("JOHN DOE", "Hello there."), ("JANE ROE", "Hi, John.")]
+
+
 def test_truncated_file_keeps_the_turns_before_the_cut(tmp_path: Path, icann_record: Record) -> None:
     data = SAMPLE.read_bytes()
     cut = data.index("GÖRAN MARBY :".encode()) + 2  # inside the two bytes of Ö

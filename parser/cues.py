@@ -1,0 +1,245 @@
+"""Cues to turns, shared by the timed formats (WebVTT, SubRip, JSON): who says each cue, and runs.
+
+Timed blocks are parsed here by hand: webvtt-py drops a cue with a bad timestamp without a word,
+keeps only a cue's first voice and leaves entities escaped; the `srt` library takes `00:00:0x`
+as a zero end time. A reader must say where a file is broken.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from parser.models import RecordError, Turn
+
+UNKNOWN_SPEAKER = "Unknown speaker"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One timed block of a subtitle file, its payload still as written (tags, entities, line breaks)."""
+
+    start: float
+    end: float
+    payload: str
+
+
+# ---------------------------------------------------------------- cue text
+
+
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+# Markup (<c.yellow>, <i>, </v>, <font ...>) and karaoke timestamps (<00:00:01.000>); a bare `<` in prose stays.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>")
+_ASS_TAG = re.compile(r"\{\\[^{}]*\}")  # SubRip's {\an8} positioning
+
+
+def clean(text: str) -> str:
+    """The words of a cue: tags stripped, entities unescaped, wrapped lines joined with single spaces."""
+    text = html.unescape(_ASS_TAG.sub("", _TAG.sub("", text)))
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def _voices(payload: str) -> list[tuple[str | None, str]]:
+    """Split a payload at its `<v Name>` tags: (voice or None for untagged text, raw text)."""
+    pieces: list[tuple[str | None, str]] = []
+    voice: str | None = None
+    pos = 0
+    for m in _VOICE.finditer(payload):
+        pieces.append((voice, payload[pos : m.start()]))
+        voice = clean(m[1]) or None
+        pos = m.end()
+    pieces.append((voice, payload[pos:]))
+    # Text before the first tag only counts if it has words; a tag with no words still names who speaks next.
+    return [(v, t) for v, t in pieces if v is not None or clean(t)]
+
+
+# ---------------------------------------------------------------- `Name:` labels
+
+_LABEL = re.compile(r"^(?P<name>[^\W\d_][^:]{0,49}?)[ \u00a0]?:\s+(?P<rest>\S.*)$", re.DOTALL)
+_SENTENCE_PUNCT = re.compile(r"[?!;…\"“”«»]")
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
+_ABBREVIATIONS = frozenset("dr mr mrs ms mx prof jr sr st".split())
+_PARTICLES = frozenset("van von der den de del della di da dos das du la le al el bin ibn ter".split())
+# Words that start prose or a heading, never a name ("So here's the thing:", "Note:", "Step 1:").
+_NOT_NAMES = frozenset(
+    """
+    a an the and or but so if then than that this these those there here it its is are was were be been am
+    i me my we us our you your he him his she her they them their what which who why how when where
+    not no yes yeah yep ok okay well now just also too very really actually basically honestly anyway
+    right sure true exactly agreed correct wait look listen see remember first second third finally lastly
+    let let's it's that's there's here's what's i'm i've i'd i'll we're we've you're they're don't can't
+    to of in on at by for from with about as into like
+    note notes nb ps re fyi edit update warning caution important reminder tip hint example question answer
+    summary agenda action decision result results conclusion problem solution source link links step part
+    chapter item point option rule fact bonus spoiler translation music applause laughter transcript
+    caption captions subtitle subtitles disclaimer topic title date time location recap todo goal reason
+    thing things idea lesson takeaway bottom long short
+    """.split()
+)
+
+
+def split_label(text: str) -> tuple[str, str] | None:
+    """`Name: words` → (name, words) when the part before the colon reads as a name, not as prose.
+
+    A name is short, has no sentence punctuation, starts with no prose word, and is capitalised
+    throughout if capitalised at all ("Justin Florentine (Besu)", "Marius van der Wijden", "stokes").
+    """
+    m = _LABEL.match(text)
+    if not m:
+        return None
+    name = m["name"].strip()
+    words = name.replace("’", "'").split()
+    if len(name) == 1:
+        return name, m["rest"].strip()  # "Q:", "A:", "I:" — interview roles
+    if not words or len(words) > 6 or _SENTENCE_PUNCT.search(name):
+        return None
+    for i, word in enumerate(words):
+        bare = word.rstrip(",")
+        if bare.endswith(".") and not (_INITIALS.match(bare) or bare[:-1].lower() in _ABBREVIATIONS):
+            return None
+        if bare.lower() in _NOT_NAMES and (i == 0 or bare.islower()):
+            return None
+    if len(words) > 1 and any(w[0].isupper() for w in words):
+        for word in words:
+            if word[0].islower() and word.islower() and word not in _PARTICLES:
+                return None  # "Fun fact:", "Long story short:" — a capitalised sentence start, not a name
+    return name, m["rest"].strip()
+
+
+# ---------------------------------------------------------------- cues to turns
+
+
+@dataclass
+class _Run:
+    speaker: str
+    texts: list[str]
+    start: float | None
+    end: float | None
+
+
+def join_turns(pieces: Iterable[tuple[str, str, float | None, float | None]], meeting_id: str) -> list[Turn]:
+    """(speaker, text, start, end) pieces in record order → turns: one speaker's consecutive pieces are one turn."""
+    runs: list[_Run] = []
+    for speaker, text, start, end in pieces:
+        if not text:
+            continue
+        if runs and runs[-1].speaker == speaker:
+            runs[-1].texts.append(text)
+            runs[-1].end = end
+        else:
+            runs.append(_Run(speaker, [text], start, end))
+    return [
+        Turn(meeting_id=meeting_id, index=i, speaker=run.speaker, text=" ".join(run.texts), start=run.start, end=run.end)
+        for i, run in enumerate(runs)
+    ]
+
+
+def cues_to_turns(cues: list[Cue], meeting_id: str) -> list[Turn]:
+    """Who says each cue: its voice tag, else its `Name:` label, else whoever spoke last, else nobody known.
+
+    A lowercase label ("stokes:") is only believed when the file keeps using it or labels most of
+    its cues, since a wrapped line can start with "follows: ..." too.
+    """
+    pieces: list[tuple[Cue, str | None, str, tuple[str, str] | None]] = []
+    for cue in cues:
+        for voice, raw in _voices(cue.payload):
+            text = clean(raw)
+            pieces.append((cue, voice, text, None if voice else split_label(text)))
+    untagged = sum(1 for _, voice, _, _ in pieces if voice is None)
+    labels = Counter(label[0] for _, _, _, label in pieces if label)
+    dense = untagged > 0 and labels.total() * 2 >= untagged
+
+    def believed(name: str) -> bool:
+        return name != name.lower() or dense or labels[name] >= 2
+
+    speaker: str | None = None
+    out: list[tuple[str, str, float | None, float | None]] = []
+    for cue, voice, text, label in pieces:
+        if voice:
+            speaker = voice
+        elif label and believed(label[0]):
+            speaker, text = label
+        elif speaker is None:
+            speaker = UNKNOWN_SPEAKER
+        out.append((speaker, text, cue.start, cue.end))
+    return join_turns(out, meeting_id)
+
+
+# ---------------------------------------------------------------- timed blocks (WebVTT and SubRip)
+
+_TIMING = re.compile(r"^\s*(?P<start>\S+?)\s*-->\s*(?P<end>\S+)(?:\s+(?P<settings>.*))?$")
+_TIMESTAMP = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d+)$")
+_CUE_NUMBER = re.compile(r"^\s*\d+\s*$")
+_CUT_TIMING = re.compile(r"^\s*\d+:\d+[:.,]")  # a timing line with its arrow cut off
+
+
+def parse_timestamp(raw: str, hours: bool = False) -> float | None:
+    """`00:04:01.680`, `04:01.680`, Teams' `0:0:3.5` or SubRip's `00:00:02,400` → seconds; None if not one.
+
+    Both formats require the fraction, so a timestamp cut short (`00:1`) is not taken for one;
+    with `hours`, as SubRip always writes them, `00:00,000` is not either.
+    """
+    m = _TIMESTAMP.match(raw)
+    if not m or (hours and m[1] is None):
+        return None
+    hh, mm, ss, fraction = m.groups()
+    if int(mm) >= 60 or int(ss) >= 60:
+        return None
+    total = int(hh or 0) * 3600 + int(mm) * 60 + int(ss) + float(f"0.{fraction}")
+    return round(total, 3)
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a record read directly (not through the loader): no BOM, any line ends."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """Blocks of non-blank lines with the 0-based number of their first line; a second timing line starts a block."""
+    block: list[str] = []
+    first = 0
+    for number, line in enumerate(lines):
+        if not line.strip():
+            if block:
+                yield first, block
+            block = []
+            continue
+        if block and "-->" in line and any("-->" in earlier for earlier in block):
+            yield first, block  # a cue with no blank line before the next (the spec's reading)
+            block = []
+        if not block:
+            first = number
+        block.append(line)
+    if block:
+        yield first, block
+
+
+def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours: bool = False) -> list[Cue]:
+    """Cues from blocks of (optional id, timing line, text); a `RecordError` names the cue and line that is broken.
+
+    A block with no timing line is more text of the cue before (a blank line inside its text),
+    unless it looks like a cue whose timing line is missing or cut off.
+    """
+    cues: list[Cue] = []
+    for first, block in timed_blocks:
+        number = len(cues) + 1
+        timed = 0 if "-->" in block[0] else 1
+        if timed >= len(block) or "-->" not in block[timed]:
+            if not cues or _CUE_NUMBER.match(block[0]) or any(_CUT_TIMING.match(line) for line in block[:2]):
+                raise RecordError(path, f"cue {number}: no 'start --> end' timing line", f"line {first + 1}")
+            cues[-1] = replace(cues[-1], payload="\n".join([cues[-1].payload, *block]))
+            continue
+        line = block[timed].strip()
+        timing = _TIMING.match(line)
+        start = parse_timestamp(timing["start"], hours) if timing else None
+        end = parse_timestamp(timing["end"], hours) if timing else None
+        if start is None or end is None:
+            raise RecordError(path, f"cue {number}: bad timestamp in {line!r}", f"line {first + timed + 1}")
+        if end < start:
+            raise RecordError(path, f"cue {number}: ends before it starts ({line!r})", f"line {first + timed + 1}")
+        cues.append(Cue(start=start, end=end, payload="\n".join(block[timed + 1 :])))
+    return cues
