@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from parser import icann, json_records, subrip, vtt
+from parser import docx_reader, icann, json_records, minutes, otter, pdf, subrip, vtt
 from parser.models import Record
 
 
@@ -35,13 +35,18 @@ class BinaryReader:
     read: Callable[[bytes, Path], Record]
 
 
-BINARY_READERS: tuple[BinaryReader, ...] = ()
+BINARY_READERS: tuple[BinaryReader, ...] = (
+    BinaryReader(pdf.NAME, (".pdf",), pdf.magic, pdf.read_bytes),
+    BinaryReader(docx_reader.NAME, (".docx",), docx_reader.magic, docx_reader.read_bytes),
+)
 
 # Most specific first: the first reader whose sniff accepts the text reads it.
 READERS: tuple[Reader, ...] = (
     Reader(json_records.NAME, (".json",), json_records.sniff, json_records.read_text),
     Reader(vtt.NAME, (".vtt", ".webvtt"), vtt.sniff, vtt.read_text),
     Reader(subrip.NAME, (".srt",), subrip.sniff, subrip.read_text),
+    Reader(otter.NAME, (".txt", ".md", ".markdown", ".text"), otter.sniff, otter.read_text),
+    Reader(minutes.NAME, (".md", ".markdown", ".txt", ".text"), minutes.sniff, minutes.read_text),
     Reader(icann.NAME, (".txt", ".md", ".markdown", ".text"), icann.sniff, icann.read_text),
 )
 
