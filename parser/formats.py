@@ -7,12 +7,34 @@ a folder scan looks at.
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from parser import docx_reader, icann, json_records, minutes, otter, pdf, subrip, vtt
-from parser.models import Record
+from parser.models import Record, RecordError
+
+log = logging.getLogger(__name__)
+Data = TypeVar("Data", str, bytes)
+
+
+def guarded(name: str, read: Callable[[Data, Path], Record]) -> Callable[[Data, Path], Record]:
+    """A reader that lets only `RecordError` out: our own bug is logged with its traceback and said in one line."""
+
+    @functools.wraps(read)
+    def read_guarded(data: Data, path: Path) -> Record:
+        try:
+            return read(data, path)
+        except RecordError:
+            raise
+        except Exception as err:
+            log.exception("reading %s as %s failed", path, name)
+            raise RecordError(path, f"could not be read as {name} ({type(err).__name__}: {err})") from err
+
+    return read_guarded
 
 
 @dataclass(frozen=True)
@@ -24,6 +46,9 @@ class Reader:
     sniff: Callable[[str], bool]
     read: Callable[[str, Path], Record]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "read", guarded(self.name, self.read))
+
 
 @dataclass(frozen=True)
 class BinaryReader:
@@ -33,6 +58,9 @@ class BinaryReader:
     extensions: tuple[str, ...]
     magic: Callable[[bytes], bool]
     read: Callable[[bytes, Path], Record]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "read", guarded(self.name, self.read))
 
 
 BINARY_READERS: tuple[BinaryReader, ...] = (

@@ -8,7 +8,6 @@ and search to decide, not for the reader. Entries with no words are dropped.
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from parser.cues import UNKNOWN_SPEAKER, join_turns
 from parser.meta import make_meeting
 from parser.models import Record, RecordError
-
-log = logging.getLogger(__name__)
 
 NAME = "json"
 
@@ -90,7 +87,8 @@ def _podcast(data: dict[str, Any], path: Path) -> Record:
     return Record(meeting=make_meeting(path, NAME, turns), turns=turns)
 
 
-def _read(text: str, path: Path) -> Record:
+def read_text(text: str, path: Path) -> Record:
+    """Read a JSON record; a broken file is a `RecordError` that says where in the JSON."""
     try:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as err:
@@ -100,17 +98,6 @@ def _read(text: str, path: Path) -> Record:
     if isinstance(data, dict) and "segments" in data:
         return _podcast(data, path)
     raise RecordError(path, "JSON, but not a meeting record (expected 'meeting_transcripts' or 'segments')")
-
-
-def read_text(text: str, path: Path) -> Record:
-    """Read a JSON record; a broken file is a `RecordError` that says where in the JSON."""
-    try:
-        return _read(text, path)
-    except RecordError:
-        raise
-    except Exception as err:  # ours, not the user's: keep the traceback in the log, say it in one line
-        log.exception("reading %s as JSON failed", path)
-        raise RecordError(path, f"could not be read as JSON ({type(err).__name__}: {err})") from err
 
 
 def sniff(text: str) -> bool:

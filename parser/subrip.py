@@ -7,7 +7,6 @@ parsing and who-speaks rules are `parser/cues.py`'s, with hours required in time
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 
@@ -15,14 +14,13 @@ from parser.cues import blocks, cues_to_turns, parse_cues, split_lines
 from parser.meta import make_meeting
 from parser.models import Record, RecordError
 
-log = logging.getLogger(__name__)
-
 NAME = "srt"
 
 _TIMING = re.compile(r"^\s*\d+:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d+:\d{1,2}:\d{1,2}[,.]\d{1,3}")
 
 
-def _read(text: str, path: Path) -> Record:
+def read_text(text: str, path: Path) -> Record:
+    """Read a SubRip record; a broken file is a `RecordError` that says which cue and line."""
     cues = parse_cues(blocks(split_lines(text)), path, hours=True)
     if not cues:
         raise RecordError(path, "no cues found (expected lines like '00:00:01,000 --> 00:00:04,000')")
@@ -30,17 +28,6 @@ def _read(text: str, path: Path) -> Record:
     if not turns:
         raise RecordError(path, "the cues hold no words")
     return Record(meeting=make_meeting(path, NAME, turns), turns=turns)
-
-
-def read_text(text: str, path: Path) -> Record:
-    """Read a SubRip record; a broken file is a `RecordError` that says which cue and line."""
-    try:
-        return _read(text, path)
-    except RecordError:
-        raise
-    except Exception as err:  # ours, not the user's: keep the traceback in the log, say it in one line
-        log.exception("reading %s as SubRip failed", path)
-        raise RecordError(path, f"could not be read as SubRip ({type(err).__name__}: {err})") from err
 
 
 def sniff(text: str) -> bool:

@@ -7,7 +7,6 @@ module knows the WebVTT header, NOTE metadata and STYLE/REGION blocks.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,8 +16,6 @@ from parser.cues import blocks, cues_to_turns, parse_cues, split_lines
 from parser.dates import find_date
 from parser.meta import make_meeting
 from parser.models import Record, RecordError
-
-log = logging.getLogger(__name__)
 
 NAME = "vtt"
 
@@ -71,7 +68,8 @@ def _cue_blocks(lines: list[str], meta: _Meta) -> Iterator[tuple[int, list[str]]
             yield first, block
 
 
-def _read(text: str, path: Path) -> Record:
+def read_text(text: str, path: Path) -> Record:
+    """Read a WebVTT record; a broken file is a `RecordError` that says which cue and line."""
     lines = split_lines(text)
     while lines and not lines[0].strip():
         lines.pop(0)
@@ -86,17 +84,6 @@ def _read(text: str, path: Path) -> Record:
         raise RecordError(path, "the cues hold no words")
     meeting = make_meeting(path, NAME, turns, title=meta.title, date=meta.date or meta.loose_date, language=meta.language)
     return Record(meeting=meeting, turns=turns)
-
-
-def read_text(text: str, path: Path) -> Record:
-    """Read a WebVTT record; a broken file is a `RecordError` that says which cue and line."""
-    try:
-        return _read(text, path)
-    except RecordError:
-        raise
-    except Exception as err:  # ours, not the user's: keep the traceback in the log, say it in one line
-        log.exception("reading %s as WebVTT failed", path)
-        raise RecordError(path, f"could not be read as WebVTT ({type(err).__name__}: {err})") from err
 
 
 def sniff(text: str) -> bool:
