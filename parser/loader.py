@@ -23,14 +23,19 @@ class LoadResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Every file named, and every file under every folder named, in a stable order."""
+class NotARecord(RecordError):
+    """Readable text, but no format recognises speaker turns in it (a README beside the records)."""
+
+
+def iter_files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, bool]]:
+    """(file, found in a folder) for every file named and every file under every folder named, in a stable order."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            for found in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                yield found, True
         else:
-            yield path
+            yield path, False
 
 
 def read_file(path: Path) -> Record:
@@ -51,19 +56,28 @@ def read_file(path: Path) -> Record:
         raise RecordError(path, "the file is empty")
     reader = choose(text)
     if reader is None:
-        raise RecordError(path, "not a meeting record this bot can read (no speaker turns recognised)")
+        raise NotARecord(path, "not a meeting record this bot can read (no speaker turns recognised)")
     return reader.read(text, path)
 
 
 def load(paths: Iterable[Path | str]) -> LoadResult:
-    """Read every record under `paths`; one broken file never takes the others down."""
+    """Read every record under `paths`; one broken file never takes the others down.
+
+    A file named on its own is always read by its content. In a folder, files of an unknown
+    extension, and text that holds no speaker turns (a README, notes), are skipped with a note.
+    """
     result = LoadResult()
-    for path in iter_files(paths):
-        if path.suffix.lower() not in KNOWN_EXTENSIONS and path.exists():
+    for path, in_folder in iter_files(paths):
+        if in_folder and path.suffix.lower() not in KNOWN_EXTENSIONS:
             result.skipped.append((str(path), f"unknown kind of file ({path.suffix or 'no extension'})"))
             continue
         try:
             result.records.append(read_file(path))
+        except NotARecord as err:
+            if not in_folder:
+                result.errors.append(err)
+            else:
+                result.skipped.append((err.path, err.problem))
         except RecordError as err:
             result.errors.append(err)
         except Exception as err:  # our bug, not the user's: log it and go on with the other files

@@ -95,13 +95,27 @@ def test_a_folder_loads_every_record_and_reports_the_rest(tmp_path: Path) -> Non
     good = tmp_path / "a" / "b"
     good.mkdir(parents=True)
     (good / "meeting.txt").write_bytes(SAMPLE.read_bytes())
-    (tmp_path / "broken.txt").write_text("no labels here\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Our records\n\nSee the folders.\n", encoding="utf-8")
+    (tmp_path / "broken.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:0x\nAna: hola\n", encoding="utf-8")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / ".hidden.txt").write_text("ignored", encoding="utf-8")
     result = load([tmp_path])
     assert [r.meeting.id for r in result.records] == ["meeting"]
-    assert [e.path for e in result.errors] == [str(tmp_path / "broken.txt")]
-    assert result.skipped == [(str(tmp_path / "photo.jpg"), "unknown kind of file (.jpg)")]
+    assert [e.path for e in result.errors] == [str(tmp_path / "broken.vtt")]
+    assert result.skipped == [
+        (str(tmp_path / "README.md"), "not a meeting record this bot can read (no speaker turns recognised)"),
+        (str(tmp_path / "photo.jpg"), "unknown kind of file (.jpg)"),
+    ]
+
+
+def test_a_file_named_on_its_own_is_read_by_content(tmp_path: Path) -> None:
+    odd = tmp_path / "meeting.log"
+    odd.write_bytes(SAMPLE.read_bytes())
+    notes = tmp_path / "notes.md"
+    notes.write_text("nothing said\n", encoding="utf-8")
+    result = load([odd, notes])
+    assert [len(r.turns) for r in result.records] == [38]
+    assert [e.line() for e in result.errors] == [f"{notes}: not a meeting record this bot can read (no speaker turns recognised)"]
 
 
 def test_a_stray_byte_in_utf8_does_not_mangle_the_accents(tmp_path: Path) -> None:
