@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, SAMPLE
 
 
@@ -83,3 +85,22 @@ def test_parser_json_and_errors(tmp_path: Path) -> None:
     assert set(meeting["turns"][0]) == {"index", "speaker", "text", "page", "start", "end"}
     assert data["errors"][0]["file"] == str(broken)
     assert done.stderr.strip().startswith(f"error: {broken}: ")
+
+
+def test_whosaid_answers_from_every_format_in_the_corpus(corpus: Path) -> None:
+    asked = {
+        "!whosaid ai un look un peu plus jeune": ("MIGUEL IGNACIO ESTRADA", "icann70-lacralo-roundtable-fr"),
+        "!whosaid one other have implemented it": ("Kelly", "ethereum-acd-139"),  # markdown minutes
+        "!whosaid And this is my favorite thing": ("Rebecca Hill", "ladybug-20-debugging"),  # otter
+        "!whosaid will be giving away this week": ("Emma", "ladybug-62-security"),  # otter, .txt
+        "!whosaid for most pod-casters the": ("Sarah", "podcast-namespace-episode"),  # srt and vtt
+        "!whosaid some people use databases. Databases are": ("Michael Kennedy", "python-bytes-451"),  # <v> tags
+        "!whosaid to only be one headliner proposal": ("stokes", "ethereum-acdc-174"),  # zoom vtt
+        "!quote heliner proposal": ("stokes", "ethereum-acdc-174"),  # a typo
+    }
+    done = run("-m", "bot", "ask", "--json", "--corpus", str(corpus), *asked)
+    assert done.returncode == 0, done.stderr
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["hits"][0]["speaker"], r["hits"][0]["meeting_id"]) for r in replies] == list(asked.values())
+    timed = replies[5]["hits"][0]
+    assert timed["page"] is None and 98 <= timed["start"] < 99  # 1:38 in the record
