@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.replies import HelpReply, HitOut, Reply, SpeakerReply, WhosaidReply
+from bot.replies import (
+    ContextReply,
+    HelpReply,
+    HitOut,
+    MeetingsReply,
+    Reply,
+    SpeakerReply,
+    StatsReply,
+    WhosaidReply,
+)
 
 EXCERPT = 300
+FOCUS_EXCERPT = 1200
+SPEAKERS_LISTED = 5
 
 
 def where(hit: HitOut) -> str:
@@ -62,7 +73,8 @@ def render_hit(hit: HitOut, marker: tuple[str, str] = ("[", "]")) -> str:
     header = f"{who} — {where(hit)}"
     if hit.score < 100:
         header += f" (score {hit.score:.0f})"
-    return header + "\n" + textwrap.indent(textwrap.fill(text, 96), "  ")
+    body = header + "\n" + textwrap.indent(textwrap.fill(text, 96), "  ")
+    return body + f"\n  ↳ {hit.context}" if hit.context else body
 
 
 def render(reply: Reply) -> str:
@@ -74,6 +86,12 @@ def render(reply: Reply) -> str:
         lines.append(reply.summary)
         lines.extend(f"  {usage:<22} {summary}" for usage, summary in reply.commands)
         return "\n".join(lines)
+    if isinstance(reply, MeetingsReply):
+        return render_meetings(reply)
+    if isinstance(reply, ContextReply):
+        return render_context(reply)
+    if isinstance(reply, StatsReply):
+        return render_stats(reply)
     if isinstance(reply, WhosaidReply) and reply.verdict:
         lines.append(f"[{reply.verdict}] {reply.summary}")
     elif reply.summary:
@@ -89,4 +107,62 @@ def render(reply: Reply) -> str:
         lines.append(f"… and {reply.total - len(reply.hits)} more.")
     for path in reply.attachments:
         lines.append(f"Image: {path}")
+    return "\n".join(lines)
+
+
+def render_meetings(reply: MeetingsReply) -> str:
+    """One entry per meeting: id, title, date and language, then turns, words and who spoke."""
+    lines = [reply.summary]
+    for m in reply.meetings:
+        about = ", ".join(x for x in (m.date.isoformat() if m.date else "undated", m.language) if x)
+        names = ", ".join(m.speakers[:SPEAKERS_LISTED])
+        more = f" and {len(m.speakers) - SPEAKERS_LISTED} more" if len(m.speakers) > SPEAKERS_LISTED else ""
+        lines.append(f"• {m.id} — {m.title} ({about})")
+        lines.append(f"  {m.turn_count:,} turns, {m.words:,} words · {len(m.speakers)} speakers: {names}{more}")
+    if reply.next:
+        lines.append(f"Next page: {reply.next}")
+    return "\n".join(lines)
+
+
+def render_context(reply: ContextReply) -> str:
+    """The turns in record order, the one asked for marked with ▶ and shown at greater length."""
+    lines = [reply.summary]
+    if reply.hits and reply.hits[0].turn_index == 0:
+        lines.append("  (start of the record)")
+    for at, hit in enumerate(reply.hits):
+        focus = at == reply.focus
+        text, _ = excerpt(hit.text, None, FOCUS_EXCERPT if focus else EXCERPT)
+        place = " · ".join([f"p. {hit.page}"] if hit.page is not None else []) or ""
+        if hit.start is not None:
+            place = " · ".join(x for x in (place, timestamp(hit.start)) if x)
+        head = f"{'▶' if focus else ' '} {hit.turn_index:>3}  {hit.speaker}" + (f" — {place}" if place else "")
+        lines.append(head)
+        lines.append(textwrap.indent(textwrap.fill(text, 96), "        "))
+    if reply.hits and reply.hits[-1].turn_index == reply.meeting_turns - 1:
+        lines.append("  (end of the record)")
+    return "\n".join(lines)
+
+
+def render_stats(reply: StatsReply) -> str:
+    """A table of speakers (meeting or corpus), or a speaker's meetings and distinctive words."""
+    lines = [reply.summary]
+    timed = reply.seconds is not None
+    if reply.speakers:
+        width = max(len(s.speaker) for s in reply.speakers)
+        lines.append(f"  {'speaker':<{width}}  turns    words   share" + ("     time" if timed else ""))
+        for s in reply.speakers:
+            time = "" if not timed else f"  {timestamp(s.seconds):>7}" if s.seconds is not None else f"  {'–':>7}"
+            lines.append(f"  {s.speaker:<{width}}  {s.turns:>5}  {s.words:>7,}  {100 * s.share:5.1f} %{time}")
+    for m in reply.meetings:
+        date = m.date.isoformat() if m.date else "undated"
+        lines.append(
+            f"  {date}  {m.meeting_id}: {m.turns} turns, {m.words:,} words ({100 * m.share:.1f} % of the meeting's words)"
+        )
+    if timed and reply.scope == "speaker":
+        lines.append(f"Speaking time: {timestamp(reply.seconds or 0.0)}")
+    elif timed:
+        lines.append(f"Speaking time, where the record is timed: {timestamp(reply.seconds or 0.0)}")
+    if reply.distinctive:
+        lines.append("Distinctive words: " + ", ".join(reply.distinctive))
+    lines.extend(f"Image: {path}" for path in reply.attachments)
     return "\n".join(lines)

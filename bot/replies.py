@@ -23,6 +23,7 @@ class HitOut(BaseModel):
     end: float | None = None
     span: tuple[int, int] | None = Field(default=None, description="matched part of text: [start, end)")
     url: str | None = None
+    context: str | None = Field(default=None, description="the command that shows the turns around this one")
 
 
 class Reply(BaseModel):
@@ -52,3 +53,75 @@ class WhosaidReply(Reply):
 
 class HelpReply(Reply):
     commands: list[tuple[str, str]] = Field(default_factory=list)
+
+
+class MeetingOut(BaseModel):
+    """One loaded meeting as `!meetings` lists it."""
+
+    id: str
+    title: str
+    date: dt.date | None = None
+    language: str | None = None
+    turn_count: int
+    words: int
+    speakers: list[str] = Field(default_factory=list, description="resolved names, most turns first")
+    url: str | None = None
+
+
+class MeetingsReply(Reply):
+    """One page of the loaded meetings, newest first; `total` counts every meeting that fits."""
+
+    filter: str = ""
+    meetings: list[MeetingOut] = Field(default_factory=list)
+    page: int = Field(default=1, description="1-based page shown")
+    pages: int = 1
+    per_page: int = 10
+    next: str | None = Field(default=None, description="the command that shows the next page")
+
+
+class ContextReply(Reply):
+    """Turns around one turn, in record order; `hits[focus]` is the turn asked for."""
+
+    meeting_id: str | None = None
+    meeting_title: str | None = None
+    turn_index: int | None = Field(default=None, description="the turn asked for")
+    focus: int | None = Field(default=None, description="position in hits of the turn asked for")
+    meeting_turns: int = 0
+
+
+class SpeakerShare(BaseModel):
+    """One speaker's part of a meeting or of the corpus."""
+
+    speaker: str
+    turns: int
+    words: int
+    share: float = Field(description="share of the words, 0–1")
+    seconds: float | None = Field(default=None, description="speaking time, for timed records")
+
+
+class MeetingShare(BaseModel):
+    """One speaker's part of one meeting."""
+
+    meeting_id: str
+    title: str
+    date: dt.date | None = None
+    turns: int
+    words: int
+    share: float = Field(description="share of the meeting's words, 0–1")
+
+
+class StatsReply(Reply):
+    """Who spoke how much: in a meeting, in the corpus, or one speaker across meetings."""
+
+    scope: str | None = Field(default=None, description="meeting, corpus or speaker")
+    meeting_id: str | None = None
+    meeting_title: str | None = None
+    speaker: str | None = None
+    meeting_count: int = 0
+    turn_count: int = 0
+    words: int = 0
+    seconds: float | None = Field(default=None, description="speaking time, when the turns are timed")
+    speakers: list[SpeakerShare] = Field(default_factory=list)
+    meetings: list[MeetingShare] = Field(default_factory=list)
+    distinctive: list[str] = Field(default_factory=list, description="words this speaker uses more than others")
+    candidates: list[str] = Field(default_factory=list)

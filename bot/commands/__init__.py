@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.commands import quote, speaker, whosaid
+from bot.commands import context, meetings, quote, speaker, stats, whosaid
 from bot.commands.base import Command
 
-COMMANDS: dict[str, Command] = {c.name: c for c in (quote.COMMAND, speaker.COMMAND, whosaid.COMMAND)}
+COMMANDS: dict[str, Command] = {
+    c.name: c for c in (quote.COMMAND, speaker.COMMAND, whosaid.COMMAND, meetings.COMMAND, context.COMMAND, stats.COMMAND)
+}

@@ -46,7 +46,12 @@ def plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def hit_out(store: TurnStore, hit: Hit) -> HitOut:
+def context_command(meeting_id: str, turn_index: int, prefix: str = "!") -> str:
+    """The exact command that shows the turns around one turn, so every hit can say how to ask."""
+    return f"{prefix}context {meeting_id} {turn_index}"
+
+
+def hit_out(store: TurnStore, hit: Hit, prefix: str = "!") -> HitOut:
     """A search hit as the reply shows it: the words, who, which meeting, where."""
     turn = store.turns[hit.turn_id]
     meeting = store.meetings[turn.meeting_id]
@@ -64,4 +69,5 @@ def hit_out(store: TurnStore, hit: Hit) -> HitOut:
         end=turn.end,
         span=hit.span,
         url=meeting.url,
+        context=context_command(meeting.id, turn.index, prefix),
     )

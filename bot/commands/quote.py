@@ -47,7 +47,7 @@ async def quote(request: Request) -> Reply:
             query=request.argument,
             error=f"No quote matches “{request.argument}”. Try fewer words, or `{request.prefix}whosaid` for a looser match.",
         )
-    shown = [hit_out(request.store, h) for h in hits[:SHOWN]]
+    shown = [hit_out(request.store, h, request.prefix) for h in hits[:SHOWN]]
     total = len(hits)
     summary = f"{plural(total, 'turn')} match{'es' if total == 1 else ''} “{request.argument}”"
     return Reply(command="quote", query=request.argument, summary=summary, hits=shown, total=total)

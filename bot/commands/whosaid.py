@@ -28,7 +28,7 @@ async def whosaid(request: Request) -> WhosaidReply:
             query=request.argument,
             verdict="verbatim",
             summary=f"Said word for word by {who}",
-            hits=[hit_out(store, h) for h in verbatim[:SHOWN]],
+            hits=[hit_out(store, h, request.prefix) for h in verbatim[:SHOWN]],
             total=len(verbatim),
         )
     close = [h for h in find_closest(store, phrase, limit=SHOWN) if h.score >= CLOSE_ENOUGH]
@@ -45,7 +45,7 @@ async def whosaid(request: Request) -> WhosaidReply:
         query=request.argument,
         verdict="close",
         summary=f"Most likely {store.turn_speaker[best.turn_id].name} (score {best.score:.0f}/100; the words differ a little)",
-        hits=[hit_out(store, h) for h in close],
+        hits=[hit_out(store, h, request.prefix) for h in close],
         total=len(close),
     )
 

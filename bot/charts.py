@@ -1,0 +1,180 @@
+"""Bar charts for `!stats`, drawn off-screen (Agg) to PNG files that read on a phone in any theme.
+
+A solid slate card with light text is used rather than a transparent background: it keeps full
+contrast whether the chat client is in light or dark mode, and never shows a checkerboard.
+Figures are made with `matplotlib.figure.Figure`, not pyplot, so no global state is shared
+between requests and drawing can run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import textwrap
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from parser.text import fold
+
+MAX_BARS = 15
+WIDTH_INCHES = 10.0
+DPI = 100
+LABEL_CHARS = 24
+MEETING_LABEL_CHARS = 28
+TITLE_CHARS = 46
+MAX_AGE_SECONDS = 24 * 3600
+
+BACKGROUND = "#2b2f36"
+TEXT = "#f0f2f5"
+MUTED = "#b4bac3"
+BAR = "#4fa3f7"
+OTHERS = "#8a939e"
+HIGHLIGHT = "#f5a524"
+
+TITLE_SIZE = 24
+SUBTITLE_SIZE = 17
+LABEL_SIZE = 18
+VALUE_SIZE = 17
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, its length, the text printed at its end, and a count carried along."""
+
+    label: str
+    value: float
+    note: str = ""
+    others: bool = False
+    count: int = 0
+
+
+def chart_dir() -> Path:
+    """Where chart files go: `VERBATIM_CHART_DIR`, else a folder in the system temp dir."""
+    configured = os.environ.get("VERBATIM_CHART_DIR")
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "verbatim-charts"
+
+
+def new_chart_path(name: str, directory: Path | None = None) -> Path:
+    """A fresh file name for one chart, so concurrent requests never overwrite each other."""
+    folder = directory or chart_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    prune(folder)
+    slug = "-".join(fold(name).split())[:40] or "chart"
+    return folder / f"stats-{slug}-{uuid.uuid4().hex[:8]}.png"
+
+
+def prune(folder: Path, max_age: float = MAX_AGE_SECONDS) -> None:
+    """Remove our own chart files older than `max_age`, so a long-running bot does not fill the disk."""
+    cutoff = time.time() - max_age
+    for old in folder.glob("stats-*.png"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            continue
+
+
+def top_bars(bars: Sequence[Bar], limit: int = MAX_BARS, keep_order: bool = False, keep: str | None = None) -> list[Bar]:
+    """The largest `limit - 1` bars and one "others" bar for the rest, when there are too many.
+
+    Largest first, unless `keep_order` (a timeline keeps its order, only the smallest are folded);
+    the bar labelled `keep` is never folded into "others".
+    """
+    ordered = sorted(bars, key=lambda b: (b.label != keep, -b.value))
+    if len(ordered) <= limit:
+        return list(bars) if keep_order else sorted(bars, key=lambda b: -b.value)
+    kept, rest = ordered[: limit - 1], ordered[limit - 1 :]
+    kept.sort(key=lambda b: -b.value)
+    if keep_order:
+        chosen = {id(b) for b in kept}
+        kept = [b for b in bars if id(b) in chosen]
+    label = f"{len(rest)} others"
+    return [*kept, Bar(label, sum(b.value for b in rest), "", True, sum(b.count for b in rest))]
+
+
+def _short(label: str, limit: int) -> str:
+    """A label cut to `limit` characters, so long names do not squeeze the bars."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def title_lines(title: str, width: int = TITLE_CHARS, most: int = 2) -> list[str]:
+    """The title wrapped to `most` lines, the last one ending in "…" when the title is longer."""
+    lines = textwrap.wrap(title, width, break_on_hyphens=False) or [""]
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines
+
+
+def draw_bars(
+    bars: Sequence[Bar],
+    title: str,
+    subtitle: str,
+    path: Path,
+    label_chars: int = LABEL_CHARS,
+    room: float = 0.32,
+    highlight: str | None = None,
+) -> Path:
+    """Horizontal bars, first on top, each labelled at its end; written to `path` as PNG.
+
+    `room` is the space left right of the longest bar for its note, as a fraction of its length.
+    """
+    n = max(1, len(bars))
+    lines = title_lines(title)
+    header = 0.35 + 0.45 * len(lines) + 0.45
+    height = header + 0.5 + 0.62 * n
+    fig = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, facecolor=BACKGROUND)
+    FigureCanvasAgg(fig)
+    fig.set_layout_engine("constrained", rect=(0.0, 0.0, 1.0, 1.0 - header / height), h_pad=0.2, w_pad=0.3)
+    left = 0.3 / WIDTH_INCHES
+    subtitle_top = 0.3 + 0.45 * len(lines) + 0.15
+    fig.text(left, 1 - 0.3 / height, "\n".join(lines), fontsize=TITLE_SIZE, color=TEXT, fontweight="bold", va="top")
+    fig.text(left, 1 - subtitle_top / height, subtitle, fontsize=SUBTITLE_SIZE, color=MUTED, va="top")
+    ax = fig.add_subplot()
+    ax.set_facecolor(BACKGROUND)
+    positions = list(range(n))
+    values = [b.value for b in bars]
+    colours = [OTHERS if b.others else HIGHLIGHT if b.label == highlight else BAR for b in bars]
+    ax.barh(positions, values, height=0.68, color=colours)
+    ax.invert_yaxis()
+    ax.set_yticks(positions, [_short(b.label, label_chars) for b in bars], fontsize=LABEL_SIZE, color=TEXT)
+    top = max(values, default=0.0) or 1.0
+    ax.set_xlim(0, top * (1 + room))
+    for y, bar in zip(positions, bars, strict=True):
+        ax.text(bar.value + top * 0.02, y, bar.note, va="center", ha="left", fontsize=VALUE_SIZE, color=MUTED)
+    ax.tick_params(axis="y", length=0, pad=10)
+    ax.set_xticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    fig.savefig(path, format="png", facecolor=BACKGROUND)
+    return path
+
+
+def share_chart(words_by_speaker: Sequence[tuple[str, int]], title: str, path: Path, highlight: str | None = None) -> Path:
+    """Share of words per speaker, as percentages, the smallest speakers folded into "others"."""
+    total = sum(words for _, words in words_by_speaker) or 1
+    bars = [Bar(name, 100 * words / total) for name, words in words_by_speaker]
+    bars = top_bars(bars, keep=highlight)
+    bars = [Bar(b.label, b.value, f"{b.value:.1f} %" if b.value >= 0.1 else "<0.1 %", b.others) for b in bars]
+    return draw_bars(bars, title, f"share of {total:,} words", path, highlight=highlight)
+
+
+def meetings_chart(per_meeting: Sequence[tuple[str, int, int]], title: str, path: Path) -> Path:
+    """One speaker's words and turns per meeting, in the order given; the smallest as "others"."""
+    bars = top_bars([Bar(label, words, count=turns) for label, turns, words in per_meeting], keep_order=True)
+    bars = [Bar(b.label, b.value, f"{int(b.value):,} words · {plural_turns(b.count)}", b.others, b.count) for b in bars]
+    total_words = sum(words for _, _, words in per_meeting)
+    total_turns = sum(turns for _, turns, _ in per_meeting)
+    subtitle = f"words per meeting · {total_words:,} words in {plural_turns(total_turns)}"
+    return draw_bars(bars, title, subtitle, path, label_chars=MEETING_LABEL_CHARS, room=1.0)
+
+
+def plural_turns(n: int) -> str:
+    """`1 turn`, `1,204 turns`."""
+    return f"{n:,} turn{'' if n == 1 else 's'}"

@@ -1,0 +1,204 @@
+"""`!stats [MEETING | speaker:NAME]`: who spoke how much, with a chart, so a meeting's balance shows at a glance."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot import charts
+from bot.commands.base import Command, Request, UserError, plural
+from bot.commands.lookup import MeetingLookupError, SpeakerLookupError, resolve_meeting, resolve_speaker
+from bot.replies import MeetingShare, SpeakerShare, StatsReply
+from bot.tally import by_speaker, distinctive_words, turn_seconds, turn_words
+from parser.models import Meeting
+from parser.speakers import Speaker
+from parser.store import TurnStore
+
+log = logging.getLogger(__name__)
+
+DISTINCTIVE = 10
+_SPEAKER = re.compile(r"^(?:speaker|who)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+async def draw(make: Callable[[Path], Path], name: str) -> list[str]:
+    """Draw one chart off the event loop; a chart that fails is logged, the numbers still answer."""
+    try:
+        path = await asyncio.to_thread(make, charts.new_chart_path(name))
+    except Exception:
+        log.exception("chart %s could not be drawn", name)
+        return []
+    return [str(path)]
+
+
+def count(n: int, noun: str) -> str:
+    """`1 word`, `9,897 words`: big numbers read better with separators."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def chronological(store: TurnStore, meeting_ids: Sequence[str]) -> list[Meeting]:
+    """Oldest first, undated last: a speaker's meetings read as a timeline."""
+    meetings = [store.meetings[m] for m in meeting_ids]
+    return sorted(meetings, key=lambda m: (m.date is None, m.date.toordinal() if m.date else 0, m.title, m.id))
+
+
+def dated_title(meeting: Meeting) -> str:
+    """`2021-03-22 Title`: the date first, so meetings of a series tell apart."""
+    return f"{meeting.date.isoformat()} {meeting.title}" if meeting.date else meeting.title
+
+
+def bar_labels(meetings: Sequence[Meeting]) -> list[str]:
+    """Date and title of each meeting, or date and id where two meetings share a title."""
+    titles = Counter(m.title for m in meetings)
+    return [dated_title(m) if titles[m.title] == 1 else dated_title(m.model_copy(update={"title": m.id})) for m in meetings]
+
+
+async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meeting | None, query: str) -> StatsReply:
+    """Turns, words, share of words and (timed records) speaking time per speaker, for one meeting or all."""
+    tallies = by_speaker(store, turn_ids)
+    words = sum(t.words for t in tallies)
+    timed = any(t.seconds is not None for t in tallies)
+    seconds = round(sum(t.seconds or 0.0 for t in tallies), 1) if timed else None
+    speakers = [
+        SpeakerShare(
+            speaker=t.name,
+            turns=t.turns,
+            words=t.words,
+            share=round(t.words / words, 4) if words else 0.0,
+            seconds=None if t.seconds is None else round(t.seconds, 1),
+        )
+        for t in tallies
+    ]
+    if meeting is not None:
+        title = dated_title(meeting)
+        meetings = 1
+    else:
+        meetings = len({store.turns[t].meeting_id for t in turn_ids})
+        title = f"All {plural(meetings, 'meeting')}"
+    summary = f"{title}: {count(len(turn_ids), 'turn')}, {count(words, 'word')}, {plural(len(tallies), 'speaker')}"
+    rows = [(t.name, t.words) for t in tallies]
+    return StatsReply(
+        command="stats",
+        query=query,
+        scope="meeting" if meeting else "corpus",
+        meeting_id=meeting.id if meeting else None,
+        meeting_title=meeting.title if meeting else None,
+        meeting_count=meetings,
+        turn_count=len(turn_ids),
+        words=words,
+        seconds=seconds,
+        speakers=speakers,
+        summary=summary,
+        attachments=await draw(lambda path: charts.share_chart(rows, title, path), meeting.id if meeting else "corpus"),
+    )
+
+
+async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsReply:
+    """One speaker's meetings, turns, words and distinctive words, against everyone else."""
+    words = turn_words(store)
+    turns_in: defaultdict[str, list[int]] = defaultdict(list)
+    for turn_id in person.turn_ids:
+        turns_in[store.turns[turn_id].meeting_id].append(turn_id)
+    meetings = chronological(store, list(turns_in))
+    shares: list[MeetingShare] = []
+    for meeting in meetings:
+        mine = sum(words[t] for t in turns_in[meeting.id])
+        everyone = sum(words[t] for t in store.meeting_range[meeting.id])
+        shares.append(
+            MeetingShare(
+                meeting_id=meeting.id,
+                title=meeting.title,
+                date=meeting.date,
+                turns=len(turns_in[meeting.id]),
+                words=mine,
+                share=round(mine / everyone, 4) if everyone else 0.0,
+            )
+        )
+    total_words = sum(s.words for s in shares)
+    timed = [s for s in (turn_seconds(store.turns[t]) for t in person.turn_ids) if s is not None]
+    languages = {m.language for m in meetings}
+    distinctive = await asyncio.to_thread(distinctive_words, store, person.turn_ids, languages, DISTINCTIVE)
+    if len(meetings) == 1:
+        only = meetings[0]
+        rows = [(t.name, t.words) for t in by_speaker(store, store.meeting_range[only.id])]
+        title = f"{person.name} in {dated_title(only)}"
+
+        def make(path: Path) -> Path:
+            return charts.share_chart(rows, title, path, highlight=person.name)
+
+    else:
+        per_meeting = [(label, s.turns, s.words) for label, s in zip(bar_labels(meetings), shares, strict=True)]
+        title = f"{person.name} across {plural(len(meetings), 'meeting')}"
+
+        def make(path: Path) -> Path:
+            return charts.meetings_chart(per_meeting, title, path)
+
+    summary = (
+        f"{person.name}: {count(len(person.turn_ids), 'turn')}, {count(total_words, 'word')}, "
+        f"in {plural(len(meetings), 'meeting')}"
+    )
+    return StatsReply(
+        command="stats",
+        query=query,
+        scope="speaker",
+        speaker=person.name,
+        meeting_count=len(meetings),
+        turn_count=len(person.turn_ids),
+        words=total_words,
+        seconds=round(sum(timed), 1) if timed else None,
+        meetings=shares,
+        distinctive=distinctive,
+        summary=summary,
+        attachments=await draw(make, person.name),
+    )
+
+
+def fallback_speaker(store: TurnStore, typed: str) -> Speaker | None:
+    """The speaker a bare `!stats NAME` means, when no meeting is called that and the name fits one person."""
+    try:
+        return resolve_speaker(store, typed)
+    except SpeakerLookupError:
+        return None
+
+
+async def stats(request: Request) -> StatsReply:
+    """`speaker:NAME`, a meeting, or nothing (the one meeting loaded, else every meeting)."""
+    store = request.store
+    typed = request.argument.strip()
+    asked = _SPEAKER.match(typed)
+    if asked:
+        name = asked[1].strip()
+        if not name:
+            raise UserError(f"Whose stats? Write `{request.prefix}stats speaker:NAME`.")
+        try:
+            person = resolve_speaker(store, name)
+        except SpeakerLookupError as err:
+            return StatsReply(command="stats", query=typed, error=str(err), candidates=err.candidates)
+        return await speaker_stats(store, person, typed)
+    if not typed:
+        if len(store.meetings) == 1:
+            only = next(iter(store.meetings.values()))
+            return await share_stats(store, store.meeting_range[only.id], only, typed)
+        return await share_stats(store, range(len(store.turns)), None, typed)
+    try:
+        meeting = resolve_meeting(store, typed, request.prefix)
+    except MeetingLookupError as err:
+        person = None if err.ambiguous else fallback_speaker(store, typed)
+        if person is None:
+            hint = f" For a speaker, write `{request.prefix}stats speaker:NAME`."
+            return StatsReply(command="stats", query=typed, error=f"{err}{hint}", candidates=err.candidates)
+        return await speaker_stats(store, person, typed)
+    return await share_stats(store, store.meeting_range[meeting.id], meeting, typed)
+
+
+COMMAND = Command(
+    name="stats",
+    usage="stats [MEETING|speaker:NAME]",
+    summary="Who spoke how much, with a chart: one meeting, every meeting, or one speaker and their distinctive words.",
+    handler=stats,
+    example="stats speaker:León",
+    needs_argument=False,
+)
