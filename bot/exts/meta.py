@@ -1,22 +1,42 @@
-"""`help`, and the error handler that turns mistakes into answers and keeps the bot serving."""
+"""`help`, and the error handler that turns mistakes into answers and keeps the bot serving.
+
+discord.py parses a prefix command's typed options only for slash's sake; when that parsing fails
+(`!context acd 139 x`, a lone `!quote`), the core gets the text as typed and says what it needs.
+"""
 
 from __future__ import annotations
 
+import difflib
 import logging
+import math
+from typing import TYPE_CHECKING
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot import core
-from bot.discord_app import VerbatimBot
-from bot.render_discord import render
+from bot.exts.shared import Ctx, respond, send_reply
 from bot.replies import Reply
+
+if TYPE_CHECKING:
+    from bot.discord_app import VerbatimBot
 
 log = logging.getLogger(__name__)
 
+APOLOGY = "Sorry, something went wrong on our side; it has been logged."
 
-def name_of(ctx: commands.Context[VerbatimBot]) -> str:
+
+def _name(ctx: Ctx) -> str:
     return ctx.command.name if ctx.command else ""
+
+
+def _slash_mistake(error: commands.CommandError) -> str | None:
+    """A sentence for a slash option Discord let through but we could not use, else None."""
+    cause = error.original if isinstance(error, commands.HybridCommandError) else error
+    if isinstance(cause, app_commands.TransformerError | app_commands.CheckFailure | commands.UserInputError):
+        return str(cause) or "That option is not valid here."
+    return None
 
 
 class Meta(commands.Cog):
@@ -25,30 +45,50 @@ class Meta(commands.Cog):
     def __init__(self, bot: VerbatimBot) -> None:
         self.bot = bot
 
-    @commands.hybrid_command(name="help", description="What the bot can do, with examples")
-    async def help(self, ctx: commands.Context[VerbatimBot]) -> None:
+    @commands.hybrid_command(name="help", aliases=["h", "?"], description="What the bot can do, with examples")
+    async def help(self, ctx: Ctx) -> None:
         """The commands, with examples."""
-        await ctx.send(**render(core.help_reply(self.bot.settings.prefix)))
+        await send_reply(ctx, core.help_reply(self.bot.settings.prefix), "")
+
+    def _meant_for_us(self, ctx: Ctx, name: str) -> bool:
+        """`!important news` in a busy channel is chat, not a typo: answer it only when it looks like one."""
+        if not name or not name[0].isalpha():
+            return False
+        if ctx.guild is None or ctx.prefix != self.bot.settings.prefix:
+            return True
+        known = [n for c in self.bot.commands for n in (c.name, *c.aliases)]
+        return bool(difflib.get_close_matches(name, known, n=1, cutoff=0.6))
 
     @commands.Cog.listener()
-    async def on_command_error(self, ctx: commands.Context[VerbatimBot], error: commands.CommandError) -> None:
-        """User mistakes get the core's own one-line answer; our bugs a short apology and a traceback."""
-        prefix = self.bot.settings.prefix
-        store = self.bot.store
-        assert store is not None
+    async def on_command_error(self, ctx: Ctx, error: commands.CommandError) -> None:
+        """User mistakes get a one-line answer; our bugs a short apology and a logged traceback."""
+        prefix = "/" if ctx.interaction is not None else self.bot.settings.prefix
+        if isinstance(error, commands.UserInputError) and ctx.command and ctx.interaction is None:
+            try:
+                await respond(ctx, ctx.command.name)
+            except discord.HTTPException:
+                log.exception("could not answer %s", ctx.command)
+            return
         if isinstance(error, commands.CommandNotFound):
             name = (ctx.invoked_with or "").lower()
-            reply = await core.run(store, name, "", prefix)
-        elif isinstance(error, commands.MissingRequiredArgument | commands.BadArgument) and ctx.command:
-            reply = await core.run(store, ctx.command.name, "", prefix)
+            if not self._meant_for_us(ctx, name):
+                return
+            reply = await self.bot.ask(name, "")
         elif isinstance(error, commands.CommandOnCooldown):
-            reply = Reply(command=name_of(ctx), error=f"Slow down: try again in {error.retry_after:.0f} s.")
+            wait = max(1, math.ceil(error.retry_after))
+            reply = Reply(command=_name(ctx), error=f"Slow down: you can ask again in {wait} s.")
+        elif isinstance(error, commands.NotOwner):
+            reply = Reply(command=_name(ctx), error=f"Only the bot's owner can use `{prefix}{_name(ctx)}`.")
+        elif (sentence := _slash_mistake(error)) is not None:
+            reply = Reply(command=_name(ctx), error=sentence)
+        elif isinstance(error, commands.CheckFailure):
+            reply = Reply(command=_name(ctx), error="That command cannot be used here.")
         else:
             original = getattr(error, "original", error)
             log.error("command %s failed", ctx.command, exc_info=(type(original), original, original.__traceback__))
-            reply = Reply(command=name_of(ctx), error="Sorry, something went wrong on our side; it has been logged.")
+            reply = Reply(command=_name(ctx), error=APOLOGY)
         try:
-            await ctx.send(**render(reply))
+            await send_reply(ctx, reply, "", ephemeral=True)
         except discord.HTTPException:
             log.exception("could not send the error reply")
 

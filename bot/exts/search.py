@@ -1,40 +1,63 @@
-"""`quote`, `whosaid` and `speaker` for Discord: prefix and slash, one core, one rendering."""
+"""`quote`, `whosaid`, `speaker` and `context` for Discord: prefix and slash, one core, one rendering."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from discord import app_commands
 from discord.ext import commands
 
-from bot import core
-from bot.discord_app import VerbatimBot
-from bot.render_discord import render
+from bot.exts.shared import Ctx, drop_unserved, respond, words
+from bot.exts.suggest import meeting_choices, speaker_choices
+
+if TYPE_CHECKING:
+    from bot.discord_app import VerbatimBot
 
 
 class Search(commands.Cog):
-    """Ask the records: the words, who said them, and who someone is."""
+    """Ask the records: the words, who said them, who someone is, and what was said around a turn."""
 
     def __init__(self, bot: VerbatimBot) -> None:
         self.bot = bot
 
-    async def _answer(self, ctx: commands.Context[VerbatimBot], name: str, argument: str) -> None:
-        assert self.bot.store is not None
-        reply = await core.run(self.bot.store, name, argument, self.bot.settings.prefix)
-        await ctx.send(**render(reply))
-
     @commands.hybrid_command(name="quote", description="Turns that contain these words, best first")
-    async def quote(self, ctx: commands.Context[VerbatimBot], *, words: str) -> None:
+    @app_commands.describe(words='Words to find; put "a phrase" in quotes to match it exactly')
+    async def quote(self, ctx: Ctx, *, words: str) -> None:
         """Turns that contain these words; "a phrase in quotes" must appear as written."""
-        await self._answer(ctx, "quote", words)
+        await respond(ctx, "quote", words)
 
     @commands.hybrid_command(name="whosaid", description="Who said it: the turn whose words best match")
-    async def whosaid(self, ctx: commands.Context[VerbatimBot], *, phrase: str) -> None:
+    @app_commands.describe(phrase="The words as you remember them, even misspelt or half-remembered")
+    async def whosaid(self, ctx: Ctx, *, phrase: str) -> None:
         """Who said it, even misspelt or half-remembered."""
-        await self._answer(ctx, "whosaid", phrase)
+        await respond(ctx, "whosaid", phrase)
 
-    @commands.hybrid_command(name="speaker", description="A speaker as the record prints the name, with turns and words")
-    async def speaker(self, ctx: commands.Context[VerbatimBot], *, name: str) -> None:
+    @commands.hybrid_command(name="speaker", description="A speaker as the records print the name, with turns and words")
+    @app_commands.describe(name="A name, part of one, or a nickname; accents and case do not matter")
+    @app_commands.autocomplete(name=speaker_choices)
+    async def speaker(self, ctx: Ctx, *, name: str) -> None:
         """Who a speaker is, with their turns and words."""
-        await self._answer(ctx, "speaker", name)
+        await respond(ctx, "speaker", name)
+
+    @commands.hybrid_command(name="context", description="The turns around one turn of a meeting")
+    @app_commands.describe(
+        meeting="The meeting's id or title words",
+        turn="The turn number a hit shows",
+        around="How many turns to show either side (default 2)",
+    )
+    @app_commands.autocomplete(meeting=meeting_choices)
+    async def context(
+        self,
+        ctx: Ctx,
+        meeting: str,
+        turn: app_commands.Range[int, 0],
+        around: app_commands.Range[int, 0, 10] | None = None,
+    ) -> None:
+        """The turns around a turn, so a quote can be read in its conversation."""
+        await respond(ctx, "context", words(meeting, turn, around))
 
 
 async def setup(bot: VerbatimBot) -> None:
-    await bot.add_cog(Search(bot))
+    cog = Search(bot)
+    await bot.add_cog(cog)
+    drop_unserved(bot, cog)
