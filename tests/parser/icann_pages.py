@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from parser.models import Record
 from tests.conftest import CORPUS
 
 ICANN_TEXT = CORPUS / "icann" / "icann70-lacralo-roundtable-fr.txt"
@@ -28,6 +29,16 @@ class Layout:
 
     def footer(self, number: int) -> str:
         return f"Page {number} de {len(self.pages)}"
+
+
+def words(text: str) -> str:
+    """Text with its spacing made plain: extraction may wrap or space a paragraph differently."""
+    return " ".join(text.split())
+
+
+def summary(record: Record) -> list[tuple[str, str, int | None]]:
+    """What a reader must get right: who, the words, the page."""
+    return [(t.speaker, words(t.text), t.page) for t in record.turns]
 
 
 def layout(source: Path = ICANN_TEXT) -> Layout:

@@ -16,23 +16,9 @@ import docx
 import pytest
 
 from parser.docx_reader import magic, read_bytes
-from parser.icann import read_text
 from parser.loader import read_file
 from parser.models import Record, RecordError
-from tests.parser.icann_pages import ICANN_TEXT, build_docx, layout
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
-
-
-def summary(record: Record) -> list[tuple[str, str, int | None]]:
-    return [(t.speaker, words(t.text), t.page) for t in record.turns]
-
-
-@pytest.fixture(scope="module")
-def reference(corpus: Path) -> Record:
-    return read_text(ICANN_TEXT.read_text(encoding="utf-8"), ICANN_TEXT)
+from tests.parser.icann_pages import ICANN_TEXT, build_docx, layout, summary
 
 
 @pytest.fixture(scope="module")

@@ -13,25 +13,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from parser.icann import read_text
 from parser.loader import read_file
 from parser.models import Record, RecordError
 from parser.pages import paragraphs
 from parser.pdf import magic, read_bytes
-from tests.parser.icann_pages import ICANN_TEXT, build_pdf, layout
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
-
-
-def summary(record: Record) -> list[tuple[str, str, int | None]]:
-    return [(t.speaker, words(t.text), t.page) for t in record.turns]
-
-
-@pytest.fixture(scope="module")
-def reference(corpus: Path) -> Record:
-    return read_text(ICANN_TEXT.read_text(encoding="utf-8"), ICANN_TEXT)
+from tests.parser.icann_pages import ICANN_TEXT, build_pdf, layout, summary, words
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,17 @@
+"""Fixtures of the parser tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parser.icann import read_text
+from parser.models import Record
+from tests.parser.icann_pages import ICANN_TEXT
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: Path) -> Record:
+    """The ICANN record read directly as text: what its PDF and DOCX editions must give."""
+    return read_text(ICANN_TEXT.read_text(encoding="utf-8"), ICANN_TEXT)
