@@ -47,8 +47,26 @@ class SpeakerReply(Reply):
     candidates: list[str] = Field(default_factory=list)
 
 
+class SaidBy(BaseModel):
+    """One speaker who said the words, and in how many turns."""
+
+    speaker: str
+    turns: int
+
+
 class WhosaidReply(Reply):
     verdict: str | None = Field(default=None, description="verbatim, close or not found")
+    said_by: list[SaidBy] = Field(default_factory=list, description="who said it, most turns first")
+    nearest: HitOut | None = Field(default=None, description="when not found: the closest turn, which is NOT a match")
+
+
+class QuoteReply(Reply):
+    """One page of the turns that match, best first; `total` counts every one."""
+
+    page: int = Field(default=1, description="1-based page shown")
+    pages: int = 1
+    per_page: int = 5
+    next: str | None = Field(default=None, description="the command that shows the next page")
 
 
 class HelpReply(Reply):

@@ -1,21 +1,30 @@
 """Finding turns: an exact phrase, every word (typos allowed), or the closest words at all.
 
-Candidates come from the word index; rapidfuzz then compares the folded query with the folded
-turns. Every hit says where in the original text it matched, so replies can show that part.
+Candidates come from the index (word lists, and lists of frequent word pairs, which is what
+makes quotes of common words cheap); `parser.rank` then scores the few best candidates the way
+comparing the query with every turn would, only better. Every hit says where in the original
+text it matched, so replies can show that part.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
-from rapidfuzz import fuzz
+import numpy as np
 
+from parser.candidates import accumulate, index_score, phrase_candidates, term_ids
+from parser.rank import Matcher, Term, analyse
 from parser.store import TurnStore
-from parser.text import fold, original_span
+from parser.text import fold, token_span
 
-_WORD = re.compile(r"\S+")
+RERANK = 50  # candidates scored in full after the index's first ranking
+POOL = 50  # candidates of the fuzzy fallback scored in full
+SPANS = 10  # hits located in their text up front; `locate` does the rest when shown
+
+Allowed = np.ndarray | set[int] | frozenset[int] | None
 
 
 @dataclass(frozen=True)
@@ -26,136 +35,155 @@ class Hit:
     score: float
     span: tuple[int, int] | None = None
     exact: bool = False
+    tokens: tuple[int, int] | None = None  # folded words first…last that matched
 
 
-def _span(store: TurnStore, turn_id: int, start: int, end: int) -> tuple[int, int]:
-    return original_span(store.turns[turn_id].text, start, end)
+def allowed_mask(store: TurnStore, allowed: Allowed) -> np.ndarray | None:
+    """A filter as one boolean per turn (filters may come as a set of turn ids)."""
+    if allowed is None or isinstance(allowed, np.ndarray):
+        return allowed
+    mask = np.zeros(len(store), dtype=bool)
+    if allowed:
+        mask[np.fromiter(allowed, dtype=np.int64, count=len(allowed))] = True
+    return mask
 
 
-def find_phrase(store: TurnStore, phrase: str, allowed: set[int] | None = None) -> list[Hit]:
+def _restrict(ids: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    return ids if mask is None else ids[mask[ids]]
+
+
+def locate(store: TurnStore, hit: Hit) -> Hit:
+    """The hit with its span filled in (search leaves it empty beyond the first few hits)."""
+    if hit.span is not None or hit.tokens is None:
+        return hit
+    return replace(hit, span=token_span(store.text(hit.turn_id), *hit.tokens))
+
+
+def _located(store: TurnStore, hits: list[Hit]) -> list[Hit]:
+    return [locate(store, h) for h in hits[:SPANS]] + hits[SPANS:]
+
+
+def find_phrase(store: TurnStore, phrase: str, allowed: Allowed = None) -> list[Hit]:
     """Turns in which `phrase` appears as written, after folding; most occurrences first."""
     folded = fold(phrase)
     words = folded.split()
     if not words:
         return []
-    candidates = _all_of(store, [{w: 0} for w in words])
-    if allowed is not None:
-        candidates &= allowed
-    hits = []
+    ids = [store.vocab.ids.get(w) for w in words]
+    if any(i is None for i in ids):
+        return []
+    candidates = _restrict(phrase_candidates(store, ids), allowed_mask(store, allowed))  # type: ignore[arg-type]
     pattern = re.compile(rf"(?<!\S){re.escape(folded)}(?!\S)")
-    for turn_id in candidates:
-        matches = list(pattern.finditer(store.folded[turn_id]))
+    found: list[tuple[int, int, int]] = []
+    for turn_id in candidates.tolist():
+        text = fold(store.text(turn_id))
+        matches = list(pattern.finditer(text))
         if matches:
-            first = matches[0]
-            hits.append((len(matches), Hit(turn_id, 100.0, _span(store, turn_id, first.start(), first.end()), True)))
-    hits.sort(key=lambda pair: (-pair[0], pair[1].turn_id))
-    return [hit for _, hit in hits]
+            found.append((-len(matches), turn_id, text.count(" ", 0, matches[0].start())))
+    found.sort()
+    hits = [Hit(t, 100.0, None, True, (k, k + len(words) - 1)) for _, t, k in found]
+    return _located(store, hits)
 
 
-def _all_of(store: TurnStore, variant_sets: list[dict[str, int]]) -> set[int]:
-    """Turns that contain, for every query word, one of its variants."""
-    result: set[int] | None = None
-    for variants in sorted(variant_sets, key=lambda v: sum(len(store.postings.get(w, ())) for w in v)):
-        ids: set[int] = set()
-        for word in variants:
-            ids.update(store.postings.get(word, ()))
-        result = ids if result is None else result & ids
-        if not result:
-            return set()
-    return result or set()
-
-
-def find_words(store: TurnStore, query: str, allowed: set[int] | None = None) -> list[Hit]:
-    """Turns that contain every word of `query` (a typo or missing accent allowed), best first.
-
-    The score falls with each word matched only through a typo and with how far apart the
-    words stand; the span runs from the first matched word to the last.
-    """
-    words = fold(query).split()
-    if not words:
-        return []
-    variant_sets = [store.variants(w) for w in words]
-    if any(not v for v in variant_sets):
-        return []
-    candidates = _all_of(store, variant_sets)
-    if allowed is not None:
-        candidates &= allowed
+def _rerank(store: TurnStore, terms: list[Term], query: str, candidates: Iterable[int], prior: dict[int, float]) -> list[Hit]:
+    """Score each candidate in full; best first (the index's score, then record order, break ties)."""
     hits = []
+    matcher = Matcher(terms, query)
     for turn_id in candidates:
-        hit = _best_window(store, turn_id, variant_sets)
-        if hit:
-            hits.append(hit)
-    hits.sort(key=lambda h: (-h.score, h.turn_id))
+        scored = matcher.score(fold(store.text(turn_id)))
+        hits.append(Hit(turn_id, scored.score, None, scored.score >= 100.0, (scored.first, scored.last)))
+    hits.sort(key=lambda h: (-h.score, -prior.get(h.turn_id, 0.0), h.turn_id))
     return hits
 
 
-def _best_window(store: TurnStore, turn_id: int, variant_sets: list[dict[str, int]]) -> Hit | None:
-    """The smallest stretch of the turn holding every query word, scored and located."""
-    folded = store.folded[turn_id]
-    positions: list[tuple[int, int, int, int]] = []  # (token no, query word no, start, end)
-    for k, m in enumerate(_WORD.finditer(folded)):
-        for q, variants in enumerate(variant_sets):
-            if m.group() in variants:
-                positions.append((k, q, m.start(), m.end()))
-    need = len(variant_sets)
-    best: tuple[float, int, int] | None = None
-    counts: defaultdict[int, int] = defaultdict(int)
-    have = 0
-    left = 0
-    for right, (k, q, _, _) in enumerate(positions):
-        counts[q] += 1
-        if counts[q] == 1:
-            have += 1
-        while have == need:
-            width = k - positions[left][0] + 1
-            chosen = {}
-            for _, qq, s, e in positions[left : right + 1]:
-                chosen.setdefault(qq, folded[s:e])
-            typos = sum(variant_sets[qq][w] for qq, w in chosen.items())
-            score = max(0.0, 100.0 - 6.0 * typos - min(30.0, 2.0 * (width - need)))
-            if best is None or score > best[0]:
-                best = (score, positions[left][2], positions[right][3])
-            lq = positions[left][1]
-            counts[lq] -= 1
-            if counts[lq] == 0:
-                have -= 1
-            left += 1
-    if best is None:
-        return None
-    score, start, end = best
-    return Hit(turn_id, score, _span(store, turn_id, start, end), exact=score == 100.0)
+class Hits(Sequence[Hit]):
+    """Every turn that matches, best first: the head scored in full, the tail made when read.
+
+    A common word can match a hundred thousand turns; making a `Hit` for each would cost more
+    than the search itself, and a reply shows five.
+    """
+
+    def __init__(self, head: list[Hit], tail_ids: np.ndarray | None = None, tail_scores: np.ndarray | None = None) -> None:
+        self.head = head
+        self._ids = tail_ids if tail_ids is not None else np.zeros(0, dtype=np.int64)
+        self._scores = tail_scores if tail_scores is not None else np.zeros(0, dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self._ids)
+
+    def _item(self, i: int) -> Hit:
+        if i < len(self.head):
+            return self.head[i]
+        k = i - len(self.head)
+        return Hit(int(self._ids[k]), round(float(self._scores[k]), 1))
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._item(k) for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._item(i)
+
+    def __iter__(self) -> Iterator[Hit]:
+        return (self._item(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
-def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: set[int] | None = None, pool: int = 60) -> list[Hit]:
-    """The turns whose words come closest to `query`, whatever is missing or misspelt.
+def find_words(store: TurnStore, query: str, allowed: Allowed = None, rank: int = RERANK) -> Hits:
+    """Turns that contain every word of `query` (a stem, a typo or a missing accent allowed), best first.
 
-    Turns sharing the query's rarer words (typos allowed) are candidates; each is compared with
-    the query by rapidfuzz. A turn shorter than the query is compared whole, so that a bare
-    "Okay." cannot claim to contain a whole sentence.
+    Every such turn is returned; the best `rank` by the index's score (rare words, pairs in the
+    query's order, shorter turns) are scored in full, the others follow in the index's order.
     """
     folded = fold(query)
-    words = folded.split()
-    if not words:
+    terms = analyse(store, folded.split())
+    if not terms or any(not t.options for t in terms):
+        return Hits([])
+    df = store.vocab.df
+    order = sorted(terms, key=lambda t: sum(int(df[o]) for o in t.options))
+    mask = allowed_mask(store, allowed)
+    candidates, _ = term_ids(store, order[0])
+    candidates = _restrict(candidates, mask)
+    for term in order[1:]:
+        if not len(candidates):
+            return Hits([])
+        held = np.zeros(len(candidates), dtype=bool)
+        for option in term.options:
+            held |= store.words.contains(option, candidates)
+        candidates = candidates[held]
+    if not len(candidates):
+        return Hits([])
+    prior = index_score(store, terms, candidates)
+    by_prior = np.argsort(-prior, kind="stable")
+    head_ids = candidates[by_prior[:rank]]
+    head = _rerank(store, terms, folded, head_ids.tolist(), {})  # equal scores: record order, as people read
+    if len(candidates) <= rank:
+        return Hits(_located(store, head))
+    floor = min(h.score for h in head)
+    rest = by_prior[rank:]
+    top = max(float(prior.max()), 1e-9)
+    return Hits(_located(store, head), candidates[rest], np.minimum(floor, 100.0 * prior[rest] / top).astype(np.float32))
+
+
+def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: Allowed = None, pool: int = POOL) -> list[Hit]:
+    """The turns whose words come closest to `query`, whatever is missing or misspelt."""
+    folded = fold(query)
+    terms = analyse(store, folded.split(), loose=True)
+    if not terms:
         return []
-    weights: defaultdict[int, float] = defaultdict(float)
-    for word in dict.fromkeys(words):
-        for variant, distance in store.variants(word).items():
-            weight = store.idf[variant] * (1.0 if distance == 0 else 0.7)
-            for turn_id in store.postings[variant]:
-                weights[turn_id] += weight
-    if allowed is not None:
-        weights = defaultdict(float, {t: w for t, w in weights.items() if t in allowed})
-    ranked = sorted(weights, key=lambda t: -weights[t])[:pool]
-    hits = []
-    for turn_id in ranked:
-        text = store.folded[turn_id]
-        if len(text) < len(folded):
-            score = fuzz.ratio(folded, text)
-            span = (0, len(text))
-        else:
-            alignment = fuzz.partial_ratio_alignment(folded, text)
-            score = alignment.score
-            span = (alignment.dest_start, alignment.dest_end)
-        hits.append(Hit(turn_id, round(score, 1), _span(store, turn_id, *span)))
-    hits.sort(key=lambda h: (-h.score, -weights[h.turn_id], h.turn_id))
-    return hits[:limit]
+    ids, scores = accumulate(store, terms, allowed_mask(store, allowed))
+    if not len(ids):
+        return []
+    if len(ids) > pool:
+        keep = np.argpartition(-scores, pool)[:pool]
+        ids, scores = ids[keep], scores[keep]
+    prior = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+    return _located(store, _rerank(store, terms, folded, prior, prior)[:limit])

@@ -1,79 +1,132 @@
-"""The in-memory turn store: every turn once, folded once, with the indexes search needs."""
+"""The in-memory turn store: every turn once, folded once, with the indexes search needs.
+
+Turns live in flat arrays (`parser.columns`), words and frequent word pairs in segmented
+postings (`parser.postings`); `turns`, `folded` and `turn_speaker` read like the lists they
+used to be, making each item when asked, so a million turns fit in a few hundred megabytes.
+"""
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+import numpy as np
 
+from parser.build import Built, StoreBuilder, pair_key
+from parser.columns import FoldedView, SpeakerView, TurnsView
 from parser.models import Meeting, Record, Turn
-from parser.speakers import Speaker, SpeakerIndex
-from parser.text import fold
+from parser.vocab import Vocabulary, max_edits
+
+
+class _PostingsView(Mapping[str, np.ndarray]):
+    """`store.postings[word]`: the sorted ids of the turns that hold the folded word."""
+
+    def __init__(self, store: TurnStore) -> None:
+        self._store = store
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        return self._store.words.ids(self._store.vocab.ids[word])
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._store.vocab.ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store.vocab.words)
+
+    def __len__(self) -> int:
+        return len(self._store.vocab)
+
+
+class _IdfView(Mapping[str, float]):
+    """`store.idf[word]`: how rare the word is, log(1 + turns / turns holding it)."""
+
+    def __init__(self, store: TurnStore) -> None:
+        self._store = store
+
+    def __getitem__(self, word: str) -> float:
+        return self._store.word_idf(self._store.vocab.ids[word])
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._store.vocab.ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store.vocab.words)
+
+    def __len__(self) -> int:
+        return len(self._store.vocab)
 
 
 class TurnStore:
-    """Turns of every loaded meeting, their folded text, and word and speaker indexes."""
+    """Turns of every loaded meeting, their folded words, and word, pair and speaker indexes."""
 
-    def __init__(self, records: Iterable[Record], aliases: Mapping[str, Iterable[str]] | None = None) -> None:
-        self.meetings: dict[str, Meeting] = {}
-        self.turns: list[Turn] = []
-        self.folded: list[str] = []
-        self.turn_speaker: list[Speaker] = []
-        self.meeting_range: dict[str, range] = {}
-        self.speakers = SpeakerIndex(aliases)
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        for record in records:
-            meeting, turns = self._unique(record)
-            first = len(self.turns)
-            self.meetings[meeting.id] = meeting
-            for turn in turns:
-                turn_id = len(self.turns)
-                folded = fold(turn.text)
-                self.turns.append(turn)
-                self.folded.append(folded)
-                self.turn_speaker.append(self.speakers.add(turn.speaker, turn_id))
-                for word in set(folded.split()):
-                    postings[word].append(turn_id)
-            self.meeting_range[meeting.id] = range(first, len(self.turns))
-        self.speakers.finish()
-        self.postings: dict[str, list[int]] = dict(postings)
-        self.vocabulary: list[str] = list(self.postings)
-        n = max(1, len(self.turns))
-        self.idf: dict[str, float] = {w: math.log(1 + n / len(ids)) for w, ids in self.postings.items()}
+    def __init__(
+        self,
+        records: Iterable[Record] = (),
+        aliases: Mapping[str, Iterable[str]] | None = None,
+        *,
+        built: Built | None = None,
+    ) -> None:
+        if built is None:
+            builder = StoreBuilder(aliases)
+            for record in records:
+                builder.add(record)
+            built = builder.finish()
+        self.built = built
+        self.columns = built.columns
+        self.meetings: dict[str, Meeting] = built.meetings
+        self.vocab: Vocabulary = built.vocab
+        self.words = built.words
+        self.pairs = built.pairs
+        self.pair_words = built.pair_words
+        self.speakers = built.speakers
+        self.turns = TurnsView(self.columns)
+        self.folded = FoldedView(self.columns)
+        by_label = [self.speakers.speaker_of(label) for label in self.columns.labels]
+        self.turn_speaker = SpeakerView(self.columns, by_label)
+        starts = [*self.columns.meeting_starts, len(self.columns)]
+        self.meeting_range: dict[str, range] = {
+            meeting_id: range(starts[k], starts[k + 1]) for k, meeting_id in enumerate(self.columns.meeting_ids)
+        }
+        self.snapshot_extra: dict[str, Any] = {}  # what the caller saved with a snapshot (load errors)
+        self.postings: Mapping[str, np.ndarray] = _PostingsView(self)
+        self.idf: Mapping[str, float] = _IdfView(self)
 
-    def _unique(self, record: Record) -> tuple[Meeting, list[Turn]]:
-        """The record with a meeting id no other loaded meeting has (two folders, one file name)."""
-        meeting = record.meeting
-        if meeting.id not in self.meetings:
-            return meeting, record.turns
-        n = 2
-        while f"{meeting.id}-{n}" in self.meetings:
-            n += 1
-        new_id = f"{meeting.id}-{n}"
-        return (
-            meeting.model_copy(update={"id": new_id}),
-            [t.model_copy(update={"meeting_id": new_id}) for t in record.turns],
-        )
+    @property
+    def vocabulary(self) -> list[str]:
+        return self.vocab.words
 
     def __len__(self) -> int:
-        return len(self.turns)
+        return len(self.columns)
+
+    def text(self, turn_id: int) -> str:
+        """The words of one turn as printed, without making a `Turn`."""
+        return self.columns.text(turn_id)
+
+    def turn(self, turn_id: int) -> Turn:
+        return self.columns.turn(turn_id)
 
     def meeting_of(self, turn_id: int) -> Meeting:
-        return self.meetings[self.turns[turn_id].meeting_id]
+        return self.meetings[self.columns.meeting_id(turn_id)]
+
+    def word_idf(self, word_id: int) -> float:
+        return math.log(1 + len(self) / max(1, int(self.vocab.df[word_id])))
+
+    def pair_ids(self, first: str, second: str) -> np.ndarray | None:
+        """Turns where `first second` stand side by side, when that pair is indexed; else None."""
+        a, b = self.vocab.ids.get(first), self.vocab.ids.get(second)
+        if a is None or b is None:
+            return np.zeros(0, dtype=np.int64)
+        if not (self.pair_words[a] and self.pair_words[b]):
+            return None
+        return self.pairs.ids(int(pair_key(a, b, len(self.vocab))))
 
     def variants(self, word: str) -> dict[str, int]:
         """Words of the record that `word` may stand for, with their edit distance: typos allowed."""
         found: dict[str, int] = {}
-        if word in self.postings:
+        if word in self.vocab.ids:
             found[word] = 0
-        if len(word) < 4 or not word.isalpha():
-            return found
-        max_distance = 1 if len(word) < 8 else 2
-        for other, distance, _ in process.extract(
-            word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=30
-        ):
-            found.setdefault(other, int(distance))
+        if max_edits(word):
+            for other, distance in self.vocab.near(word).items():
+                found.setdefault(other, distance)
         return found

@@ -7,6 +7,7 @@ from, so that a match found in folded text can be shown in the original.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters that Unicode decomposition does not split into a base letter and an accent.
@@ -112,3 +113,53 @@ def original_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end - 1 > start and folded[end - 1] == " ":
         end -= 1
     return where[start], where[end - 1] + 1
+
+
+_PLURAL = ("s", "x")
+_ENDINGS = ("ing", "ed", "ee", "e")
+_MIN_STEM = 4
+
+
+def stem(word: str) -> str:
+    """A light stem of a folded word (`associes` → `associ`, `needs` → `need`), so inflections match.
+
+    Deliberately timid (plural, then one ending, never below four letters): a stem joins words that
+    `!quote` then accepts for each other, and a wrong join is worse than a missed one.
+    """
+    if len(word) <= _MIN_STEM or not word.isalpha():
+        return word
+    if word.endswith(_PLURAL) and not word.endswith("ss") and len(word) - 1 >= _MIN_STEM:
+        word = word[:-1]
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+_WORDISH = re.compile(r"[^\W_]+")  # letters and digits of any script: `fold`'s words, nearly always
+
+
+def token_span(text: str, first: int, last: int) -> tuple[int, int]:
+    """The span of `text` that folded words `first`…`last` (0-based, inclusive) came from.
+
+    A regular expression finds the words in C; for the rare text where it would cut words
+    differently from `fold` (decomposed accents, `½`), the character-by-character map decides.
+    """
+    pattern = _ASCII_WORD if text.isascii() else _WORDISH
+    if pattern is _ASCII_WORD or len(pattern.findall(text)) == len(tokens(text)):
+        start = end = 0
+        for k, m in enumerate(pattern.finditer(text)):
+            if k == first:
+                start = m.start()
+            if k == last:
+                end = m.end()
+                break
+        return (start, end) if end > start else (0, 0)
+    folded, _ = fold_with_offsets(text)
+    starts = [0, *(i + 1 for i, ch in enumerate(folded) if ch == " ")]
+    if first >= len(starts):
+        return (0, 0)
+    last = min(last, len(starts) - 1)
+    stop = starts[last + 1] - 1 if last + 1 < len(starts) else len(folded)
+    return original_span(text, starts[first], stop)

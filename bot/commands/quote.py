@@ -1,15 +1,23 @@
-"""`!quote WORDS`: the turns that hold these words, best first."""
+"""`!quote WORDS [filters] [page:N]`: every turn that holds these words, best first, a page at a time."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 
-from bot.commands.base import Command, Request, hit_out, plural
-from bot.replies import Reply
-from parser.search import Hit, find_closest, find_phrase, find_words
+import numpy as np
 
-SHOWN = 5
+from bot.commands.base import Command, Request, UserError, hit_out, plural
+from bot.commands.filters import Filters, parse_filters
+from bot.replies import QuoteReply
+from parser.search import RERANK, Hit, find_closest, find_phrase, find_words, locate
+from parser.store import TurnStore
+
+PER_PAGE = 5
+SHOWN = PER_PAGE
 CLOSE_ENOUGH = 80.0
+CLOSEST = 20  # turns the fuzzy fallback may offer
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]')
 
 
@@ -20,43 +28,85 @@ def split_phrases(argument: str) -> tuple[list[str], str]:
     return [p.strip() for p in phrases if p.strip()], rest.strip()
 
 
-def search_quote(request: Request) -> list[Hit]:
-    """Quoted phrases must appear as written; plain words must all appear; else the closest."""
-    store = request.store
-    phrases, rest = split_phrases(request.argument)
+def search_quote(
+    store: TurnStore, text: str, allowed: np.ndarray | None = None, rank: int = RERANK
+) -> tuple[Sequence[Hit], bool]:
+    """(hits, whether they are only close): quoted phrases must appear as written, plain words must
+    all appear (a stem or a typo allowed); only when that finds nothing like the words as typed
+    (every turn holding them holds them scattered) are the closest turns offered instead."""
+    phrases, rest = split_phrases(text)
     if phrases:
-        allowed: set[int] | None = None
-        hits: list[Hit] = []
+        hits: Sequence[Hit] = []
+        mask = allowed
         for phrase in phrases:
-            hits = find_phrase(store, phrase, allowed)
-            allowed = {h.turn_id for h in hits}
-        if rest:
-            hits = find_words(store, rest, allowed)
-        return hits
-    hits = find_words(store, rest)
-    if hits:
-        return hits
-    return [h for h in find_closest(store, rest, limit=SHOWN) if h.score >= CLOSE_ENOUGH]
+            hits = find_phrase(store, phrase, mask)
+            mask = np.zeros(len(store), dtype=bool)
+            mask[[h.turn_id for h in hits]] = True
+        if rest and hits:
+            hits = find_words(store, rest, mask, rank=rank)
+        return hits, False
+    hits = find_words(store, rest, allowed, rank=rank)
+    if hits and hits[0].score >= CLOSE_ENOUGH:
+        return hits, False
+    closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed) if h.score >= CLOSE_ENOUGH]
+    if closest and (not hits or closest[0].score > hits[0].score):
+        return closest, True
+    return hits, False
 
 
-async def quote(request: Request) -> Reply:
-    hits = search_quote(request)
+def _summary(total: int, text: str, filters: Filters, close: bool, page: int, pages: int) -> str:
+    if close:
+        head = f"No turn holds every word; {plural(total, 'turn')} come{'s' if total == 1 else ''} close to “{text}”"
+    else:
+        head = f"{plural(total, 'turn')} match{'es' if total == 1 else ''} “{text}”"
+    if filters.active:
+        head += f" ({filters.describe()})"
+    return head + (f" · page {page} of {pages}" if pages > 1 else "")
+
+
+async def quote(request: Request) -> QuoteReply:
+    store = request.store
+    text, filters = parse_filters(store, request.argument, request.prefix)
+    if not text:
+        raise UserError(f"`{request.prefix}quote` needs words to look for, e.g. `{request.prefix}{COMMAND.example}`.")
+    page = filters.page
+    hits, close = search_quote(store, text, filters.mask(store), rank=max(RERANK, page * PER_PAGE))
     if not hits:
-        return Reply(
+        within = f" in {filters.describe()}" if filters.active else ""
+        return QuoteReply(
             command="quote",
             query=request.argument,
-            error=f"No quote matches “{request.argument}”. Try fewer words, or `{request.prefix}whosaid` for a looser match.",
+            error=f"No quote matches “{text}”{within}. Try fewer words, or `{request.prefix}whosaid` for a looser match.",
         )
-    shown = [hit_out(request.store, h, request.prefix) for h in hits[:SHOWN]]
     total = len(hits)
-    summary = f"{plural(total, 'turn')} match{'es' if total == 1 else ''} “{request.argument}”"
-    return Reply(command="quote", query=request.argument, summary=summary, hits=shown, total=total)
+    pages = math.ceil(total / PER_PAGE)
+    if page > pages:
+        raise UserError(f"There {'is' if pages == 1 else 'are'} only {plural(pages, 'page')} of turns matching “{text}”.")
+    shown = [locate(store, h) for h in hits[(page - 1) * PER_PAGE : page * PER_PAGE]]
+    following = _with_page(request.argument, page + 1) if page < pages else None
+    return QuoteReply(
+        command="quote",
+        query=request.argument,
+        summary=_summary(total, text, filters, close, page, pages),
+        hits=[hit_out(store, h, request.prefix) for h in shown],
+        total=total,
+        page=page,
+        pages=pages,
+        per_page=PER_PAGE,
+        next=f"{request.prefix}quote {following}" if following else None,
+    )
+
+
+def _with_page(argument: str, page: int) -> str:
+    """The same argument asking for another page."""
+    kept = re.sub(r"(?<!\S)(?:page|p):\S*", " ", argument, flags=re.IGNORECASE)
+    return f"{' '.join(kept.split())} page:{page}"
 
 
 COMMAND = Command(
     name="quote",
-    usage="quote WORDS",
-    summary='Turns that contain these words, best first; "a phrase in quotes" must appear as written.',
+    usage="quote WORDS [speaker:… meeting:… date:… lang:… page:N]",
+    summary='Every turn that contains these words, best first; "a phrase in quotes" must appear as written.',
     handler=quote,
     example="quote DAAR",
 )

@@ -17,8 +17,8 @@ async def speaker(request: Request) -> SpeakerReply:
     except SpeakerLookupError as err:
         return SpeakerReply(command="speaker", query=request.argument, error=str(err), candidates=err.candidates)
     turn_ids = person.turn_ids
-    words = sum(len(store.turns[t].text.split()) for t in turn_ids)
-    meetings = list(dict.fromkeys(store.turns[t].meeting_id for t in turn_ids))
+    words = sum(len(store.text(t).split()) for t in turn_ids)  # no `Turn` made: a speaker may have 100,000
+    meetings = list(dict.fromkeys(store.columns.meeting_id(t) for t in turn_ids))
     return SpeakerReply(
         command="speaker",
         query=request.argument,

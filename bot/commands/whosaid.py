@@ -1,59 +1,85 @@
-"""`!whosaid PHRASE`: the turn, and so the speaker, whose words best match the phrase."""
+"""`!whosaid PHRASE [filters]`: who said it, and how sure that is: verbatim, close, or not found."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from bot.commands.base import Command, Request, hit_out
+from bot.commands.base import Command, Request, UserError, hit_out
+from bot.commands.filters import parse_filters
 from bot.commands.quote import split_phrases
-from bot.replies import WhosaidReply
-from parser.search import find_closest, find_phrase
+from bot.replies import SaidBy, WhosaidReply
+from parser.search import find_closest, find_phrase, locate
 
 CLOSE_ENOUGH = 80.0
 SHOWN = 5
 
 
+def _said_by(names: list[str]) -> list[SaidBy]:
+    """Each speaker and how many of the turns are theirs, most first (first seen breaks ties)."""
+    return [SaidBy(speaker=name, turns=n) for name, n in Counter(names).most_common()]
+
+
+def _who(said_by: list[SaidBy]) -> str:
+    return ", ".join(f"{s.speaker} ({s.turns}×)" if s.turns > 1 else s.speaker for s in said_by)
+
+
 async def whosaid(request: Request) -> WhosaidReply:
     store = request.store
-    phrases, rest = split_phrases(request.argument)
+    text, filters = parse_filters(store, request.argument, request.prefix)
+    phrases, rest = split_phrases(text)
     phrase = " ".join([*phrases, rest]).strip()
-    verbatim = find_phrase(store, phrase)
+    if not phrase:
+        raise UserError(f"`{request.prefix}whosaid` needs words to look for, e.g. `{request.prefix}{COMMAND.example}`.")
+    mask = filters.mask(store)
+    within = f" (only {filters.describe()})" if filters.active else ""
+    verbatim = find_phrase(store, phrase, mask)
     if verbatim:
-        by_speaker = Counter(store.turn_speaker[h.turn_id].name for h in verbatim)
-        order = {name: rank for rank, (name, _) in enumerate(by_speaker.most_common())}
-        verbatim.sort(key=lambda h: (order[store.turn_speaker[h.turn_id].name], h.turn_id))
-        who = ", ".join(f"{name} ({n}×)" if n > 1 else name for name, n in by_speaker.most_common())
+        said_by = _said_by([store.turn_speaker[h.turn_id].name for h in verbatim])
+        rank = {s.speaker: k for k, s in enumerate(said_by)}
+        verbatim.sort(key=lambda h: (rank[store.turn_speaker[h.turn_id].name], h.turn_id))
         return WhosaidReply(
             command="whosaid",
             query=request.argument,
             verdict="verbatim",
-            summary=f"Said word for word by {who}",
-            hits=[hit_out(store, h, request.prefix) for h in verbatim[:SHOWN]],
+            summary=f"Said word for word by {_who(said_by)}{within}",
+            hits=[hit_out(store, locate(store, h), request.prefix) for h in verbatim[:SHOWN]],
             total=len(verbatim),
+            said_by=said_by,
         )
-    close = [h for h in find_closest(store, phrase, limit=SHOWN) if h.score >= CLOSE_ENOUGH]
+    closest = find_closest(store, phrase, limit=SHOWN, allowed=mask)
+    close = [h for h in closest if h.score >= CLOSE_ENOUGH]
     if not close:
+        nearest = hit_out(store, closest[0], request.prefix) if closest else None
+        where = f" among the turns of {filters.describe()}" if filters.active else " in the loaded records"
         return WhosaidReply(
             command="whosaid",
             query=request.argument,
             verdict="not found",
-            error=f"Nobody said anything like “{request.argument}” in the loaded records.",
+            error=f"Nobody said anything like “{text}”{where}.",
+            nearest=nearest,
         )
     best = close[0]
+    said_by = _said_by([store.turn_speaker[h.turn_id].name for h in close])
+    words = store.text(best.turn_id)[best.span[0] : best.span[1]] if best.span else ""
+    really = f": “{words}”" if words else ""
     return WhosaidReply(
         command="whosaid",
         query=request.argument,
         verdict="close",
-        summary=f"Most likely {store.turn_speaker[best.turn_id].name} (score {best.score:.0f}/100; the words differ a little)",
+        summary=(
+            f"Most likely {store.turn_speaker[best.turn_id].name}{really} "
+            f"(score {best.score:.0f}/100: the words differ a little){within}"
+        ),
         hits=[hit_out(store, h, request.prefix) for h in close],
         total=len(close),
+        said_by=said_by,
     )
 
 
 COMMAND = Command(
     name="whosaid",
-    usage="whosaid PHRASE",
-    summary="Who said it: the turn whose words best match, even misspelt or half-remembered.",
+    usage="whosaid PHRASE [speaker:… meeting:… date:… lang:…]",
+    summary="Who said it: word for word, close (with the real words), or not found (with the nearest turn).",
     handler=whosaid,
     example="whosaid cheveux blancs",
 )

@@ -64,3 +64,45 @@ async def test_nothing_close_is_said_never_a_random_turn(store: TurnStore) -> No
     reply = await answer(store, "!quote blockchain kangaroo")
     assert reply.error == ("No quote matches “blockchain kangaroo”. Try fewer words, or `!whosaid` for a looser match.")
     assert reply.hits == []
+
+
+async def test_every_match_comes_a_page_at_a_time(store: TurnStore) -> None:
+    first = await answer(store, "!quote LACRALO")
+    second = await answer(store, "!quote LACRALO page:2")
+    assert (first.page, second.page, first.pages) == (1, 2, -(-first.total // 5))
+    assert first.next == "!quote LACRALO page:2"
+    assert second.total == first.total and len(second.hits) == min(5, first.total - 5)
+    seen = [(h.meeting_id, h.turn_index) for h in (*first.hits, *second.hits)]
+    assert len(set(seen)) == len(seen)
+    assert min(h.score for h in first.hits) >= max(h.score for h in second.hits)
+    last = await answer(store, f"!quote LACRALO page:{first.pages}")
+    assert last.next is None and last.hits
+    beyond = await answer(store, f"!quote LACRALO page:{first.pages + 1}")
+    assert beyond.error == f"There are only {first.pages} pages of turns matching “LACRALO”."
+
+
+async def test_a_quoted_phrase_counts_every_turn_that_holds_it(store: TurnStore) -> None:
+    reply = await answer(store, '!quote "merci beaucoup"')
+    by_hand = sum("merci beaucoup" in f for f in store.folded)
+    assert reply.total == by_hand > 5
+    assert all(h.text[h.span[0] : h.span[1]].lower() == "merci beaucoup" for h in reply.hits)
+
+
+async def test_words_found_only_scattered_give_way_to_the_closest_phrase() -> None:
+    """A typo that is itself a word ("leve", a town) must not hide the turn that was quoted."""
+    from parser.models import Meeting, Record, Turn
+
+    texts = [
+        "Leve is a small town. We need a bus to go there now and then.",
+        "I think we need to leave now, before the rain starts.",
+        "Leve has a market on Sundays.",
+        "The road to Leve is closed.",
+    ]
+    turns = [Turn(meeting_id="m", index=i, speaker=f"S{i}", text=t) for i, t in enumerate(texts)]
+    store = TurnStore([Record(meeting=Meeting(id="m", title="m"), turns=turns)])
+    reply = await answer(store, "!quote need to leve now")
+    assert reply.summary == "No turn holds every word; 1 turn comes close to “need to leve now”"
+    hit = reply.hits[0]
+    assert hit.speaker == "S1" and hit.text[hit.span[0] : hit.span[1]] == "need to leave now"
+    strict = await answer(store, '!quote "need" leve now')  # a quoted word keeps the strict reading
+    assert [h.speaker for h in strict.hits] == ["S0"]

@@ -40,3 +40,20 @@ async def test_ambiguous_name_asks_which() -> None:
     reply = await answer(store, "!speaker maria")
     assert reply.error is not None and "fits several speakers" in reply.error
     assert sorted(reply.candidates) == ["MARIA GARCIA", "MARIA LOPEZ"]
+
+
+async def test_one_person_across_meetings_and_labels() -> None:
+    from tests.parser.qmsum_records import qmsum_records
+
+    store = TurnStore(qmsum_records(["test/covid_4", "test/covid_9"]))
+    reply = await answer(store, "!speaker Ahmed Hussen")
+    assert reply.error is None
+    assert set(reply.meetings) == {"covid_4", "covid_9"}
+    assert "Hon. Ahmed Hussen" in reply.labels and len(reply.labels) >= 2
+    hit = (await answer(store, "!quote Hussen speaker:hussen")).hits
+    assert all(h.resolved_speaker == reply.speaker for h in hit)
+
+
+async def test_a_nickname_from_the_aliases_file(store: TurnStore) -> None:
+    reply = await answer(store, "!speaker Nacho")
+    assert reply.speaker == "MIGUEL IGNACIO ESTRADA"

@@ -1,0 +1,143 @@
+"""The index's side of search: which turns are worth scoring in full, and in what order.
+
+Each query word adds its weight (its IDF, times how close the record's word is to it) to the
+turns holding it, and each adjacent pair of query words that has a list adds the pair's: that
+is what tells a quote of common words from the same words scattered. Of two turns holding the
+same, the shorter more likely holds them as quoted.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from parser.build import pair_key
+from parser.postings import SEGMENT_BITS
+from parser.rank import Term
+from parser.store import TurnStore
+
+COMMON = 0.05  # a word in more than this share of turns says little alone: its pairs speak for it
+LENGTH = 0.15  # how much a long turn's index score is lowered (log of its length over the average)
+PAIR_WEIGHT = 1.0
+PAIR_QUALITY = 0.8  # a typo stands in a pair for its likeliest word when it is at most one edit away
+MAX_OPTIONS = 3  # a typo's likeliest stand-ins that the index looks up
+
+
+def phrase_candidates(store: TurnStore, ids: list[int]) -> np.ndarray:
+    """Turns holding every indexed pair of the phrase and every word no pair covers."""
+    size = len(store.vocab)
+    pairs: list[int] = []
+    covered: set[int] = set()
+    for k, (a, b) in enumerate(itertools.pairwise(ids)):
+        if store.pair_words[a] and store.pair_words[b]:
+            pairs.append(int(pair_key(a, b, size)))
+            covered |= {k, k + 1}
+    lists: list[tuple[int, str, int]] = [(int(store.vocab.df[w]), "word", w) for k, w in enumerate(ids) if k not in covered]
+    if pairs:
+        lists += [(int(df), "pair", key) for df, key in zip(store.pairs.df(pairs), pairs, strict=True)]
+    lists.sort()
+    _, kind, key = lists[0]
+    candidates = (store.words if kind == "word" else store.pairs).ids(key)
+    for _, kind, key in lists[1:]:
+        if not len(candidates):
+            break
+        candidates = candidates[(store.words if kind == "word" else store.pairs).contains(key, candidates)]
+    return candidates
+
+
+def term_ids(store: TurnStore, term: Term) -> tuple[np.ndarray, np.ndarray]:
+    """Turns holding any of the term's words, with the quality of the best word each holds."""
+    options = sorted(term.options.items(), key=lambda item: -item[1])
+    lists = store.words.many([o for o, _ in options])
+    if len(lists) == 1:
+        return lists[0], np.full(len(lists[0]), options[0][1], dtype=np.float32)
+    ids = np.concatenate(lists)
+    quality = np.concatenate([np.full(len(ids_), q, dtype=np.float32) for ids_, (_, q) in zip(lists, options, strict=True)])
+    unique, first = np.unique(ids, return_index=True)  # options come best first: the first is the best
+    return unique, quality[first]
+
+
+def _stand_ins(store: TurnStore, term: Term) -> list[tuple[int, float]]:
+    """The record's words a query word most likely is: itself, or its likeliest close neighbours."""
+    if term.exact_id is not None:
+        return [(term.exact_id, 1.0)]
+    df = store.vocab.df
+    close = [(o, q) for o, q in term.options.items() if q >= PAIR_QUALITY and store.pair_words[o]]
+    return sorted(close, key=lambda item: (-item[1], -int(df[item[0]])))[:MAX_OPTIONS]
+
+
+def pairs_of(store: TurnStore, terms: list[Term]) -> list[tuple[int, float]]:
+    """Indexed pairs of adjacent query words (a typo read as its likeliest words), with their weight."""
+    size = len(store.vocab)
+    keys, qualities = [], []
+    stand_ins = [_stand_ins(store, t) for t in terms]
+    for firsts, seconds in itertools.pairwise(stand_ins):
+        for a, qa in firsts:
+            for b, qb in seconds:
+                if store.pair_words[a] and store.pair_words[b]:
+                    keys.append(int(pair_key(a, b, size)))
+                    qualities.append(min(qa, qb))
+    if not keys:
+        return []
+    n = len(store)
+    dfs = store.pairs.df(keys)
+    return [(k, PAIR_WEIGHT * q * float(np.log1p(n / df))) for k, q, df in zip(keys, qualities, dfs, strict=True) if df]
+
+
+def index_score(store: TurnStore, terms: list[Term], candidates: np.ndarray) -> np.ndarray:
+    """The index's score of turns known to hold every query word: pairs in order, exact words, length."""
+    prior = np.zeros(len(candidates), dtype=np.float64)
+    for key, weight in pairs_of(store, terms):
+        prior += weight * store.pairs.contains(key, candidates)
+    for term in terms:
+        if len(term.options) > 1 and term.exact_id is not None:
+            prior += term.weight * store.words.contains(term.exact_id, candidates)
+    return prior / length_factor(store, candidates)
+
+
+def length_factor(store: TurnStore, turn_ids: np.ndarray) -> np.ndarray:
+    """Of two turns holding the same query words, the shorter more likely holds them as quoted."""
+    offsets = store.columns.offsets
+    lengths = (offsets[turn_ids + 1] - offsets[turn_ids]).astype(np.float32)
+    average = max(1.0, float(offsets[-1]) / max(1, len(store)))
+    return 1 + LENGTH * np.log1p(lengths / average)
+
+
+def accumulate(store: TurnStore, terms: list[Term], mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The index's score of every turn sharing something with the query: (turn ids, scores).
+
+    Each query word adds its weight (times the quality of the word the turn holds for it), and
+    each indexed pair of adjacent query words adds the pair's; words held by more than a tenth
+    of the turns are left to their pairs, and a typo's many neighbours to its best few.
+    """
+    df = store.vocab.df
+    common = COMMON * len(store)
+    keys: list[int] = []
+    weights: list[float] = []
+    for informative in (True, False):
+        for term in terms:
+            options = [(o, q) for o, q in term.options.items() if not informative or df[o] <= common]
+            for option, quality in sorted(options, key=lambda item: (-item[1], -int(df[item[0]])))[:MAX_OPTIONS]:
+                keys.append(option)
+                weights.append(term.weight * quality)
+        if keys:
+            break
+    segments: list[np.ndarray | None] = [None] * len(store.words.posts)
+    store.words.add_to(segments, keys, weights)
+    pairs = pairs_of(store, terms)
+    store.pairs.add_to(segments, [k for k, _ in pairs], [w for _, w in pairs])
+    ids, scores = [], []
+    for s, values in enumerate(segments):
+        if values is None:
+            continue
+        local = np.flatnonzero(values != 0)  # five times faster than on the floats themselves
+        ids.append(local + (s << SEGMENT_BITS))
+        scores.append(values[local])
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    turn_ids, values = np.concatenate(ids), np.concatenate(scores)
+    if mask is not None:
+        keep = mask[turn_ids]
+        turn_ids, values = turn_ids[keep], values[keep]
+    return turn_ids, values / length_factor(store, turn_ids)

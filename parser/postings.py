@@ -1,0 +1,159 @@
+"""Inverted lists (term → turn ids) in segments of 65,536 turns, two bytes a posting.
+
+Segments are built one after the other while records stream in, so a build never holds the
+whole corpus' postings twice; within a segment a turn id is its 16-bit offset, which halves the
+memory of plain 32-bit lists. One sorted directory of (segment, term) keys finds a term's list
+in every segment with a single `searchsorted`, however many segments there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+SEGMENT_BITS = 16
+SEGMENT = 1 << SEGMENT_BITS
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The postings of one segment: sorted term keys, where each key's list starts, the lists."""
+
+    keys: np.ndarray
+    ptr: np.ndarray
+    post: np.ndarray
+
+    @classmethod
+    def build(
+        cls, terms: np.ndarray, local: np.ndarray, key_dtype: type[np.unsignedinteger], names: np.ndarray | None = None
+    ) -> Segment:
+        """From one (term, local turn) pair per occurrence: duplicates go, lists come out sorted.
+
+        Terms below 65,536 (a segment's own word numbers, `names` giving each its key) are sorted
+        as 32-bit numbers: half the memory and time of 64 bits. `terms` is overwritten when it
+        already has the width used: a segment holds a million words.
+        """
+        narrow = names is not None
+        combined = terms.astype(np.uint32 if narrow else np.uint64, copy=False)
+        shift = combined.dtype.type(SEGMENT_BITS)
+        combined <<= shift
+        np.bitwise_or(combined, local, out=combined, casting="unsafe")
+        combined.sort()  # sorting beats np.unique, which hashes
+        if len(combined):
+            fresh = np.empty(len(combined), dtype=bool)
+            fresh[0] = True
+            np.not_equal(combined[1:], combined[:-1], out=fresh[1:])
+            combined = combined[fresh]
+            del fresh
+        post = (combined & combined.dtype.type(SEGMENT - 1)).astype(np.uint16)
+        combined >>= shift
+        if len(combined):
+            starts = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
+        else:
+            starts = np.zeros(0, dtype=np.int64)
+        keys = combined[starts]
+        keys = (names[keys] if narrow else keys).astype(key_dtype)  # type: ignore[index]
+        ptr = np.r_[starts, len(combined)].astype(np.uint32)
+        return cls(keys, ptr, post)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Where some keys' lists are: for each (key, segment) that has one, its place in `post`."""
+
+    key: np.ndarray  # which of the keys asked
+    segment: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+class Postings:
+    """Term keys → turn ids across segments; segment `s` holds turns `s·65536 …`."""
+
+    def __init__(
+        self, directory: np.ndarray, starts: np.ndarray, ends: np.ndarray, posts: Sequence[np.ndarray], bits: int
+    ) -> None:
+        self.directory = directory  # (segment << bits) | key, sorted
+        self.starts = starts
+        self.ends = ends
+        self.posts = list(posts)
+        self.bits = bits
+        self._shift = np.uint64(bits)
+
+    @classmethod
+    def from_segments(cls, segments: Sequence[Segment], bits: int) -> Postings:
+        """One directory over the segments' keys (the segments' own key arrays are let go)."""
+        directory = np.concatenate(
+            [(np.uint64(s) << np.uint64(bits)) | seg.keys.astype(np.uint64) for s, seg in enumerate(segments)]
+            or [np.zeros(0, np.uint64)]
+        )
+        starts = np.concatenate([seg.ptr[:-1] for seg in segments] or [np.zeros(0, np.uint32)])
+        ends = np.concatenate([seg.ptr[1:] for seg in segments] or [np.zeros(0, np.uint32)])
+        return cls(directory, starts, ends, [seg.post for seg in segments], bits)
+
+    def rows(self, keys: Sequence[int] | np.ndarray) -> Rows:
+        """Every (key, segment) list of the given keys, in one pass over the directory."""
+        keys = np.asarray(keys, dtype=np.uint64).ravel()
+        count = len(self.posts)
+        wanted = ((np.arange(count, dtype=np.uint64) << self._shift)[:, None] | keys[None, :]).ravel()
+        at = np.searchsorted(self.directory, wanted)
+        at[at >= len(self.directory)] = 0
+        found = np.flatnonzero(self.directory[at] == wanted) if len(self.directory) else np.zeros(0, np.int64)
+        rows = at[found]
+        return Rows(found % max(1, len(keys)), found // max(1, len(keys)), self.starts[rows], self.ends[rows])
+
+    def df(self, keys: Sequence[int] | np.ndarray) -> np.ndarray:
+        """How many turns hold each key."""
+        rows = self.rows(keys)
+        return np.bincount(rows.key, weights=(rows.end - rows.start), minlength=len(keys)).astype(np.int64)
+
+    def many(self, keys: Sequence[int] | np.ndarray) -> list[np.ndarray]:
+        """The sorted turn ids of each key."""
+        rows = self.rows(keys)
+        parts: list[list[np.ndarray]] = [[] for _ in range(len(keys))]
+        for k, s, a, b in zip(rows.key.tolist(), rows.segment.tolist(), rows.start.tolist(), rows.end.tolist(), strict=True):
+            parts[k].append(self.posts[s][a:b].astype(np.int64) + (s << SEGMENT_BITS))
+        return [np.concatenate(p) if p else np.zeros(0, dtype=np.int64) for p in parts]
+
+    def ids(self, key: int) -> np.ndarray:
+        """Every turn id holding `key`, sorted."""
+        return self.many([key])[0]
+
+    def add_to(self, scores: list[np.ndarray | None], keys: Sequence[int], weights: Sequence[float]) -> None:
+        """Add each key's weight to the per-segment scores of the turns that hold it."""
+        rows = self.rows(keys)
+        for k, s, a, b in zip(rows.key.tolist(), rows.segment.tolist(), rows.start.tolist(), rows.end.tolist(), strict=True):
+            if scores[s] is None:
+                scores[s] = np.zeros(SEGMENT, dtype=np.float32)
+            scores[s][self.posts[s][a:b]] += weights[k]  # type: ignore[index]
+
+    def contains(self, key: int, turn_ids: np.ndarray) -> np.ndarray:
+        """For each of the sorted `turn_ids`, whether its turn holds `key` (no list is copied)."""
+        out = np.zeros(len(turn_ids), dtype=bool)
+        if not len(turn_ids):
+            return out
+        rows = self.rows([key])
+        segment_of = turn_ids >> SEGMENT_BITS
+        for s, a, b in zip(rows.segment.tolist(), rows.start.tolist(), rows.end.tolist(), strict=True):
+            lo, hi = np.searchsorted(segment_of, [s, s + 1])
+            if hi == lo:
+                continue
+            post = self.posts[s][a:b]
+            local = (turn_ids[lo:hi] & (SEGMENT - 1)).astype(np.uint16)
+            at = np.minimum(np.searchsorted(post, local), len(post) - 1)
+            out[lo:hi] = post[at] == local
+        return out
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """What a snapshot keeps, named `prefix` + part (+ segment number for the lists)."""
+        out = {f"{prefix}_directory": self.directory, f"{prefix}_starts": self.starts, f"{prefix}_ends": self.ends}
+        for s, post in enumerate(self.posts):
+            out[f"{prefix}{s}_post"] = post
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str, count: int, bits: int) -> Postings:
+        posts = [arrays[f"{prefix}{s}_post"] for s in range(count)]
+        return cls(arrays[f"{prefix}_directory"], arrays[f"{prefix}_starts"], arrays[f"{prefix}_ends"], posts, bits)
