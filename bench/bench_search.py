@@ -1,0 +1,293 @@
+"""Search benchmark on the real QMSum records: build, memory, snapshot, latency and accuracy.
+
+    .venv/bin/python bench/bench_search.py [--sizes 10000,100000,1000000] [--queries 500]
+
+Each size runs in its own process (so peak memory is that size's alone): it builds a corpus of
+that many turns (`bench.corpus`), the turn store from it, saves and reloads a snapshot, asks
+`!quote` and `!whosaid` with damaged quotes through the command core, then compares with brute
+force — rapidfuzz `process.extract` with `partial_ratio` over every folded turn, folded once — on
+a sample of the same queries. A hit is right when it is the quoted turn or a turn that holds the
+quoted words exactly (after folding): then nothing could tell them apart. Everything runs on
+one core; times are medians (p50) and 95th percentiles over the queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.corpus import ARCHIVE, Query, build_corpus, make_queries, read_meetings, records, text_bytes, unpack  # noqa: E402
+
+BRUTE_SAMPLE = {10_000: 200, 100_000: 60, 1_000_000: 15}
+
+
+def _status(field: str) -> int:
+    """A VmRSS/VmHWM figure of this process, in bytes."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _reset_peak() -> None:
+    """Make VmHWM start again from the current RSS (Linux ≥ 4.0), so the peak is the build's."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _right(store, turn_id: int, query: Query) -> bool:  # type: ignore[no-untyped-def]
+    """The quoted turn, or one holding exactly the quoted words (nothing could tell them apart)."""
+    from parser.text import fold
+
+    if turn_id == query.turn_id:
+        return True
+    return re.search(rf"(?<!\S){re.escape(fold(query.original))}(?!\S)", fold(store.text(turn_id))) is not None
+
+
+def _turn_id(store, hit) -> int:  # type: ignore[no-untyped-def]
+    return store.meeting_range[hit.meeting_id][hit.turn_index]
+
+
+async def _ask(store, command: str, queries: list[Query]) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    from bot.core import answer
+
+    times, top1, top5 = [], 0, 0
+    verdicts: dict[str, int] = {}
+    for query in queries:
+        start = time.perf_counter()
+        reply = await answer(store, f"!{command} {query.text}")
+        times.append(time.perf_counter() - start)
+        ids = [_turn_id(store, h) for h in reply.hits[:5]]
+        top1 += bool(ids) and _right(store, ids[0], query)
+        top5 += any(_right(store, t, query) for t in ids)
+        verdict = getattr(reply, "verdict", None) or ("error" if reply.error else "hits")
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+    return {
+        "p50_ms": 1000 * statistics.median(times),
+        "p95_ms": 1000 * _percentile(times, 0.95),
+        "top1": top1 / len(queries),
+        "top5": top5 / len(queries),
+        "verdicts": verdicts,  # type: ignore[dict-item]
+    }
+
+
+def _brute(store, queries: list[Query]) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+    """Brute force as specified (partial_ratio over every turn), and with the short-turn guard.
+
+    The guard compares a turn shorter than the query whole (`ratio`), as the old `find_closest`
+    did, so that "Yeah ." cannot score 100 against a sentence that contains "yeah".
+    """
+    import bisect
+
+    from rapidfuzz import fuzz, process
+
+    from parser.text import fold
+
+    folded = [fold(store.text(i)) for i in range(len(store))]
+    order = sorted(range(len(folded)), key=lambda i: len(folded[i]))
+    by_length = [folded[i] for i in order]
+    lengths = [len(f) for f in by_length]
+    out: dict[str, dict[str, float]] = {}
+    for name in ("plain", "guarded"):
+        times, top1, top5 = [], 0, 0
+        for query in queries:
+            text = fold(query.text)
+            start = time.perf_counter()
+            if name == "plain":
+                found = [(score, i) for _, score, i in process.extract(text, folded, scorer=fuzz.partial_ratio, limit=5)]
+            else:
+                cut = bisect.bisect_left(lengths, len(text))
+                long = process.extract(text, by_length[cut:], scorer=fuzz.partial_ratio, limit=5)
+                short = process.extract(text, by_length[:cut], scorer=fuzz.ratio, limit=5)
+                found = [(score, order[cut + i]) for _, score, i in long] + [(score, order[i]) for _, score, i in short]
+                found.sort(key=lambda pair: -pair[0])
+            times.append(time.perf_counter() - start)
+            ids = [i for _, i in found[:5]]
+            top1 += bool(ids) and _right(store, ids[0], query)
+            top5 += any(_right(store, t, query) for t in ids)
+        out[name] = {
+            "p50_ms": 1000 * statistics.median(times),
+            "p95_ms": 1000 * _percentile(times, 0.95),
+            "top1": top1 / len(queries),
+            "top5": top5 / len(queries),
+        }
+    return out
+
+
+def child(size: int, data: Path, count: int, brute: int, cache: Path) -> dict[str, object]:
+    """Everything measured for one corpus size, in this process."""
+    from parser.snapshot import load_snapshot, save_snapshot
+    from parser.store import TurnStore
+
+    corpus = build_corpus(read_meetings(data), size)
+    megabytes = text_bytes(corpus) / 1e6
+    queries = make_queries(corpus, count)
+    records_s = float("inf")
+    for _ in range(2):  # the quicker of two: what making the records alone costs
+        start = time.perf_counter()
+        for _ in records(corpus):
+            pass
+        records_s = min(records_s, time.perf_counter() - start)
+    gc.collect()
+    base = _status("VmRSS")
+    _reset_peak()
+    start = time.perf_counter()
+    store = TurnStore(records(corpus))
+    build_s = time.perf_counter() - start
+    peak = _status("VmHWM") - base
+    steady = _status("VmRSS") - base
+    turns = len(store)
+    del corpus
+    path = cache / f"bench-{size}.npz"
+    start = time.perf_counter()
+    save_snapshot(store, path, key="bench")
+    save_s = time.perf_counter() - start
+    del store
+    gc.collect()
+    start = time.perf_counter()
+    store = load_snapshot(path, key="bench")
+    load_s = time.perf_counter() - start
+    assert store is not None and len(store) == turns
+    quote = asyncio.run(_ask(store, "quote", queries))
+    whosaid = asyncio.run(_ask(store, "whosaid", queries))
+    sample = queries[:brute]
+    ours_on_sample = asyncio.run(_ask(store, "whosaid", sample))
+    quote_on_sample = asyncio.run(_ask(store, "quote", sample))
+    brute_force = _brute(store, sample)
+    damage: dict[str, int] = {}
+    for query in queries:
+        for part in query.damage.split(", "):
+            damage[part] = damage.get(part, 0) + 1
+    return {
+        "size": size,
+        "turns": turns,
+        "text_mb": megabytes,
+        "records_s": records_s,
+        "build_s": build_s - records_s,
+        "build_mb_s": megabytes / (build_s - records_s),
+        "with_records_mb_s": megabytes / build_s,
+        "peak_mb": peak / 1e6,
+        "steady_mb": steady / 1e6,
+        "peak_ratio": peak / 1e6 / megabytes,
+        "snapshot_mb": path.stat().st_size / 1e6,
+        "save_s": save_s,
+        "load_s": load_s,
+        "quote": quote,
+        "whosaid": whosaid,
+        "sample": len(sample),
+        "ours_on_sample": ours_on_sample,
+        "quote_on_sample": quote_on_sample,
+        "brute": brute_force,
+        "damage": damage,
+        "queries": len(queries),
+    }
+
+
+def _pct(figures: dict[str, float]) -> str:
+    return f"{100 * figures['top1']:.1f} / {100 * figures['top5']:.1f} %"
+
+
+def _table(results: list[dict]) -> str:  # type: ignore[type-arg]
+    rows = [
+        ("turns", lambda r: f"{r['turns']:,}"),
+        ("text (speakers + words), MB", lambda r: f"{r['text_mb']:.1f}"),
+        ("build: s (store; records made apart)", lambda r: f"{r['build_s']:.2f}"),
+        ("build: MB/s (store)", lambda r: f"{r['build_mb_s']:.1f}"),
+        ("build: MB/s (making pydantic records + store)", lambda r: f"{r['with_records_mb_s']:.1f}"),
+        ("peak memory of the build, MB", lambda r: f"{r['peak_mb']:.0f}"),
+        ("peak / text", lambda r: f"{r['peak_ratio']:.2f}"),
+        ("memory after the build, MB", lambda r: f"{r['steady_mb']:.0f}"),
+        ("snapshot: MB on disk", lambda r: f"{r['snapshot_mb']:.0f}"),
+        ("snapshot: save s", lambda r: f"{r['save_s']:.2f}"),
+        ("snapshot: load s", lambda r: f"{r['load_s']:.2f}"),
+        ("!quote p50 / p95 ms", lambda r: f"{r['quote']['p50_ms']:.1f} / {r['quote']['p95_ms']:.1f}"),
+        ("!quote top-1 / top-5", lambda r: f"{100 * r['quote']['top1']:.1f} / {100 * r['quote']['top5']:.1f} %"),
+        ("!whosaid p50 / p95 ms", lambda r: f"{r['whosaid']['p50_ms']:.1f} / {r['whosaid']['p95_ms']:.1f}"),
+        ("!whosaid top-1 / top-5", lambda r: f"{100 * r['whosaid']['top1']:.1f} / {100 * r['whosaid']['top5']:.1f} %"),
+        ("brute force: queries (a sample of the above)", lambda r: f"{r['sample']}"),
+        (
+            "brute force partial_ratio p50 / p95 ms",
+            lambda r: f"{r['brute']['plain']['p50_ms']:.0f} / {r['brute']['plain']['p95_ms']:.0f}",
+        ),
+        ("brute force partial_ratio top-1 / top-5", lambda r: _pct(r["brute"]["plain"])),
+        ("brute force, short turns whole, top-1 / top-5", lambda r: _pct(r["brute"]["guarded"])),
+        ("!whosaid on the same sample top-1 / top-5", lambda r: _pct(r["ours_on_sample"])),
+        ("!quote on the same sample top-1 / top-5", lambda r: _pct(r["quote_on_sample"])),
+    ]
+    width = max(len(name) for name, _ in rows)
+    cols = [f"{r['size']:,} turns" for r in results]
+    cw = max(18, *(len(c) for c in cols))
+    lines = [f"{'':<{width}}  " + "  ".join(f"{c:>{cw}}" for c in cols)]
+    for name, cell in rows:
+        lines.append(f"{name:<{width}}  " + "  ".join(f"{cell(r):>{cw}}" for r in results))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--archive", type=Path, default=ARCHIVE)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--brute", type=int, help="brute-force queries per size (default: 200, 60, 15)")
+    args = parser.parse_args()
+    if args.child:
+        brute = args.brute or BRUTE_SAMPLE.get(args.child, 15)
+        print(json.dumps(child(args.child, args.data, args.queries, brute, args.cache)))
+        return 0
+    results = []
+    with tempfile.TemporaryDirectory(prefix="verbatim-bench-") as tmp:
+        data = unpack(args.archive, Path(tmp) / "qmsum")
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+        for size in (int(s) for s in args.sizes.split(",")):
+            command = [sys.executable, __file__, "--child", str(size), "--data", str(data), "--cache", tmp]
+            command += ["--queries", str(args.queries)] + (["--brute", str(args.brute)] if args.brute else [])
+            if hasattr(os, "sched_setaffinity"):
+                command = ["taskset", "-c", "0", *command] if _has_taskset() else command
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+            if done.returncode:
+                print(done.stderr, file=sys.stderr)
+                return 1
+            result = json.loads(done.stdout.splitlines()[-1])
+            results.append(result)
+            print(f"{size:,} turns measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(_table(results))
+    for r in results:
+        print(
+            f"{r['size']:,}: damage of the {r['queries']} queries: {r['damage']}; !whosaid verdicts: {r['whosaid']['verdicts']}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def _has_taskset() -> bool:
+    from shutil import which
+
+    return which("taskset") is not None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
