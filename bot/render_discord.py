@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from bot.render_text import excerpt, timestamp, where
+from bot.render_text import excerpt, remaining, timestamp, where
 from bot.replies import ContextReply, HelpReply, HitOut, MeetingsReply, Reply, SpeakerReply, StatsReply, WhosaidReply
 
 log = logging.getLogger(__name__)
@@ -123,9 +123,7 @@ def paging(reply: Reply) -> tuple[int, int]:
 def footer(reply: Reply, shown: int) -> str:
     """`N more · page 2 of 5`: what is not on screen is always said."""
     page, pages = paging(reply)
-    per_page = getattr(reply, "per_page", None) or shown
-    before = (page - 1) * per_page if pages > 1 else 0
-    more = 0 if pages > 1 and page >= pages else max(0, reply.total - before - shown)
+    more = 0 if pages > 1 and page >= pages else remaining(reply, shown)
     parts = [f"{more:,} more"] if more else []
     if pages > 1:
         parts.append(f"page {page} of {pages}")
@@ -243,6 +241,9 @@ def render(reply: Reply) -> dict[str, Any]:
     """Keyword arguments for `Messageable.send`: embeds inside every limit, and the files their images show."""
     if reply.error:
         embed = discord.Embed(description=shorten(escape_prose(reply.error), DESCRIPTION_LIMIT), colour=COLOUR_ERROR)
+        if isinstance(reply, WhosaidReply) and reply.nearest is not None:
+            name, value = hit_field(reply.nearest)
+            embed.add_field(name=shorten(f"Closest turn, not a match: {name}", FIELD_NAME_LIMIT), value=value, inline=False)
         return {"embed": embed}
     colour = COLOUR_CLOSE if isinstance(reply, WhosaidReply) and reply.verdict == "close" else COLOUR_OK
     embed = discord.Embed(title=shorten(escape(_title(reply)), TITLE_LIMIT), colour=colour)

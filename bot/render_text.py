@@ -77,10 +77,18 @@ def render_hit(hit: HitOut, marker: tuple[str, str] = ("[", "]")) -> str:
     return body + f"\n  ↳ {hit.context}" if hit.context else body
 
 
+def remaining(reply: Reply, shown: int) -> int:
+    """How many matches are on no page up to this one: `total` less the pages before and this one."""
+    page = getattr(reply, "page", 1) or 1
+    per_page = getattr(reply, "per_page", None) or shown
+    return max(0, reply.total - (page - 1) * per_page - shown)
+
+
 def render(reply: Reply) -> str:
     """The reply as the console prints it."""
     if reply.error:
-        return reply.error
+        nearest = reply.nearest if isinstance(reply, WhosaidReply) else None
+        return reply.error + (f"\nThe closest turn, which is not a match:\n{render_hit(nearest)}" if nearest else "")
     lines: list[str] = []
     if isinstance(reply, HelpReply):
         lines.append(reply.summary)
@@ -103,8 +111,11 @@ def render(reply: Reply) -> str:
         lines.append("First turns:")
     for hit in reply.hits:
         lines.append(render_hit(hit))
-    if reply.total > len(reply.hits):
-        lines.append(f"… and {reply.total - len(reply.hits)} more.")
+    more = remaining(reply, len(reply.hits))
+    if more:
+        lines.append(f"… and {more} more.")
+    if next_page := getattr(reply, "next", None):
+        lines.append(f"Next page: {next_page}")
     for path in reply.attachments:
         lines.append(f"Image: {path}")
     return "\n".join(lines)
