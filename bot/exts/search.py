@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exts.shared import Ctx, drop_unserved, respond, words
+from bot.exts.shared import Ctx, drop_unserved, filters, respond, words
 from bot.exts.suggest import meeting_choices, speaker_choices
 
 if TYPE_CHECKING:
@@ -20,17 +20,49 @@ class Search(commands.Cog):
     def __init__(self, bot: VerbatimBot) -> None:
         self.bot = bot
 
+    # Prefix commands read the filters from the text as typed (`!quote DAAR speaker:leon`); the
+    # options after `words` only ever come from a slash command.
     @commands.hybrid_command(name="quote", description="Turns that contain these words, best first")
-    @app_commands.describe(words='Words to find; put "a phrase" in quotes to match it exactly')
-    async def quote(self, ctx: Ctx, *, words: str) -> None:
+    @app_commands.describe(
+        words='Words to find; put "a phrase" in quotes to match it exactly',
+        speaker="Only this speaker's turns",
+        meeting="Only this meeting",
+        date="Only these dates: 2021, 2021-03, 2021-03-22 or 2021-01..2021-06",
+        page="Which page of the results",
+    )
+    @app_commands.autocomplete(speaker=speaker_choices, meeting=meeting_choices)
+    async def quote(
+        self,
+        ctx: Ctx,
+        *,
+        words: str,
+        speaker: str | None = None,
+        meeting: str | None = None,
+        date: str | None = None,
+        page: app_commands.Range[int, 1] | None = None,
+    ) -> None:
         """Turns that contain these words; "a phrase in quotes" must appear as written."""
-        await respond(ctx, "quote", words)
+        await respond(ctx, "quote", f"{words} {filters(speaker, meeting, date, page)}".strip())
 
     @commands.hybrid_command(name="whosaid", description="Who said it: the turn whose words best match")
-    @app_commands.describe(phrase="The words as you remember them, even misspelt or half-remembered")
-    async def whosaid(self, ctx: Ctx, *, phrase: str) -> None:
+    @app_commands.describe(
+        phrase="The words as you remember them, even misspelt or half-remembered",
+        speaker="Only this speaker's turns",
+        meeting="Only this meeting",
+        date="Only these dates: 2021, 2021-03, 2021-03-22 or 2021-01..2021-06",
+    )
+    @app_commands.autocomplete(speaker=speaker_choices, meeting=meeting_choices)
+    async def whosaid(
+        self,
+        ctx: Ctx,
+        *,
+        phrase: str,
+        speaker: str | None = None,
+        meeting: str | None = None,
+        date: str | None = None,
+    ) -> None:
         """Who said it, even misspelt or half-remembered."""
-        await respond(ctx, "whosaid", phrase)
+        await respond(ctx, "whosaid", f"{phrase} {filters(speaker, meeting, date)}".strip())
 
     @commands.hybrid_command(name="speaker", description="A speaker as the records print the name, with turns and words")
     @app_commands.describe(name="A name, part of one, or a nickname; accents and case do not matter")

@@ -38,6 +38,17 @@ def words(*parts: object) -> str:
     return " ".join(str(p).strip() for p in parts if p is not None and str(p).strip())
 
 
+def filters(speaker: str | None = None, meeting: str | None = None, date: str | None = None, page: int | None = None) -> str:
+    """Slash filter options as the core's own tokens: `speaker:"León Sánchez" meeting:"…" date:2021-03 page:2`."""
+    quoted = {"speaker": speaker, "meeting": meeting}
+    parts = [f'{key}:"{value.replace(chr(34), "")}"' for key, value in quoted.items() if value and value.strip()]
+    if date and date.strip():
+        parts.append(f"date:{date.strip()}")
+    if page is not None:
+        parts.append(f"page:{page}")
+    return " ".join(parts)
+
+
 async def respond(ctx: Ctx, name: str, slash_argument: str = "") -> None:
     """Answer one command: the core on a worker thread, a deferral if it is slow, then the embed."""
     argument = slash_argument if ctx.interaction is not None else raw_argument(ctx)

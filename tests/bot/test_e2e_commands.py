@@ -51,6 +51,14 @@ def shown(sent: Sent) -> tuple[str, list[tuple[str, str]]]:
 BOTH_WAYS = [
     ("!quote DAAR", "quote", {"words": "DAAR"}, "1 turn matches “DAAR”"),
     ("!whosaid nous avons 29 associes", "whosaid", {"phrase": "nous avons 29 associes"}, "Verbatim: Said word for word"),
+    ("!quote LACRALO page:2", "quote", {"words": "LACRALO", "page": 2}, "14 turns match “LACRALO” · page 2 of 3"),
+    (
+        '!quote internet speaker:"León Sánchez" date:2021-03',
+        "quote",
+        {"words": "internet", "speaker": "León Sánchez", "date": "2021-03"},
+        "1 turn matches “internet”",
+    ),
+    ("!whosaid merci beaucoup speaker:lito", "whosaid", {"phrase": "merci beaucoup", "speaker": "lito"}, "LITO IBARRA"),
     ("!speaker goran", "speaker", {"name": "goran"}, "GÖRAN MARBY: 2 turns"),
     (f"!context {MEETING} 21", "context", {"meeting": MEETING, "turn": 21}, "Around turn 21 of"),
     (f"!context {MEETING} 21 1", "context", {"meeting": MEETING, "turn": 21, "around": 1}, "Around turn 21 of"),
