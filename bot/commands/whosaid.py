@@ -8,10 +8,22 @@ from bot.commands.base import Command, Request, UserError, hit_out
 from bot.commands.filters import parse_filters
 from bot.commands.quote import split_phrases
 from bot.replies import SaidBy, WhosaidReply
-from parser.search import find_closest, find_phrase, locate
+from parser.search import Hit, find_closest, find_phrase, locate
 
 CLOSE_ENOUGH = 80.0
+# A short phrase with one word mangled ("je ne trouvais pas mo micro") scores under 80 against the
+# very turn it came from, yet far above every other turn: such a clear lead is a close match too.
+LEAD_FLOOR = 70.0
+LEAD = 25.0
 SHOWN = 5
+
+
+def clear_lead(closest: list[Hit]) -> list[Hit]:
+    """The best turn alone, when it stands well above every other one though under CLOSE_ENOUGH."""
+    if not closest or closest[0].score < LEAD_FLOOR:
+        return []
+    runner_up = closest[1].score if len(closest) > 1 else 0.0
+    return closest[:1] if closest[0].score - runner_up >= LEAD else []
 
 
 def _said_by(names: list[str]) -> list[SaidBy]:
@@ -47,7 +59,7 @@ async def whosaid(request: Request) -> WhosaidReply:
             said_by=said_by,
         )
     closest = find_closest(store, phrase, limit=SHOWN, allowed=mask)
-    close = [h for h in closest if h.score >= CLOSE_ENOUGH]
+    close = [h for h in closest if h.score >= CLOSE_ENOUGH] or clear_lead(closest)
     if not close:
         nearest = hit_out(store, closest[0], request.prefix) if closest else None
         where = f" among the turns of {filters.describe()}" if filters.active else " in the loaded records"

@@ -40,6 +40,15 @@ async def test_close(store: TurnStore, phrase: str, speaker: str) -> None:
     assert 80 <= reply.hits[0].score < 100
 
 
+async def test_a_clear_lead_under_80_is_close(store: TurnStore) -> None:
+    # "mon" lost a letter in a five-word phrase: the turn it came from scores under 80, every other far less.
+    reply = await answer(store, "!whosaid je ne trouvais pas mo micro.")
+    assert reply.verdict == "close"
+    assert [h.speaker for h in reply.hits] == ["SERGIO SALINAS PORTO"]
+    assert reply.hits[0].text.startswith("Je ne trouvais pas mon micro.")
+    assert 70 <= reply.hits[0].score < 80
+
+
 async def test_nobody_said_it(store: TurnStore) -> None:
     reply = await answer(store, "!whosaid the quick brown fox jumps over the lazy dog")
     assert reply.verdict == "not found"
