@@ -104,9 +104,16 @@ def bench(label: str, paths: list[Path], size_bytes: int, n_queries: int, rng: r
     store = None
     for _ in range(3):
         t0 = time.perf_counter()
-        store, _ = build_store(paths)
+        store, _ = build_store(paths, cache_dir=None)
         starts.append(time.perf_counter() - t0)
     assert store is not None
+    with tempfile.TemporaryDirectory() as cache:
+        build_store(paths, cache_dir=Path(cache))  # writes the snapshot
+        snapshot_starts = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            build_store(paths, cache_dir=Path(cache))
+            snapshot_starts.append(time.perf_counter() - t0)
     queries = damaged_queries(store, n_queries, rng)
     texts = [q for q, _ in queries]
     folded_turns = store.folded
@@ -151,6 +158,7 @@ def bench(label: str, paths: list[Path], size_bytes: int, n_queries: int, rng: r
     mb = size_bytes / 1e6
     print(f"\n{label}: {len(store.meetings)} meetings, {len(store)} turns, {mb:.1f} MB of records")
     print(f"  start-up (parse + index)   median {median_ms(starts):9.1f} ms   ({mb / statistics.median(starts):.1f} MB/s)")
+    print(f"  start-up from snapshot     median {median_ms(snapshot_starts):9.1f} ms")
     print(f"  !quote                     median {median_ms(quote_t):9.2f} ms   p95 {p95_ms(quote_t):9.2f} ms")
     print(
         f"  !whosaid                   median {median_ms(whosaid_t):9.2f} ms   p95 {p95_ms(whosaid_t):9.2f} ms"
