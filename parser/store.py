@@ -8,7 +8,7 @@ used to be, making each item when asked, so a million turns fit in a few hundred
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -19,33 +19,15 @@ from parser.models import Meeting, Record, Turn
 from parser.vocab import Vocabulary, max_edits
 
 
-class _PostingsView(Mapping[str, np.ndarray]):
-    """`store.postings[word]`: the sorted ids of the turns that hold the folded word."""
+class _ByWord(Mapping[str, Any]):
+    """A read-only mapping from folded word to what the store knows of it (its postings, its IDF)."""
 
-    def __init__(self, store: TurnStore) -> None:
+    def __init__(self, store: TurnStore, value: Callable[[int], Any]) -> None:
         self._store = store
+        self._value = value
 
-    def __getitem__(self, word: str) -> np.ndarray:
-        return self._store.words.ids(self._store.vocab.ids[word])
-
-    def __contains__(self, word: object) -> bool:
-        return word in self._store.vocab.ids
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._store.vocab.words)
-
-    def __len__(self) -> int:
-        return len(self._store.vocab)
-
-
-class _IdfView(Mapping[str, float]):
-    """`store.idf[word]`: how rare the word is, log(1 + turns / turns holding it)."""
-
-    def __init__(self, store: TurnStore) -> None:
-        self._store = store
-
-    def __getitem__(self, word: str) -> float:
-        return self._store.word_idf(self._store.vocab.ids[word])
+    def __getitem__(self, word: str) -> Any:
+        return self._value(self._store.vocab.ids[word])
 
     def __contains__(self, word: object) -> bool:
         return word in self._store.vocab.ids
@@ -89,8 +71,8 @@ class TurnStore:
             meeting_id: range(starts[k], starts[k + 1]) for k, meeting_id in enumerate(self.columns.meeting_ids)
         }
         self.snapshot_extra: dict[str, Any] = {}  # what the caller saved with a snapshot (load errors)
-        self.postings: Mapping[str, np.ndarray] = _PostingsView(self)
-        self.idf: Mapping[str, float] = _IdfView(self)
+        self.postings: Mapping[str, np.ndarray] = _ByWord(self, self.words.ids)  # sorted ids of the turns holding it
+        self.idf: Mapping[str, float] = _ByWord(self, self.word_idf)  # log(1 + turns / turns holding it)
 
     @property
     def vocabulary(self) -> list[str]:

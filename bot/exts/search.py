@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from bot.discord_app import VerbatimBot
 
 
+# The filter options /quote and /whosaid share, described once.
+FILTERS = {
+    "speaker": "Only this speaker's turns",
+    "meeting": "Only this meeting",
+    "date": "Only these dates: 2021, 2021-03, 2021-03-22 or 2021-01..2021-06",
+}
+
+
 class Search(commands.Cog):
     """Ask the records: the words, who said them, who someone is, and what was said around a turn."""
 
@@ -24,11 +32,7 @@ class Search(commands.Cog):
     # options after `words` only ever come from a slash command.
     @commands.hybrid_command(name="quote", description="Turns that contain these words, best first")
     @app_commands.describe(
-        words='Words to find; put "a phrase" in quotes to match it exactly',
-        speaker="Only this speaker's turns",
-        meeting="Only this meeting",
-        date="Only these dates: 2021, 2021-03, 2021-03-22 or 2021-01..2021-06",
-        page="Which page of the results",
+        words='Words to find; put "a phrase" in quotes to match it exactly', page="Which page of the results", **FILTERS
     )
     @app_commands.autocomplete(speaker=speaker_choices, meeting=meeting_choices)
     async def quote(
@@ -45,12 +49,7 @@ class Search(commands.Cog):
         await respond(ctx, "quote", f"{words} {filters(speaker, meeting, date, page)}".strip())
 
     @commands.hybrid_command(name="whosaid", description="Who said it: the turn whose words best match")
-    @app_commands.describe(
-        phrase="The words as you remember them, even misspelt or half-remembered",
-        speaker="Only this speaker's turns",
-        meeting="Only this meeting",
-        date="Only these dates: 2021, 2021-03, 2021-03-22 or 2021-01..2021-06",
-    )
+    @app_commands.describe(phrase="The words as you remember them, even misspelt or half-remembered", **FILTERS)
     @app_commands.autocomplete(speaker=speaker_choices, meeting=meeting_choices)
     async def whosaid(
         self,
