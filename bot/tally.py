@@ -40,7 +40,7 @@ def _counts(store: TurnStore) -> _Counts:
     """The cached counts of `store`, made again if its turns changed since."""
     counts = _CACHE.get(store)
     if counts is None or len(counts.words) != len(store.turns):
-        counts = _Counts(words=[len(turn.text.split()) for turn in store.turns])
+        counts = _Counts(words=[len(store.text(i).split()) for i in range(len(store))])  # no `Turn` made
         _CACHE[store] = counts
     return counts
 
@@ -144,7 +144,7 @@ def _as_printed(store: TurnStore, turn_ids: Sequence[int], folded_words: list[st
     wanted = set(folded_words)
     seen: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for turn_id in turn_ids:
-        for printed in _PRINTED_WORD.findall(store.turns[turn_id].text):
+        for printed in _PRINTED_WORD.findall(store.text(turn_id)):
             key = fold(printed)
             if key in wanted:
                 seen[key][printed.lower()] += 1

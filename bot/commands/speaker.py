@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands.base import Command, Request, hit_out, plural
 from bot.commands.lookup import SpeakerLookupError, resolve_speaker
 from bot.replies import SpeakerReply
+from bot.tally import turn_words
 from parser.search import Hit
 
 FIRST_TURNS = 3
@@ -17,7 +18,8 @@ async def speaker(request: Request) -> SpeakerReply:
     except SpeakerLookupError as err:
         return SpeakerReply(command="speaker", query=request.argument, error=str(err), candidates=err.candidates)
     turn_ids = person.turn_ids
-    words = sum(len(store.text(t).split()) for t in turn_ids)  # no `Turn` made: a speaker may have 100,000
+    counted = turn_words(store)  # counted once per store, as !stats and !meetings count
+    words = sum(counted[t] for t in turn_ids)
     meetings = list(dict.fromkeys(store.columns.meeting_id(t) for t in turn_ids))
     return SpeakerReply(
         command="speaker",
