@@ -8,7 +8,6 @@ between requests and drawing can run in a worker thread.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import textwrap
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from config.settings import Settings
 from parser.text import fold
 
 MAX_BARS = 15
@@ -55,9 +55,9 @@ class Bar:
 
 
 def chart_dir() -> Path:
-    """Where chart files go: `VERBATIM_CHART_DIR`, else a folder in the system temp dir."""
-    configured = os.environ.get("VERBATIM_CHART_DIR")
-    return Path(configured) if configured else Path(tempfile.gettempdir()) / "verbatim-charts"
+    """Where chart files go: the `chart_dir` setting (`VERBATIM_CHART_DIR`, `.env`), else a folder in the temp dir."""
+    configured = Settings().chart_dir
+    return configured if configured else Path(tempfile.gettempdir()) / "verbatim-charts"
 
 
 def new_chart_path(name: str, directory: Path | None = None) -> Path:
