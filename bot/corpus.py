@@ -17,7 +17,7 @@ from pathlib import Path
 import parser as parser_package
 from config.aliases import DEFAULT_ALIASES, AliasError, load_aliases
 from config.settings import PROJECT_ROOT
-from parser.loader import LoadResult, iter_files, load
+from parser.loader import LoadResult, iter_files, iter_records
 from parser.models import RecordError
 from parser.snapshot import FORMAT, load_snapshot, save_snapshot
 from parser.store import TurnStore
@@ -90,15 +90,15 @@ def build_store(
             _report(result)
             log.info("loaded %s: %d meetings, %d turns", snapshot, len(store.meetings), len(store))
             return store, result
-    result = load(paths)
-    _report(result)
-    if not result.records:
-        raise CorpusError(f"No meeting record could be read from {', '.join(map(str, paths))}.")
     try:
         aliases = load_aliases(aliases_path)
     except AliasError as err:
         raise CorpusError(str(err)) from None
-    store = TurnStore(result.records, aliases)
+    result = LoadResult()  # records are streamed into the store, not kept: `result` holds what failed
+    store = TurnStore(iter_records(paths, result), aliases)
+    _report(result)
+    if not store.meetings:
+        raise CorpusError(f"No meeting record could be read from {', '.join(map(str, paths))}.")
     log.info("loaded %d meetings, %d turns, %d speakers", len(store.meetings), len(store), len(store.speakers.speakers))
     if cache_dir is not None:
         extra = {

@@ -61,18 +61,26 @@ def read_file(path: Path) -> Record:
 
 
 def load(paths: Iterable[Path | str]) -> LoadResult:
-    """Read every record under `paths`; one broken file never takes the others down.
-
-    A file named on its own is always read by its content. In a folder, files of an unknown
-    extension, and text that holds no speaker turns (a README, notes), are skipped with a note.
-    """
+    """Read every record under `paths` into one list; `iter_records` streams them instead."""
     result = LoadResult()
+    result.records.extend(iter_records(paths, result))
+    return result
+
+
+def iter_records(paths: Iterable[Path | str], result: LoadResult) -> Iterator[Record]:
+    """Each record under `paths` in turn, with the files that failed or were skipped noted in `result`.
+
+    One broken file never takes the others down. A file named on its own is always read by its
+    content. In a folder, files of an unknown extension, and text that holds no speaker turns (a
+    README, notes), are skipped with a note. Nothing is kept here, so a store can be built from a
+    corpus larger than its records would take as Python objects all at once.
+    """
     for path, in_folder in iter_files(paths):
         if in_folder and path.suffix.lower() not in KNOWN_EXTENSIONS:
             result.skipped.append((str(path), f"unknown kind of file ({path.suffix or 'no extension'})"))
             continue
         try:
-            result.records.append(read_file(path))
+            yield read_file(path)
         except NotARecord as err:
             if not in_folder:
                 result.errors.append(err)
@@ -83,4 +91,3 @@ def load(paths: Iterable[Path | str]) -> LoadResult:
         except Exception as err:  # our bug, not the user's: log it and go on with the other files
             log.exception("reading %s failed", path)
             result.errors.append(RecordError(path, f"could not be read ({type(err).__name__}: {err})"))
-    return result

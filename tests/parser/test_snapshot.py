@@ -75,10 +75,10 @@ def test_a_restart_reads_the_snapshot_not_the_records(records: Path, tmp_path: P
     assert len(list(cache.glob("store-*.npz"))) == 1
     assert [p for p, _ in result.skipped] == [str(records / "README.md")]
 
-    def no_reading(paths: object) -> None:
+    def no_reading(paths: object, result: object) -> None:
         raise AssertionError("the records were read again")
 
-    monkeypatch.setattr(bot.corpus, "load", no_reading)
+    monkeypatch.setattr(bot.corpus, "iter_records", no_reading)
     again, result = build_store([records], cache_dir=cache)
     _same(first, again)
     assert [p for p, _ in result.skipped] == [str(records / "README.md")]
