@@ -17,7 +17,7 @@ from tests.fake_discord import payloads
 from tests.fake_discord.payloads import Json
 
 if TYPE_CHECKING:
-    from tests.fake_discord.server import FakeDiscord
+    from tests.fake_discord.server import FakeDiscord, Sent
 
 Handler = Callable[["FakeDiscord", web.Request, list[str]], Awaitable[web.StreamResponse]]
 ROUTES: list[tuple[str, tuple[str, ...], Handler]] = []
@@ -125,6 +125,18 @@ def new_message(fake: FakeDiscord, channel_id: str, body: Json, files: list[tupl
     )
 
 
+def edit_sent(sent: Sent | None, body: Json, files: list[tuple[str, bytes]]) -> web.Response | None:
+    """Edit a sent message as Discord would: an unknown one is a 404, one over a limit a 400; None once edited."""
+    if sent is None:
+        return _bad("Unknown Message", 10008, 404)
+    broken = limits_broken(body)
+    if broken:
+        return _bad(f"Invalid Form Body: {broken}")
+    apply_edit(sent.data, body, files)
+    sent.edits += 1
+    return None
+
+
 def apply_edit(data: Json, body: Json, files: list[tuple[str, bytes]]) -> None:
     for key in ("content", "embeds", "components"):
         if key in body:
@@ -172,14 +184,7 @@ async def create_message(fake: FakeDiscord, request: web.Request, parts: list[st
 async def edit_message(fake: FakeDiscord, request: web.Request, parts: list[str]) -> web.Response:
     body, files = await read_body(request)
     sent = fake.find_sent(parts[3])
-    if sent is None:
-        return _bad("Unknown Message", 10008, 404)
-    broken = limits_broken(body)
-    if broken:
-        return _bad(f"Invalid Form Body: {broken}")
-    apply_edit(sent.data, body, files)
-    sent.edits += 1
-    return respond(sent.data)
+    return edit_sent(sent, body, files) or respond(sent.data)  # type: ignore[union-attr]
 
 
 @route("POST", "/channels/{channel}/typing")
@@ -226,14 +231,8 @@ async def interaction_callback(fake: FakeDiscord, request: web.Request, parts: l
         return respond({"interaction": answer, "resource": {"type": 4, "message": message}})
     if kind == 7:
         sent = fake.find_sent(interaction["message"]["id"])
-        if sent is None:
-            return _bad("Unknown Message", 10008, 404)
-        broken = limits_broken(data)
-        if broken:
-            return _bad(f"Invalid Form Body: {broken}")
-        apply_edit(sent.data, data, files)
-        sent.edits += 1
-        return respond({"interaction": answer, "resource": {"type": 7, "message": sent.data}})
+        failed = edit_sent(sent, data, files)
+        return failed or respond({"interaction": answer, "resource": {"type": 7, "message": sent.data}})  # type: ignore[union-attr]
     return respond({"interaction": answer})
 
 
@@ -271,15 +270,8 @@ async def get_webhook_message(fake: FakeDiscord, request: web.Request, parts: li
 @route("PATCH", "/webhooks/{app}/{token}/messages/{message}")
 async def edit_webhook_message(fake: FakeDiscord, request: web.Request, parts: list[str]) -> web.Response:
     sent = _original(fake, parts[2]) if parts[4] == "@original" else fake.find_sent(parts[4])
-    if sent is None:
-        return _bad("Unknown Message", 10008, 404)
     body, files = await read_body(request)
-    broken = limits_broken(body)
-    if broken:
-        return _bad(f"Invalid Form Body: {broken}")
-    apply_edit(sent.data, body, files)  # type: ignore[attr-defined]
-    sent.edits += 1  # type: ignore[attr-defined]
-    return respond(sent.data)  # type: ignore[attr-defined]
+    return edit_sent(sent, body, files) or respond(sent.data)  # type: ignore[arg-type, attr-defined]
 
 
 def commands_broken(commands: list[Json]) -> str | None:
