@@ -77,15 +77,8 @@ async def test_a_filter_that_keeps_nothing_is_said(mixed: TurnStore) -> None:
     assert reply.error == "No meeting is in “de”. Languages of the loaded meetings: en, fr."
 
 
-async def test_an_ambiguous_speaker_is_a_question_not_a_guess() -> None:
-    from parser.models import Meeting, Turn
-
-    turns = [
-        Turn(meeting_id="m", index=0, speaker="MARIA GARCIA", text="Hola a todos."),
-        Turn(meeting_id="m", index=1, speaker="MARIA LOPEZ", text="Hola, gracias."),
-    ]
-    store = TurnStore([Record(meeting=Meeting(id="m", title="m"), turns=turns)])
-    reply = await answer(store, "!quote hola speaker:maria")
+async def test_an_ambiguous_speaker_is_a_question_not_a_guess(two_marias: TurnStore) -> None:
+    reply = await answer(two_marias, "!quote hola speaker:maria")
     assert reply.error is not None and "fits several speakers" in reply.error
     assert "MARIA GARCIA" in reply.error and "MARIA LOPEZ" in reply.error
     assert reply.hits == []

@@ -29,15 +29,8 @@ async def test_no_speaker_like_it_names_the_nearest(store: TurnStore) -> None:
     assert reply.speaker is None
 
 
-async def test_ambiguous_name_asks_which() -> None:
-    from parser.models import Meeting, Record, Turn
-
-    turns = [
-        Turn(meeting_id="m", index=0, speaker="MARIA GARCIA", text="Hola."),
-        Turn(meeting_id="m", index=1, speaker="MARIA LOPEZ", text="Buenos días."),
-    ]
-    store = TurnStore([Record(meeting=Meeting(id="m", title="m"), turns=turns)])
-    reply = await answer(store, "!speaker maria")
+async def test_ambiguous_name_asks_which(two_marias: TurnStore) -> None:
+    reply = await answer(two_marias, "!speaker maria")
     assert reply.error is not None and "fits several speakers" in reply.error
     assert sorted(reply.candidates) == ["MARIA GARCIA", "MARIA LOPEZ"]
 

@@ -143,13 +143,8 @@ async def test_bad_inputs(store: TurnStore, message: str, error: str) -> None:
     assert reply.attachments == []
 
 
-async def test_an_ambiguous_speaker_asks_which() -> None:
-    turns = [
-        Turn(meeting_id="m", index=0, speaker="MARIA GARCIA", text="Hola."),
-        Turn(meeting_id="m", index=1, speaker="MARIA LOPEZ", text="Sí."),
-    ]
-    store = TurnStore([Record(meeting=Meeting(id="m", title="m"), turns=turns)])
-    reply = await answer(store, "!stats speaker:maria")
+async def test_an_ambiguous_speaker_asks_which(two_marias: TurnStore) -> None:
+    reply = await answer(two_marias, "!stats speaker:maria")
     assert reply.error == "“maria” fits several speakers: MARIA GARCIA, MARIA LOPEZ. Which one?"
     assert sorted(reply.candidates) == ["MARIA GARCIA", "MARIA LOPEZ"]
 
