@@ -41,22 +41,28 @@ class Segment:
         combined <<= shift
         np.bitwise_or(combined, local, out=combined, casting="unsafe")
         combined.sort()  # sorting beats np.unique, which hashes
-        if len(combined):
-            fresh = np.empty(len(combined), dtype=bool)
-            fresh[0] = True
-            np.not_equal(combined[1:], combined[:-1], out=fresh[1:])
-            combined = combined[fresh]
-            del fresh
-        post = (combined & combined.dtype.type(SEGMENT - 1)).astype(np.uint16)
+        # No compacted copy of `combined` is made (it is the largest array of a build): a mask
+        # of first occurrences picks the postings, and each key's count of them gives `ptr`.
+        fresh = _changes(combined)
+        post = combined.astype(np.uint16)[fresh]  # the low 16 bits: the local turn
         combined >>= shift
-        if len(combined):
-            starts = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
-        else:
-            starts = np.zeros(0, dtype=np.int64)
+        starts = np.flatnonzero(_changes(combined))
         keys = combined[starts]
+        del combined
         keys = (names[keys] if narrow else keys).astype(key_dtype)  # type: ignore[index]
-        ptr = np.r_[starts, len(combined)].astype(np.uint32)
+        ptr = np.zeros(len(starts) + 1, dtype=np.uint32)
+        if len(starts):
+            np.cumsum(np.add.reduceat(fresh, starts, dtype=np.uint32), out=ptr[1:])
         return cls(keys, ptr, post)
+
+
+def _changes(values: np.ndarray) -> np.ndarray:
+    """Where a sorted array's value differs from the one before (the first always does)."""
+    out = np.empty(len(values), dtype=bool)
+    if len(values):
+        out[0] = True
+        np.not_equal(values[1:], values[:-1], out=out[1:])
+    return out
 
 
 @dataclass(frozen=True)
