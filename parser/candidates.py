@@ -60,11 +60,13 @@ def term_ids(store: TurnStore, term: Term) -> tuple[np.ndarray, np.ndarray]:
 
 def _stand_ins(store: TurnStore, term: Term) -> list[tuple[int, float]]:
     """The record's words a query word most likely is: itself, or its likeliest close neighbours."""
-    if term.exact_id is not None:
-        return [(term.exact_id, 1.0)]
     df = store.vocab.df
-    close = [(o, q) for o, q in term.options.items() if q >= PAIR_QUALITY and store.pair_words[o]]
-    return sorted(close, key=lambda item: (-item[1], -int(df[item[0]])))[:MAX_OPTIONS]
+    exact = term.exact_id
+    typos = [(o, q) for o, q in term.options.items() if q >= PAIR_QUALITY and store.pair_words[o]]
+    if exact is not None:  # a known word may still be a typo of a far more common word (`form`)
+        typos = [(o, q) for o, q in typos if o in term.typos]
+    likeliest = sorted(typos, key=lambda item: (-item[1], -int(df[item[0]])))
+    return [(exact, 1.0), *likeliest][:MAX_OPTIONS] if exact is not None else likeliest[:MAX_OPTIONS]
 
 
 def pairs_of(store: TurnStore, terms: list[Term]) -> list[tuple[int, float]]:

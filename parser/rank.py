@@ -27,6 +27,7 @@ PREFIX_QUALITY = 0.7
 EDIT_QUALITY = {1: 0.8, 2: 0.65}
 RARE_SHARE = 1e-5  # a word in fewer turns than this share (or in two or fewer) may itself be a typo
 SHORT_TYPO = 3  # an unknown three-letter word may be one edit from the word meant
+LIKELIER = 10  # in a loose search, a known word may be a typo of a word one edit away this much more common
 ADJACENT = 1.0  # weight of keeping the query's word order, relative to the words themselves
 ONE_BETWEEN = 0.5  # share of that bonus kept when one extra word stands between two query words
 MAX_GAP = 3
@@ -54,6 +55,7 @@ class Term:
     options: dict[int, float] = field(default_factory=dict)  # word id → quality (1 exact)
     names: dict[str, float] = field(default_factory=dict)  # folded word → quality
     sure: bool = True  # a word the record has more than rarely: not likely a typo
+    typos: set[int] = field(default_factory=set)  # options that are one or two edits away, not stems
 
     @property
     def exact_id(self) -> int | None:
@@ -66,13 +68,16 @@ def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Ter
     A word the record has (and not rarely: `rare_df`) stands for itself and its stem's family;
     an unknown or rare word may also be a typo of a word within one or two edits (`loose`: one
     more for words of five letters or more, when looking for the closest turn at all), even a
-    three-letter word (`nee` for `need`).
+    three-letter word (`nee` for `need`). When looking for the closest turn, a known word may be
+    a typo too, of a word one edit away that is far more common (`form` for `from`, `men` for
+    `mean`): the word itself stays the best match.
     """
     vocab = store.vocab
     rare = rare_df(len(store))
     terms = []
     for word in words:
         options: dict[int, float] = {}
+        typos: set[int] = set()
         exact = vocab.ids.get(word)
         if exact is not None:
             options[exact] = 1.0
@@ -86,9 +91,16 @@ def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Ter
             if loose and len(word) >= LOOSE_WORD:
                 edits = min(2, edits + 1)
             for other, distance in vocab.near(word, edits).items():
+                typos.add(vocab.ids[other])
                 options.setdefault(vocab.ids[other], EDIT_QUALITY.get(distance, 0.5))
+        elif loose and len(word) >= SHORT_TYPO and word.isalpha():
+            common = LIKELIER * int(vocab.df[exact])  # type: ignore[index]
+            for other in vocab.near(word, 1):
+                if int(vocab.df[vocab.ids[other]]) >= common:
+                    typos.add(vocab.ids[other])
+                    options.setdefault(vocab.ids[other], EDIT_QUALITY[1])
         names = {vocab.words[i]: q for i, q in options.items()}
-        terms.append(Term(word, store.word_idf(exact) if sure else 0.0, options, names, sure))
+        terms.append(Term(word, store.word_idf(exact) if sure else 0.0, options, names, sure, typos))
     known = sorted(t.weight for t in terms if t.sure)
     neutral = known[len(known) // 2] if known else math.log(1 + len(store)) / 3
     for term in terms:

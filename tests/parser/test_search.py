@@ -70,6 +70,21 @@ def test_rare_words_outweigh_common_ones_when_a_word_is_missing(store: TurnStore
     assert hits[0].turn_id == turn(store, "covid_4", 100)
 
 
+@pytest.mark.parametrize(
+    ("typed", "meeting", "index"),
+    [
+        ("covid 19 cas changed", "covid_9", 33),  # "COVID-19 has changed": `cas` is a word, in a French turn
+        ("ban bleep out stuff", "Bmr014", 492),  # "they can bleep out stuff": `ban` is a word, in two turns
+    ],
+)
+def test_a_typo_that_is_itself_a_rarer_word_still_finds_the_turn(store: TurnStore, typed: str, meeting: str, index: int) -> None:
+    hits = find_closest(store, typed)
+    assert hits[0].turn_id == turn(store, meeting, index)
+    assert hits[0].score >= 80
+    # The word as typed still wins where it was said: "ban" alone is the firearms ban.
+    assert "ban" in fold(store.text(find_closest(store, "firearms ban")[0].turn_id)).split()
+
+
 def test_missing_accents_and_case_do_not_matter(store: TurnStore) -> None:
     hits = find_phrase(store, "PROBLEME DE RENOUVELLEMENT GENERATIONNEL")
     assert [store.turns[h.turn_id].speaker for h in hits] == ["SERGIO SALINAS PORTO"]
