@@ -1,9 +1,11 @@
-"""Building a turn store from a stream of records, one segment of turns at a time.
+"""Building a turn store from a stream of records, a chunk of turns at a time.
 
-Each turn is folded exactly once: its words become ids in the segment's token stream, from
-which the word postings are made at once; word *pairs* need the corpus-wide word counts (only
-pairs of two frequent words are worth a list), so they are made at the end from the kept token
-streams, which are then dropped. Nothing per turn is kept as a Python object.
+Each turn is folded exactly once: its words become ids in its chunk's token stream, from which
+the chunk's word postings are made at once (4,096 turns sorted together, so the temporaries of a
+build are those of one chunk, whatever the corpus), and each segment's postings are merged from
+its chunks'. Word *pairs* need the corpus-wide word counts (only pairs of two frequent words are
+worth a list), so they are made at the end, chunk by chunk, from the kept token streams, each
+dropped once used. Nothing per turn is kept as a Python object.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,7 +27,6 @@ from parser.speakers import SpeakerIndex
 from parser.text import _TABLE, _FoldTable
 from parser.vocab import Vocabulary
 
-_EMPTY = np.zeros(0, dtype=np.uint32)
 _SEPARATOR = "\x02"  # between turns folded together; folding keeps it, as a word of its own
 _SEPARATOR_ID = 0xFFFFFFFF
 _BATCH_TABLE = _FoldTable()
@@ -36,6 +38,7 @@ _PAGE = operator.attrgetter("page")
 _START = operator.attrgetter("start")
 _END = operator.attrgetter("end")
 
+CHUNK = 4096  # turns whose postings are sorted at once; a segment is merged from its chunks
 PAIR_MIN_SHARE = 0.005  # a word held by at least this share of turns is frequent: its pairs get lists
 PAIR_MIN_DF = 2
 MAX_PAIR_WORDS = 1 << 24  # a pair key (first · V + second) must leave 16 bits for the local turn id
@@ -51,6 +54,14 @@ def pair_threshold(turns: int) -> int:
 def pair_key(first: int | np.ndarray, second: int | np.ndarray, vocabulary_size: int) -> int | np.ndarray:
     """One integer for an ordered pair of word ids."""
     return first * vocabulary_size + second
+
+
+class Stream(NamedTuple):
+    """A chunk's words in order: each its number among the chunk's own words (`names`: their ids)."""
+
+    own: np.ndarray
+    counts: np.ndarray  # words in each turn
+    names: np.ndarray
 
 
 @dataclass
@@ -86,7 +97,9 @@ class StoreBuilder:
         self._vocab[_SEPARATOR] = _SEPARATOR_ID  # set, not counted: word ids stay 0, 1, 2…
         self._ids = array("I")
         self._counts = array("I")
-        self._streams: list[tuple[np.ndarray, np.ndarray]] = []
+        self._chunks: list[Segment] = []  # the open segment's closed chunks
+        self._stream: list[Stream] = []  # and their words
+        self._streams: list[list[Stream]] = []  # every closed segment's chunks' words, for pairs
         self._word_segments: list[Segment] = []
         self.turns = 0
 
@@ -111,11 +124,13 @@ class StoreBuilder:
         turns = record.turns
         done = 0
         while done < len(turns):
-            room = SEGMENT - len(self._counts)
+            room = CHUNK - len(self._counts)
             self._add_turns(turns[done : done + room])
             done += room
-            if len(self._counts) == SEGMENT:
-                self._close_segment()
+            if len(self._counts) == CHUNK:
+                self._close_chunk()
+                if len(self._chunks) * CHUNK == SEGMENT:
+                    self._close_segment()
 
     def _add_turns(self, turns: list[Turn]) -> None:
         texts = list(map(_TEXT, turns))
@@ -161,37 +176,47 @@ class StoreBuilder:
         bounds = [*self._meeting_starts, self.turns]
         return [i - bounds[m] for m in range(len(bounds) - 1) for i in range(bounds[m], bounds[m + 1])]
 
-    def _close_segment(self) -> None:
-        """Word postings of the segment now; its words, as ids of its own few words, kept for pairs."""
+    def _close_chunk(self) -> None:
+        """Word postings of the chunk's turns now; its words, as ids of its own few words, kept for pairs."""
         if not len(self._counts):
             return
         ids = np.frombuffer(self._ids, dtype=np.uint32)
         counts = np.frombuffer(self._counts, dtype=np.uint32).copy()
         present = np.zeros(len(self._vocab), dtype=bool)
         present[ids] = True
-        names = np.flatnonzero(present).astype(np.uint32)  # the segment's own words, by global id
+        names = np.flatnonzero(present).astype(np.uint32)  # the chunk's own words, by global id
         del present
         own_dtype = np.uint16 if len(names) <= 1 << 16 else np.uint32
         remap = np.zeros(len(self._vocab), dtype=own_dtype)
         remap[names] = np.arange(len(names), dtype=own_dtype)
         own = remap[ids]
         del ids, remap
+        self._ids = array("I")
         local = np.repeat(np.arange(len(counts), dtype=np.uint16), counts)
         if own_dtype is np.uint16:
-            segment = Segment.build(own, local, np.uint32, names)
-        else:  # more than 65,536 distinct words in one segment: sort 64-bit keys
-            segment = Segment.build(names[own], local, np.uint32)
+            chunk = Segment.build(own, local, np.uint32, names)
+        else:  # more than 65,536 distinct words in one chunk: sort 64-bit keys
+            chunk = Segment.build(names[own], local, np.uint32)
         del local
-        self._word_segments.append(segment)
-        self._streams.append((own, counts))  # segment.keys == names: `own` indexes both
-        self._ids = array("I")
+        self._chunks.append(chunk)
+        self._stream.append(Stream(own, counts, names))
         self._counts = array("I")
+
+    def _close_segment(self) -> None:
+        """The segment's word postings, merged from its chunks'."""
+        if not self._chunks:
+            return
+        self._word_segments.append(Segment.merge(self._chunks, range(0, len(self._chunks) * CHUNK, CHUNK)))
+        self._streams.append(self._stream)
+        self._stream = []
 
     def finish(self) -> Built:
         """The store's parts: columns, vocabulary, word and pair postings, speakers."""
+        self._close_chunk()
         self._close_segment()
         n = self.turns
         del self._vocab[_SEPARATOR]
+        self._vocab.default_factory = None  # the vocabulary's own word → id map from now on
         words = list(self._vocab)
         size = len(words)
         df = np.zeros(size, dtype=np.int64)
@@ -200,11 +225,11 @@ class StoreBuilder:
         pair_words = df >= pair_threshold(n)
         pair_words[MAX_PAIR_WORDS:] = False
         pair_segments = []
-        for s in range(len(self._streams)):
-            own, counts = self._streams[s]
-            self._streams[s] = (_EMPTY, _EMPTY)  # not own[:0]: a view would keep the stream alive
-            pair_segments.append(_pair_segment(own, counts, self._word_segments[s].keys, pair_words, size))
-            del own
+        for streams in self._streams:
+            chunks = []
+            while streams:  # each chunk's words are let go once its pairs are listed
+                chunks.append(_pair_segment(streams.pop(0), pair_words, size))
+            pair_segments.append(Segment.merge(chunks, range(0, len(chunks) * CHUNK, CHUNK)))
         self._streams = []
         columns = TurnColumns(
             blob=np.frombuffer(self._blob, dtype=np.uint8),
@@ -222,7 +247,7 @@ class StoreBuilder:
         return Built(
             columns=columns,
             meetings=self.meetings,
-            vocab=Vocabulary(words, df.astype(np.int32)),
+            vocab=Vocabulary(words, df.astype(np.int32), self._vocab),
             words=Postings.from_segments(self._word_segments, WORD_BITS),
             pairs=Postings.from_segments(pair_segments, PAIR_BITS),
             pair_words=pair_words,
@@ -235,12 +260,13 @@ def _narrow(ids: np.ndarray, count: int) -> np.ndarray:
     return ids.astype(np.uint16) if count <= 1 << 16 else ids
 
 
-def _pair_segment(own: np.ndarray, counts: np.ndarray, names: np.ndarray, pair_words: np.ndarray, size: int) -> Segment:
-    """Postings of the adjacent pairs of frequent words within each turn of one segment.
+def _pair_segment(stream: Stream, pair_words: np.ndarray, size: int) -> Segment:
+    """Postings of the adjacent pairs of frequent words within each turn of one chunk.
 
-    Pairs are numbered by the segment's own word numbers (`own`, `names` giving each its
+    Pairs are numbered by the chunk's own word numbers (`own`, `names` giving each its
     global id), which sort in the same order as global pair keys: no global id stream is made.
     """
+    own, counts, names = stream
     local = np.repeat(np.arange(len(counts), dtype=np.uint16), counts)
     frequent = pair_words[names]
     keep = local[:-1] == local[1:]

@@ -1,8 +1,9 @@
 """Inverted lists (term → turn ids) in segments of 65,536 turns, two bytes a posting.
 
-Segments are built one after the other while records stream in, so a build never holds the
-whole corpus' postings twice; within a segment a turn id is its 16-bit offset, which halves the
-memory of plain 32-bit lists. One sorted directory of (segment, term) keys finds a term's list
+Segments are built one after the other while records stream in, each merged from the postings
+of its chunks of turns (`Segment.merge`), so a build never holds the whole corpus' postings
+twice nor sorts more than a chunk at once; within a segment a turn id is its 16-bit offset,
+which halves the memory of plain 32-bit lists. One sorted directory of (segment, term) keys finds a term's list
 in every segment with a single `searchsorted`, however many segments there are.
 """
 
@@ -43,10 +44,10 @@ class Segment:
         combined.sort()  # sorting beats np.unique, which hashes
         # No compacted copy of `combined` is made (it is the largest array of a build): a mask
         # of first occurrences picks the postings, and each key's count of them gives `ptr`.
-        fresh = _changes(combined)
+        fresh = first_of_runs(combined)
         post = combined.astype(np.uint16)[fresh]  # the low 16 bits: the local turn
         combined >>= shift
-        starts = np.flatnonzero(_changes(combined))
+        starts = np.flatnonzero(first_of_runs(combined))
         keys = combined[starts]
         del combined
         keys = (names[keys] if narrow else keys).astype(key_dtype)  # type: ignore[index]
@@ -55,8 +56,46 @@ class Segment:
             np.cumsum(np.add.reduceat(fresh, starts, dtype=np.uint32), out=ptr[1:])
         return cls(keys, ptr, post)
 
+    @classmethod
+    def merge(cls, parts: list[Segment], firsts: Sequence[int]) -> Segment:
+        """One segment from parts that hold consecutive turns (part c's turn 0 is turn `firsts[c]`).
 
-def _changes(values: np.ndarray) -> np.ndarray:
+        A key's list is its parts' lists one after the other, so nothing is sorted again: each
+        part's postings go straight to their place, and each part is let go (taken from `parts`)
+        once copied; the largest temporary is one part's index.
+        """
+        if len(parts) == 1 and firsts[0] == 0:
+            return parts.pop()
+        keys = np.concatenate([p.keys for p in parts])
+        keys.sort()
+        keys = keys[first_of_runs(keys)]
+        sizes = np.zeros(len(keys), dtype=np.uint32)
+        for part in parts:
+            sizes[np.searchsorted(keys, part.keys)] += np.diff(part.ptr)
+        ptr = np.zeros(len(keys) + 1, dtype=np.uint32)
+        np.cumsum(sizes, out=ptr[1:])
+        del sizes
+        merged = cls(keys, ptr, np.empty(int(ptr[-1]), dtype=np.uint16))
+        fill = ptr[:-1].copy()  # where each key's list goes on
+        wide = np.int64 if int(ptr[-1]) >= 1 << 31 else np.int32
+        for first in firsts:
+            part = parts.pop(0)
+            at = np.searchsorted(keys, part.keys)
+            if len(at):
+                # Where each posting goes: its list's place, plus one per posting before it in
+                # the list — made as the running sum of one array (no repeat, no arange).
+                goes = fill[at].astype(wide)
+                index = np.ones(len(part.post), dtype=wide)
+                index[part.ptr[0]] = goes[0]
+                index[part.ptr[1:-1]] = goes[1:] - goes[:-1] - np.diff(part.ptr)[:-1].astype(wide) + 1
+                np.cumsum(index, out=index)
+                merged.post[index] = part.post
+                merged.post[index] += np.uint16(first)
+                fill[at] += np.diff(part.ptr)
+        return merged
+
+
+def first_of_runs(values: np.ndarray) -> np.ndarray:
     """Where a sorted array's value differs from the one before (the first always does)."""
     out = np.empty(len(values), dtype=bool)
     if len(values):
