@@ -9,13 +9,13 @@ few hundred to compare. Edits are counted as people make them: a swap of two let
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from parser.postings import Segment, first_of_runs
 from parser.text import stem
 
 _EDGE = 1  # code point that pads each word, so a word's first and last letters make bigrams too
@@ -24,6 +24,7 @@ MIN_TYPO_LENGTH = 4
 LONG_WORD = 8
 RARE = 2  # a word held by this few turns may itself be the typo: look for its neighbours too
 TYPO_LIMIT = 30
+BIGRAM_SLICE = 4096  # words whose bigrams are sorted at once
 PREFIX_WORD = 7
 
 
@@ -44,12 +45,44 @@ def _bigrams(joined: str) -> tuple[np.ndarray, np.ndarray]:
     return keys, word_of_char[:-1]
 
 
+def _stem_hash(word: str) -> int:
+    """The hash of the word's stem, or 0 for a short word that is its own stem (never grouped)."""
+    root = stem(word)
+    return hash(root) if root != word or len(word) > 4 else 0
+
+
+def _bigram_slice(words: list[str]) -> Segment | None:
+    """The bigram lists of a few thousand words (numbered from 0), or None past code point 65,535."""
+    sep = chr(_EDGE)
+    cps = np.frombuffer((sep + sep.join(words) + sep).encode("utf-32-le"), dtype=np.uint32)
+    if int(cps.max()) >= 1 << 16:
+        return None
+    pairs = cps[:-1].astype(np.uint64)  # (first, second, word) as one number, made in place
+    pairs <<= np.uint64(16)
+    pairs |= cps[1:]
+    pairs <<= np.uint64(16)
+    pairs |= np.cumsum(cps[:-1] == _EDGE, dtype=np.uint16) - np.uint16(1)  # an edge starts its word
+    del cps
+    pairs.sort()
+    fresh = first_of_runs(pairs)  # a word holding a bigram twice is listed once
+    words_of = pairs.astype(np.uint16)[fresh]  # the low 16 bits
+    pairs >>= np.uint64(16)
+    new_key = first_of_runs(pairs)
+    keys = pairs[new_key]
+    keys = ((keys >> np.uint64(16)) << _SHIFT) | (keys & np.uint64(0xFFFF))  # the form `near` looks up
+    ptr = np.r_[np.flatnonzero(new_key[fresh]), len(words_of)].astype(np.uint32)
+    return Segment(keys, ptr, words_of)
+
+
+_NO_BIGRAMS = Segment(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint16))
+
+
 class Vocabulary:
     """Word ids in first-seen order, turn counts (df), stems and a bigram index for typos."""
 
-    def __init__(self, words: list[str], df: np.ndarray) -> None:
+    def __init__(self, words: list[str], df: np.ndarray, ids: dict[str, int] | None = None) -> None:
         self.words = words
-        self.ids: dict[str, int] = {w: i for i, w in enumerate(words)}
+        self.ids: dict[str, int] = {w: i for i, w in enumerate(words)} if ids is None else ids
         self.df = df
         self.lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
         self._siblings = self._stems(words)
@@ -61,29 +94,56 @@ class Vocabulary:
 
     @staticmethod
     def _stems(words: list[str]) -> dict[str, list[int]]:
-        """Stem → ids of the words sharing it, for stems that two or more words share."""
-        groups: defaultdict[str, list[int]] = defaultdict(list)
-        for i, word in enumerate(words):
-            root = stem(word)
-            if root != word or len(word) > 4:
-                groups[root].append(i)
+        """Stem → ids of the words sharing it, for stems that two or more words share.
+
+        Words are grouped by the hash of their stem (eight bytes a word, not a string and a
+        list), then each group's stem is checked: only shared stems are kept as strings.
+        """
+        hashes = np.fromiter(map(_stem_hash, words), dtype=np.int64, count=len(words))
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        shared = (ordered[1:] == ordered[:-1]) & (ordered[1:] != 0)
+        first = np.flatnonzero(shared & ~np.r_[False, shared[:-1]])  # each run of equal hashes starts here
+        groups: dict[str, list[int]] = {}
+        for at in first.tolist():
+            end = at + 1
+            while end < len(ordered) and ordered[end] == ordered[at]:
+                end += 1
+            for i in order[at:end].tolist():  # one hash may, very rarely, be two stems
+                groups.setdefault(stem(words[i]), []).append(i)
         return {root: ids for root, ids in groups.items() if len(ids) > 1}
 
     def _build_bigrams(self) -> None:
-        sep = chr(_EDGE)
-        keys, owners = _bigrams(sep + sep.join(self.words) + sep)
-        owners = owners.astype(np.uint64)
-        combined = np.sort((keys << np.uint64(22)) | owners) if len(self.words) < 1 << 22 else None
-        if combined is None:  # more than four million words: sort the pairs the slow way
-            order = np.lexsort((owners, keys))
-            keys, owners = keys[order], owners[order]
-        else:
-            combined = combined[np.r_[True, combined[1:] != combined[:-1]]] if len(combined) else combined
-            keys, owners = combined >> np.uint64(22), combined & np.uint64((1 << 22) - 1)
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
-        self._gram_keys = keys[starts]
-        self._gram_ptr = np.r_[starts, len(keys)].astype(np.int64)
-        self._gram_words = owners.astype(np.int32)
+        """Each bigram's words, sorted, listed once.
+
+        Up to 65,536 words with code points below 65,536 (all but the rarest scripts), slices
+        of the vocabulary are indexed one at a time, each (bigram, word) one 48-bit number sorted
+        in place, and the slices merged like postings: the temporaries stay those of one slice.
+        Otherwise a stable sort of all the bigrams keeps each one's words in order.
+        """
+        count = len(self.words)
+        parts: list[Segment] = []
+        if count <= 1 << 16:
+            for first in range(0, count, BIGRAM_SLICE):
+                part = _bigram_slice(self.words[first : first + BIGRAM_SLICE])
+                if part is None:  # a character beyond 65,535
+                    break
+                parts.append(part)
+            else:
+                merged = Segment.merge(parts, range(0, count, BIGRAM_SLICE)) if parts else _NO_BIGRAMS
+                self._gram_keys, self._gram_ptr, self._gram_words = merged.keys, merged.ptr.astype(np.int64), merged.post
+                return
+            parts.clear()
+        keys, owners = _bigrams(chr(_EDGE) + chr(_EDGE).join(self.words) + chr(_EDGE))
+        order = np.argsort(keys, kind="stable")  # words stay in order within a bigram
+        keys, owners = keys[order], owners[order]
+        del order
+        fresh = first_of_runs(keys)
+        fresh[1:] |= owners[1:] != owners[:-1]
+        keys, self._gram_words = keys[fresh], owners[fresh].astype(np.int32)
+        new_key = first_of_runs(keys)
+        self._gram_keys = keys[new_key]
+        self._gram_ptr = np.r_[np.flatnonzero(new_key), len(self._gram_words)].astype(np.int64)
 
     def siblings(self, word: str) -> list[str]:
         """Other words of the record with the same stem (`associes` for `associe`)."""
