@@ -106,27 +106,35 @@ def length_factor(store: TurnStore, turn_ids: np.ndarray) -> np.ndarray:
     return 1 + LENGTH * np.log1p(lengths / average)
 
 
-def accumulate(store: TurnStore, terms: list[Term], mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """The index's score of every turn sharing something with the query: (turn ids, scores).
+def accumulate(store: TurnStore, terms: list[Term], mask: np.ndarray | None, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `count` turns of best index score among all sharing something with the query: (turn ids, scores).
 
-    Each query word adds its weight (times the quality of the word the turn holds for it), and
-    each indexed pair of adjacent query words adds the pair's; words held by more than a tenth
-    of the turns are left to their pairs, and a typo's many neighbours to its best few.
+    Each query word adds its weight (times the quality of the best word the turn holds for it),
+    and each indexed pair of adjacent query words adds the pair's; words held by more than a
+    twentieth of the turns are left to their pairs, and a typo's many neighbours to its best few.
+    A known word's far more common neighbours (`form` may be `from`) count only through pairs:
+    alone they would bring every turn saying `from`.
     """
     df = store.vocab.df
     common = COMMON * len(store)
-    keys: list[int] = []
-    weights: list[float] = []
+    chosen: list[tuple[Term, list[tuple[int, float]]]] = []
     for informative in (True, False):
         for term in terms:
-            options = [(o, q) for o, q in term.options.items() if not informative or df[o] <= common]
-            for option, quality in sorted(options, key=lambda item: (-item[1], -int(df[item[0]])))[:MAX_OPTIONS]:
-                keys.append(option)
-                weights.append(term.weight * quality)
-        if keys:
+            options = [
+                (o, q)
+                for o, q in term.options.items()
+                if (not informative or df[o] <= common) and not (term.sure and o in term.typos)
+            ]
+            if options:
+                chosen.append((term, sorted(options, key=lambda item: (-item[1], -int(df[item[0]])))[:MAX_OPTIONS]))
+        if chosen:
             break
     segments: list[np.ndarray | None] = [None] * len(store.words.posts)
-    store.words.add_to(segments, keys, weights)
+    single = [(term.weight * options[0][1], options[0][0]) for term, options in chosen if len(options) == 1]
+    store.words.add_to(segments, [k for _, k in single], [w for w, _ in single])
+    for term, options in chosen:
+        if len(options) > 1:
+            store.words.add_best(segments, [o for o, _ in options], [q for _, q in options], term.weight)
     pairs = pairs_of(store, terms)
     store.pairs.add_to(segments, [k for k, _ in pairs], [w for _, w in pairs])
     ids, scores = [], []
@@ -142,4 +150,27 @@ def accumulate(store: TurnStore, terms: list[Term], mask: np.ndarray | None) -> 
     if mask is not None:
         keep = mask[turn_ids]
         turn_ids, values = turn_ids[keep], values[keep]
-    return turn_ids, values / length_factor(store, turn_ids)
+    return best_by_length(store, turn_ids, values, count)
+
+
+def best_by_length(store: TurnStore, ids: np.ndarray, raw: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `count` turns of best score over length factor, with that score.
+
+    A length factor is at least 1, so a turn whose raw score is below the count-th best final
+    score cannot enter: only the turns of best raw scores need their factor, not every turn
+    sharing a word with the query (a few hundred thousand at a million turns).
+    """
+    head = min(len(ids), 8 * count)
+    while True:
+        if head < len(ids):
+            picked = np.argpartition(-raw, head - 1)[:head]
+            floor = float(raw[picked].min())
+        else:
+            picked, floor = np.arange(len(ids)), -np.inf
+        final = raw[picked] / length_factor(store, ids[picked])
+        if len(final) > count:
+            keep = np.argpartition(-final, count - 1)[:count]
+            picked, final = picked[keep], final[keep]
+        if head >= len(ids) or floor < float(final.min()):
+            return ids[picked], final
+        head *= 4

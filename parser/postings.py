@@ -174,6 +174,29 @@ class Postings:
                 scores[s] = np.zeros(SEGMENT, dtype=np.float32)
             scores[s][self.posts[s][a:b]] += weights[k]  # type: ignore[index]
 
+    def add_best(self, scores: list[np.ndarray | None], keys: Sequence[int], qualities: Sequence[float], weight: float) -> None:
+        """Add `weight` times the best quality among the keys each turn holds: once per turn."""
+        rows = self.rows(keys)
+        lists: dict[int, list[tuple[float, int, int]]] = {}
+        for k, s, a, b in zip(rows.key.tolist(), rows.segment.tolist(), rows.start.tolist(), rows.end.tolist(), strict=True):
+            lists.setdefault(s, []).append((qualities[k], a, b))
+        best: np.ndarray | None = None
+        for s, found in lists.items():
+            if scores[s] is None:
+                scores[s] = np.zeros(SEGMENT, dtype=np.float32)
+            if len(found) == 1:
+                quality, a, b = found[0]
+                scores[s][self.posts[s][a:b]] += weight * quality  # type: ignore[index]
+                continue
+            if best is None:
+                best = np.zeros(SEGMENT, dtype=np.float32)
+            found.sort()  # the best quality written last wins
+            for quality, a, b in found:
+                best[self.posts[s][a:b]] = quality
+            touched = np.concatenate([self.posts[s][a:b] for _, a, b in found])
+            scores[s][touched] += weight * best[touched]  # type: ignore[index]  # a repeated turn adds once
+            best[touched] = 0.0
+
     def contains(self, key: int, turn_ids: np.ndarray) -> np.ndarray:
         """For each of the sorted `turn_ids`, whether its turn holds `key` (no list is copied)."""
         out = np.zeros(len(turn_ids), dtype=bool)

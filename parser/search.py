@@ -179,11 +179,8 @@ def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: Allowed 
     terms = analyse(store, folded.split(), loose=True)
     if not terms:
         return []
-    ids, scores = accumulate(store, terms, allowed_mask(store, allowed))
+    ids, scores = accumulate(store, terms, allowed_mask(store, allowed), pool)
     if not len(ids):
         return []
-    if len(ids) > pool:
-        keep = np.argpartition(-scores, pool)[:pool]
-        ids, scores = ids[keep], scores[keep]
     prior = dict(zip(ids.tolist(), scores.tolist(), strict=True))
     return _located(store, _rerank(store, terms, folded, prior, prior)[:limit])
