@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -93,12 +92,10 @@ def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Ter
             for other, distance in vocab.near(word, edits).items():
                 typos.add(vocab.ids[other])
                 options.setdefault(vocab.ids[other], EDIT_QUALITY.get(distance, 0.5))
-        elif loose and len(word) >= SHORT_TYPO and word.isalpha():
-            common = LIKELIER * int(vocab.df[exact])  # type: ignore[index]
-            for other in vocab.near(word, 1):
-                if int(vocab.df[vocab.ids[other]]) >= common:
-                    typos.add(vocab.ids[other])
-                    options.setdefault(vocab.ids[other], EDIT_QUALITY[1])
+        elif loose and len(word) >= SHORT_TYPO and word.isalpha() and LIKELIER * int(vocab.df[exact]) <= vocab.most:  # type: ignore[index]
+            for other in vocab.near(word, 1, min_df=LIKELIER * int(vocab.df[exact])):  # type: ignore[index]
+                typos.add(vocab.ids[other])
+                options.setdefault(vocab.ids[other], EDIT_QUALITY[1])
         names = {vocab.words[i]: q for i, q in options.items()}
         terms.append(Term(word, store.word_idf(exact) if sure else 0.0, options, names, sure, typos))
     known = sorted(t.weight for t in terms if t.sure)
@@ -134,8 +131,6 @@ class Matcher:
         for i, term in enumerate(terms):
             for name, quality in term.names.items():
                 self.where.setdefault(name, []).append((i, quality))
-        names = sorted(self.where, key=len, reverse=True)
-        self._pattern = re.compile(r"(?<!\S)(" + "|".join(map(re.escape, names)) + r")(?!\S)") if names else None
         self.reach = len(terms) + MAX_GAP + PAD
         self.soft = [i for i, t in enumerate(terms) if len(t.text) >= SOFT_WORD]
 
@@ -160,27 +155,18 @@ class Matcher:
                 windows.append((lo, hi))
         return windows
 
-    def _exact(self, folded: str) -> list[tuple[int, int, float]]:
-        """Matches of the query's words and their stand-ins, by one regular expression (in C)."""
-        out: list[tuple[int, int, float]] = []
-        if self._pattern is None:
-            return out
+    def _exact(self, tokens: list[str]) -> list[tuple[int, int, float]]:
+        """(token number, query word number, quality) of the turn words that are query words or their stand-ins."""
         where = self.where
-        j = previous = 0
-        for m in self._pattern.finditer(folded):
-            start = m.start()
-            j += folded.count(" ", previous, start)  # one space between words: the token number
-            previous = start
-            out.extend((j, i, q) for i, q in where[m.group(1)])
-        return out
+        return [(j, i, q) for j, token in enumerate(tokens) if token in where for i, q in where[token]]
 
-    def _matches(self, folded: str, tokens: list[str]) -> list[tuple[int, int, float]]:
+    def _matches(self, tokens: list[str]) -> list[tuple[int, int, float]]:
         """(token number, query word number, quality) of every turn word a query word may stand for.
 
         A query word also matches turn words that look like it (rapidfuzz ratio ≥ 70) where it
         has no exact match: the typos the vocabulary could not place, such as `teh` or `cll`.
         """
-        found = self._exact(folded)
+        found = self._exact(tokens)
         windows = self._windows(tokens, found)
         if len(windows) > 1 or windows[0] != (0, len(tokens)):
             kept = []
@@ -200,10 +186,10 @@ class Matcher:
                         best[(lo + j, i)] = quality
         return sorted((j, i, q) for (j, i), q in best.items())
 
-    def _align(self, folded: str, tokens: list[str]) -> tuple[float, int, int, int, int]:
+    def _align(self, tokens: list[str]) -> tuple[float, int, int, int, int]:
         """The best in-order chain of query words in the turn: (value, first token, last token,
         first query word, last query word) — a sparse dynamic programme over the matches."""
-        matches = self._matches(folded, tokens)
+        matches = self._matches(tokens)
         if not matches:
             return 0.0, -1, -1, -1, -1
         weights = self.weights
@@ -244,7 +230,7 @@ class Matcher:
         tokens = folded.split()
         if not self.terms or not tokens:
             return Scored(0.0, 0, 0)
-        value, first, last, qi_first, qi_last = self._align(folded, tokens)
+        value, first, last, qi_first, qi_last = self._align(tokens)
         if first < 0:
             return Scored(0.0, 0, 0)
         lo = max(0, first - qi_first - PAD)

@@ -84,6 +84,7 @@ class Vocabulary:
         self.words = words
         self.ids: dict[str, int] = {w: i for i, w in enumerate(words)} if ids is None else ids
         self.df = df
+        self.most = int(df.max(initial=0))  # turns holding the most common word
         self.lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
         self._siblings = self._stems(words)
         self._sorted = sorted(words)
@@ -169,8 +170,9 @@ class Vocabulary:
                 break
         return out
 
-    def near(self, word: str, edits: int | None = None) -> dict[str, int]:
-        """Words of the record within `edits` (default: by length) of `word`, with their distance."""
+    def near(self, word: str, edits: int | None = None, min_df: int = 0) -> dict[str, int]:
+        """Words of the record within `edits` (default: by length) of `word`, with their distance
+        (only those held by at least `min_df` turns)."""
         edits = max_edits(word) if edits is None else edits
         if edits == 0 or not self.words:
             return {}
@@ -182,6 +184,8 @@ class Vocabulary:
         shared = np.bincount(np.concatenate(lists), minlength=len(self.words)) if lists else np.zeros(len(self.words), np.int64)
         need = len(keys) - 3 * edits
         close_length = np.abs(self.lengths - len(word)) <= edits
+        if min_df:
+            close_length &= self.df >= min_df
         chosen = np.flatnonzero(close_length & (shared >= need)) if need > 0 else np.flatnonzero(close_length)
         names = [self.words[i] for i in chosen]
         found = process.extract(word, names, scorer=OSA.distance, score_cutoff=edits, limit=TYPO_LIMIT)
