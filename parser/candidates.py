@@ -157,20 +157,24 @@ def best_by_length(store: TurnStore, ids: np.ndarray, raw: np.ndarray, count: in
     """The `count` turns of best score over length factor, with that score.
 
     A length factor is at least 1, so a turn whose raw score is below the count-th best final
-    score cannot enter: only the turns of best raw scores need their factor, not every turn
-    sharing a word with the query (a few hundred thousand at a million turns).
+    score cannot enter: the turns of best raw scores give that bar, and only the turns that
+    reach it need their factor, not every turn sharing a word with the query (a few hundred
+    thousand at a million turns).
     """
-    head = min(len(ids), 8 * count)
-    while True:
-        if head < len(ids):
-            picked = np.argpartition(-raw, head - 1)[:head]
-            floor = float(raw[picked].min())
-        else:
-            picked, floor = np.arange(len(ids)), -np.inf
+
+    def best(picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         final = raw[picked] / length_factor(store, ids[picked])
         if len(final) > count:
             keep = np.argpartition(-final, count - 1)[:count]
             picked, final = picked[keep], final[keep]
-        if head >= len(ids) or floor < float(final.min()):
-            return ids[picked], final
-        head *= 4
+        return picked, final
+
+    head = 8 * count
+    if len(ids) <= head:
+        picked, final = best(np.arange(len(ids)))
+        return ids[picked], final
+    picked, final = best(np.argpartition(-raw, head - 1)[:head])
+    reach = np.flatnonzero(raw >= final.min())  # every turn that might do better, the picked ones too
+    if len(reach) > head:
+        picked, final = best(reach)
+    return ids[picked], final
