@@ -28,9 +28,8 @@ def guess_language(texts: list[str], sample_chars: int = 20_000) -> str | None:
         seen += len(sample[-1])
         if seen >= sample_chars:
             break
-    counts: Counter[str] = Counter()
-    for word in tokens(" ".join(sample)):
-        counts.update(_LANGUAGES_OF.get(word, ()))
+    languages_of = _LANGUAGES_OF
+    counts = Counter(lang for word in tokens(" ".join(sample)) if word in languages_of for lang in languages_of[word])
     if not counts:
         return None
     ranked = [*counts.most_common(2), ("", 0)]
