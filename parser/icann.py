@@ -38,6 +38,8 @@ _SENTENCE_END = re.compile(r"[.!?…:;]['\"»”’)\]*]*\s*$")
 
 def is_label(line: str) -> re.Match[str] | None:
     """The speaker label that starts `line`, if it is one: all capitals, a colon, at most 8 words."""
+    if ":" not in line:  # most lines, and the regular expression is slow to say so
+        return None
     m = _LABEL.match(line)
     if not m:
         return None
