@@ -22,6 +22,8 @@ from parser.text import fold, token_span
 
 RERANK = 50  # candidates scored in full after the index's first ranking
 POOL = 50  # candidates of the fuzzy fallback scored in full
+WIDER = 8  # when nothing in the pool scores WIDEN_BELOW, this many times the pool is scored
+WIDEN_BELOW = 80.0
 LONG_QUERY = 9  # words from which the index's ranking is sure enough for a smaller pool…
 LONG_POOL = 20  # …of this many (of 1,500 damaged quotes at 1M turns, every long one found was in the best 10)
 SPANS = 10  # hits located in their text up front; `locate` does the rest when shown
@@ -94,6 +96,10 @@ def _rerank(store: TurnStore, terms: list[Term], query: str, candidates: Iterabl
     for turn_id in candidates:
         scored = matcher.score(fold(store.text(turn_id)))
         hits.append(Hit(turn_id, scored.score, None, scored.score >= 100.0, (scored.first, scored.last)))
+    return _best_first(hits, prior)
+
+
+def _best_first(hits: list[Hit], prior: dict[int, float]) -> list[Hit]:
     hits.sort(key=lambda h: (-h.score, -prior.get(h.turn_id, 0.0), h.turn_id))
     return hits
 
@@ -180,6 +186,8 @@ def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: Allowed 
 
     The index's best `pool` are scored in full: 50, or 20 for a quote of nine words or more,
     whose many words already rank the right turn near the top (and whose turns cost most to score).
+    When none of them comes close, the next best, up to eight times the pool, are scored too: a
+    short quote of common words can rank its turn a few hundred down (six queries in a thousand).
     """
     folded = fold(query)
     terms = analyse(store, folded.split(), loose=True)
@@ -187,8 +195,12 @@ def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: Allowed 
         return []
     if pool is None:
         pool = LONG_POOL if len(terms) >= LONG_QUERY else POOL
-    ids, scores = accumulate(store, terms, allowed_mask(store, allowed), pool)
+    ids, scores = accumulate(store, terms, allowed_mask(store, allowed), WIDER * pool)
     if not len(ids):
         return []
-    prior = dict(zip(ids.tolist(), scores.tolist(), strict=True))
-    return _located(store, _rerank(store, terms, folded, prior, prior)[:limit])
+    order = np.argsort(-scores, kind="stable")
+    ranked, prior = ids[order].tolist(), dict(zip(ids.tolist(), scores.tolist(), strict=True))
+    hits = _rerank(store, terms, folded, ranked[:pool], prior)
+    if (not hits or hits[0].score < WIDEN_BELOW) and len(ranked) > pool:
+        hits = _best_first(hits + _rerank(store, terms, folded, ranked[pool:], prior), prior)
+    return _located(store, hits[:limit])

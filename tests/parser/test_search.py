@@ -85,6 +85,15 @@ def test_a_typo_that_is_itself_a_rarer_word_still_finds_the_turn(store: TurnStor
     assert "ban" in fold(store.text(find_closest(store, "firearms ban")[0].turn_id)).split()
 
 
+def test_when_nothing_in_the_pool_comes_close_the_next_best_are_scored(store: TurnStore) -> None:
+    # covid_4, turn 224: "...want to thank the member..." without "thank": four common words,
+    # whose turn the index ranks 7th. With a pool of two, the first pass finds nothing close.
+    hits = find_closest(store, "want to the member", pool=2)
+    assert hits[0].turn_id == turn(store, "covid_4", 224)
+    assert hits[0].score >= 85
+    assert shown(store, hits[0]).startswith("want to thank the member")
+
+
 def test_missing_accents_and_case_do_not_matter(store: TurnStore) -> None:
     hits = find_phrase(store, "PROBLEME DE RENOUVELLEMENT GENERATIONNEL")
     assert [store.turns[h.turn_id].speaker for h in hits] == ["SERGIO SALINAS PORTO"]
