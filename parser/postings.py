@@ -3,8 +3,8 @@
 Segments are built one after the other while records stream in, each merged from the postings
 of its chunks of turns (`Segment.merge`), so a build never holds the whole corpus' postings
 twice nor sorts more than a chunk at once; within a segment a turn id is its 16-bit offset,
-which halves the memory of plain 32-bit lists. One sorted directory of (segment, term) keys finds a term's list
-in every segment with a single `searchsorted`, however many segments there are.
+which halves the memory of plain 32-bit lists. One sorted directory of (segment, term) keys
+finds a term's list in every segment with a single `searchsorted`, however many segments there are.
 """
 
 from __future__ import annotations
@@ -86,11 +86,10 @@ class Segment:
                 # the list — made as the running sum of one array (no repeat, no arange).
                 goes = fill[at].astype(wide)
                 index = np.ones(len(part.post), dtype=wide)
-                index[part.ptr[0]] = goes[0]
+                index[0] = goes[0]
                 index[part.ptr[1:-1]] = goes[1:] - goes[:-1] - np.diff(part.ptr)[:-1].astype(wide) + 1
                 np.cumsum(index, out=index)
-                merged.post[index] = part.post
-                merged.post[index] += np.uint16(first)
+                merged.post[index] = part.post + np.uint16(first)
                 fill[at] += np.diff(part.ptr)
         return merged
 
