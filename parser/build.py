@@ -206,7 +206,7 @@ class StoreBuilder:
         """The segment's word postings, merged from its chunks'."""
         if not self._chunks:
             return
-        self._word_segments.append(Segment.merge(self._chunks, range(0, len(self._chunks) * CHUNK, CHUNK)))
+        self._word_segments.append(_merge_chunks(self._chunks))
         self._streams.append(self._stream)
         self._stream = []
 
@@ -229,7 +229,7 @@ class StoreBuilder:
             chunks = []
             while streams:  # each chunk's words are let go once its pairs are listed
                 chunks.append(_pair_segment(streams.pop(0), pair_words, size))
-            pair_segments.append(Segment.merge(chunks, range(0, len(chunks) * CHUNK, CHUNK)))
+            pair_segments.append(_merge_chunks(chunks))
         self._streams = []
         columns = TurnColumns(
             blob=np.frombuffer(self._blob, dtype=np.uint8),
@@ -253,6 +253,11 @@ class StoreBuilder:
             pair_words=pair_words,
             speakers=speakers,
         )
+
+
+def _merge_chunks(chunks: list[Segment]) -> Segment:
+    """A segment's postings from its chunks' (each chunk's turns numbered from 0), taken from `chunks`."""
+    return Segment.merge(chunks, range(0, len(chunks) * CHUNK, CHUNK))
 
 
 def _narrow(ids: np.ndarray, count: int) -> np.ndarray:

@@ -92,8 +92,9 @@ def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Ter
             for other, distance in vocab.near(word, edits).items():
                 typos.add(vocab.ids[other])
                 options.setdefault(vocab.ids[other], EDIT_QUALITY.get(distance, 0.5))
-        elif loose and len(word) >= SHORT_TYPO and word.isalpha() and LIKELIER * int(vocab.df[exact]) <= vocab.most:  # type: ignore[index]
-            for other in vocab.near(word, 1, min_df=LIKELIER * int(vocab.df[exact])):  # type: ignore[index]
+        elif loose and len(word) >= SHORT_TYPO and word.isalpha():
+            common = LIKELIER * int(vocab.df[exact])  # type: ignore[index]
+            for other in vocab.near(word, 1, min_df=common) if common <= vocab.most else ():
                 typos.add(vocab.ids[other])
                 options.setdefault(vocab.ids[other], EDIT_QUALITY[1])
         names = {vocab.words[i]: q for i, q in options.items()}

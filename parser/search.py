@@ -23,7 +23,7 @@ from parser.text import fold, token_span
 RERANK = 50  # candidates scored in full after the index's first ranking
 POOL = 50  # candidates of the fuzzy fallback scored in full
 WIDER = 8  # when nothing in the pool scores WIDEN_BELOW, this many times the pool is scored
-WIDEN_BELOW = 80.0
+WIDEN_BELOW = 80.0  # the score from which the commands call a turn close
 LONG_QUERY = 9  # words from which the index's ranking is sure enough for a smaller pool…
 LONG_POOL = 20  # …of this many (of 1,500 damaged quotes at 1M turns, every long one found was in the best 10)
 SPANS = 10  # hits located in their text up front; `locate` does the rest when shown
