@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
 from parser.models import Turn
 from parser.text import fold
+
+T = TypeVar("T")
 
 
 class IdList(Sequence[int]):
@@ -199,30 +202,34 @@ class TurnColumns:
         return out
 
 
-class _View(Sequence[Any]):
-    """A read-only list whose items are made on demand from the columns."""
+class LazySequence(Sequence[T]):
+    """A read-only list whose items are made on demand by `_item` (indexes, slices, iteration)."""
 
-    def __init__(self, columns: TurnColumns) -> None:
-        self._columns = columns
-
-    def __len__(self) -> int:
-        return len(self._columns)
-
-    def _item(self, i: int) -> Any:
+    def _item(self, i: int) -> T:
         raise NotImplementedError
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
             return [self._item(k) for k in range(*i.indices(len(self)))]
-        i = int(i)
+        i = operator.index(i)  # ints and numpy ints, as lists take
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
         return self._item(i)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[T]:
         return (self._item(i) for i in range(len(self)))
+
+
+class _View(LazySequence[Any]):
+    """A list of one item per turn, made from the columns."""
+
+    def __init__(self, columns: TurnColumns) -> None:
+        self._columns = columns
+
+    def __len__(self) -> int:
+        return len(self._columns)
 
 
 class TurnsView(_View):

@@ -9,13 +9,13 @@ text it matched, so replies can show that part.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
 from parser.candidates import accumulate, index_score, phrase_candidates, term_ids
+from parser.columns import LazySequence
 from parser.rank import Matcher, Term, analyse
 from parser.store import TurnStore
 from parser.text import fold, token_span
@@ -104,7 +104,7 @@ def _best_first(hits: list[Hit], prior: dict[int, float]) -> list[Hit]:
     return hits
 
 
-class Hits(Sequence[Hit]):
+class Hits(LazySequence[Hit]):
     """Every turn that matches, best first: the head scored in full, the tail made when read.
 
     A common word can match a hundred thousand turns; making a `Hit` for each would cost more
@@ -124,18 +124,6 @@ class Hits(Sequence[Hit]):
             return self.head[i]
         k = i - len(self.head)
         return Hit(int(self._ids[k]), round(float(self._scores[k]), 1))
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self._item(k) for k in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self._item(i)
-
-    def __iter__(self) -> Iterator[Hit]:
-        return (self._item(i) for i in range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):
