@@ -126,6 +126,7 @@ class Query:
     turn_id: int
     original: str
     damage: str
+    meant: str  # the words left after the drops, before the typo: what the asker meant to type
 
 
 def _drop_accents(text: str) -> str:
@@ -172,7 +173,7 @@ def make_queries(corpus: Source, count: int, seed: int = 7) -> list[Query]:
         if any(_MARKER.search(w) for w in span):
             continue
         original = " ".join(span)
-        damaged = span[:]
+        damaged, meant = span[:], span[:]
         done = []
         if rng.random() < 0.7:
             long = [k for k, w in enumerate(damaged) if len(w) >= 4 and w.isalpha()]
@@ -183,7 +184,8 @@ def make_queries(corpus: Source, count: int, seed: int = 7) -> list[Query]:
         if rng.random() < 0.5:
             drops = 2 if length >= 9 and rng.random() < 0.15 else 1
             for _ in range(drops):
-                del damaged[rng.randrange(len(damaged))]
+                k = rng.randrange(len(damaged))
+                del damaged[k], meant[k]
             done.append(f"{drops} missing")
         text = " ".join(damaged)
         if rng.random() < 0.5:
@@ -192,5 +194,5 @@ def make_queries(corpus: Source, count: int, seed: int = 7) -> list[Query]:
         if rng.random() < 0.5:
             text = _drop_accents(text)
             done.append("no accents")
-        queries.append(Query(text, first_id[name] + i, original, ", ".join(done) or "none"))
+        queries.append(Query(text, first_id[name] + i, original, ", ".join(done) or "none", " ".join(meant)))
     return queries
