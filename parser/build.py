@@ -24,13 +24,10 @@ from parser.columns import IndexColumn, OptionalColumn, TurnColumns
 from parser.models import Meeting, Record, Turn
 from parser.postings import SEGMENT, Postings, Segment
 from parser.speakers import SpeakerIndex
-from parser.text import _TABLE, _FoldTable
+from parser.text import SEPARATOR, fold_chars
 from parser.vocab import Vocabulary
 
-_SEPARATOR = "\x02"  # between turns folded together; folding keeps it, as a word of its own
 _SEPARATOR_ID = 0xFFFFFFFF
-_BATCH_TABLE = _FoldTable()
-_BATCH_TABLE[ord(_SEPARATOR)] = _SEPARATOR
 _TEXT = operator.attrgetter("text")
 _SPEAKER = operator.attrgetter("speaker")
 _INDEX = operator.attrgetter("index")
@@ -94,7 +91,7 @@ class StoreBuilder:
         self._start = OptionalColumn("d")
         self._end = OptionalColumn("d")
         self._vocab: defaultdict[str, int] = defaultdict(itertools.count().__next__)
-        self._vocab[_SEPARATOR] = _SEPARATOR_ID  # set, not counted: word ids stay 0, 1, 2…
+        self._vocab[SEPARATOR] = _SEPARATOR_ID  # set, not counted: word ids stay 0, 1, 2…
         self._ids = array("I")
         self._counts = array("I")
         self._chunks: list[Segment] = []  # the open segment's closed chunks
@@ -154,20 +151,19 @@ class StoreBuilder:
     def _fold(self, texts: list[str]) -> None:
         """Each text's folded words, as word ids, and how many each has.
 
-        Plain-ASCII texts are folded all at once, joined by a separator word (a quarter faster
-        than one `translate` per turn); any other text keeps `str.translate`'s per-turn path,
-        whose fast ASCII branch a single accented letter in a joined text would lose.
+        The texts are folded all at once, joined by a separator word (a quarter faster than one
+        call per turn); a text holding the separator itself is folded on its own.
         """
-        joined = f" {_SEPARATOR} ".join(texts)
-        if joined.isascii() and joined.count(_SEPARATOR) == len(texts) - 1:
-            tokens = joined.translate(_BATCH_TABLE).split()
+        joined = f" {SEPARATOR} ".join(texts)
+        if joined.count(SEPARATOR) == len(texts) - 1:
+            tokens = fold_chars(joined, separator=True).split()
             ids = np.fromiter(map(self._vocab.__getitem__, tokens), dtype=np.uint32, count=len(tokens))
             breaks = np.flatnonzero(ids == _SEPARATOR_ID)
             counts = np.diff(np.r_[-1, breaks, len(ids)]) - 1
             self._counts.frombytes(counts.astype(np.uint32).tobytes())
             self._ids.frombytes(np.delete(ids, breaks).tobytes())
             return
-        words = [text.translate(_TABLE).split() for text in texts]
+        words = [fold_chars(text).split() for text in texts]
         self._counts.extend(map(len, words))
         self._ids.extend(map(self._vocab.__getitem__, itertools.chain.from_iterable(words)))
 
@@ -215,7 +211,7 @@ class StoreBuilder:
         self._close_chunk()
         self._close_segment()
         n = self.turns
-        del self._vocab[_SEPARATOR]
+        del self._vocab[SEPARATOR]
         self._vocab.default_factory = None  # the vocabulary's own word → id map from now on
         words = list(self._vocab)
         size = len(words)

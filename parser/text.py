@@ -7,6 +7,7 @@ from, so that a match found in folded text can be shown in the original.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -67,6 +68,70 @@ class _FoldTable(dict[int, str]):
 
 
 _TABLE = _FoldTable()
+SEPARATOR = "\x02"  # `fold_chars(..., separator=True)` keeps it: a word of its own between texts folded together
+_EXPANDS = 1  # a Latin-1 character that folds to more than one character (ß, ¼) or to a non-Latin one (µ)
+
+
+def _byte_table(separator: bool) -> bytes:
+    """Each Latin-1 character's fold as one byte: every one folds to one ASCII character but a few."""
+    table = bytearray(256)
+    for code in range(256):
+        folded = chr(code).translate(_TABLE)
+        table[code] = ord(folded) if len(folded) == 1 and folded.isascii() else _EXPANDS
+    if separator:
+        table[ord(SEPARATOR)] = ord(SEPARATOR)
+    return bytes(table)
+
+
+_BYTES = {False: _byte_table(False), True: _byte_table(True)}
+_SEPARATED = _FoldTable({ord(SEPARATOR): SEPARATOR})
+_LONGER = {chr(code): chr(code).translate(_TABLE) for code in range(256) if _BYTES[False][code] == _EXPANDS}
+_HANDLER = "verbatim.fold"
+_RUNS: dict[str, str] = {}
+
+
+def _fold_beyond_latin1(error: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: a run of characters beyond Latin-1 (’, œ, combining accents) folded.
+
+    Only a fold that is plain ASCII may stand in the bytes; another script's letters stop the
+    encoding, and `fold_chars` takes the general path.
+    """
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    run = error.object[error.start : error.end]
+    folded = _RUNS.get(run)
+    if folded is None:
+        folded = run.translate(_TABLE)
+        if len(_RUNS) < 4096:
+            _RUNS[run] = folded
+    if not folded.isascii():
+        raise error
+    return folded, error.end
+
+
+codecs.register_error(_HANDLER, _fold_beyond_latin1)
+
+
+def fold_chars(text: str, separator: bool = False) -> str:
+    """`text` folded character by character, spaces kept as they are (`SEPARATOR` too, if asked).
+
+    The same as `text.translate(_TABLE)`, ten times faster on text with accents: `str.translate`
+    looks each character up in a dict once it has met one beyond ASCII, whereas Latin-1 text
+    (French, Spanish) folds as bytes through a 256-byte table, the characters beyond Latin-1
+    (’, œ) through the encoder's error handler. Text in another script takes the general path.
+    """
+    table = _BYTES[separator]
+    if text.isascii():
+        return text.encode("ascii").translate(table).decode("ascii")
+    try:
+        data = text.encode("latin-1", _HANDLER).translate(table)
+        if _EXPANDS in data:
+            for char, folded in _LONGER.items():
+                text = text.replace(char, folded)
+            data = text.encode("latin-1", _HANDLER).translate(table)
+        return data.decode("ascii")
+    except UnicodeError:
+        return text.translate(_SEPARATED if separator else _TABLE)
 
 
 def fold(text: str) -> str:
@@ -74,12 +139,12 @@ def fold(text: str) -> str:
 
     Apostrophes split words (`l'ICANN` → `l icann`), so an elided article never hides the word.
     """
-    return " ".join(text.translate(_TABLE).split())
+    return " ".join(fold_chars(text).split())
 
 
 def tokens(text: str) -> list[str]:
     """The folded words of `text`."""
-    return text.translate(_TABLE).split()
+    return fold_chars(text).split()
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:

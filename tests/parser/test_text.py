@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import sys
 
-from parser.text import fold, fold_with_offsets, original_span
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parser.text import _TABLE, SEPARATOR, _fold_char, fold, fold_chars, fold_with_offsets, original_span
 
 
 @pytest.mark.parametrize(
@@ -49,3 +53,32 @@ def test_expanding_letters_keep_their_offsets() -> None:
     start = folded.index("strasse")
     s, e = original_span(text, start, start + len("strasse"))
     assert text[s:e] == "Straße"
+
+
+def _one_by_one(text: str) -> str:
+    """The definition of folding: each character on its own."""
+    return "".join(map(_fold_char, text))
+
+
+def test_fast_folding_agrees_with_folding_each_character_in_every_script() -> None:
+    # Every code point, between an accented Latin-1 letter and a curly apostrophe: the byte path,
+    # the error handler for characters beyond Latin-1, and the general path for other scripts.
+    # (`str.translate` with the fold table is folding each character, with each fold kept.)
+    texts = (f"é{chr(code)}’A" for code in range(sys.maxunicode + 1) if not 0xD800 <= code < 0xE000)
+    assert [t for t in texts if fold_chars(t) != t.translate(_TABLE)] == []
+    assert "".join(map(chr, range(0x2000))).translate(_TABLE) == _one_by_one("".join(map(chr, range(0x2000))))
+
+
+# Accented Latin, letters that fold to two (ß, ¼), beyond Latin-1 (’, œ, a combining accent), other scripts.
+_MIXED = st.text(st.sampled_from("aZ09 ,.'\n\x01éÈçÑüßÆ¼µ’œ\u0301–…ДжΩ中ł" + SEPARATOR), max_size=40)
+
+
+@given(_MIXED)
+def test_fast_folding_agrees_on_mixed_text(text: str) -> None:
+    assert fold_chars(text) == _one_by_one(text)
+    kept = SEPARATOR.join(_one_by_one(part) for part in text.split(SEPARATOR))
+    assert fold_chars(text, separator=True) == kept
+
+
+def test_folded_french_words() -> None:
+    assert fold("L’Œuvre de Straße, ½ CAFÉ — déjà") == "l oeuvre de strasse 1 2 cafe deja"
