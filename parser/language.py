@@ -28,8 +28,12 @@ def guess_language(texts: list[str], sample_chars: int = 20_000) -> str | None:
         seen += len(sample[-1])
         if seen >= sample_chars:
             break
-    languages_of = _LANGUAGES_OF
-    counts = Counter(lang for word in tokens(" ".join(sample)) if word in languages_of for lang in languages_of[word])
+    words = Counter(tokens(" ".join(sample)))  # counted in C; then only the common words are looked up
+    counts: Counter[str] = Counter()
+    for word, languages in _LANGUAGES_OF.items():
+        if n := words.get(word, 0):
+            for lang in languages:
+                counts[lang] += n
     if not counts:
         return None
     ranked = [*counts.most_common(2), ("", 0)]
