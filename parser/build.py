@@ -10,11 +10,13 @@ dropped once used. Nothing per turn is kept as a Python object.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import operator
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -51,6 +53,24 @@ def pair_threshold(turns: int) -> int:
 def pair_key(first: int | np.ndarray, second: int | np.ndarray, vocabulary_size: int) -> int | np.ndarray:
     """One integer for an ordered pair of word ids."""
     return first * vocabulary_size + second
+
+
+@contextmanager
+def cycles_unchecked() -> Iterator[None]:
+    """Pause CPython's cycle collector while a store is read and built; as it was, after.
+
+    Reading and building make millions of short-lived objects (models, tuples, lists), freed by
+    reference counting as soon as they are done with: none of them is in a cycle. The collector
+    still walks the young ones every 700 allocations, and the longer-lived ones time and again:
+    a quarter of a start-up from QMSum files (1.94 s against 1.46 s without).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Stream(NamedTuple):

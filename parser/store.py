@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from parser.build import Built, StoreBuilder, pair_key
+from parser.build import Built, StoreBuilder, cycles_unchecked, pair_key
 from parser.columns import FoldedView, SpeakerView, TurnsView
 from parser.models import Meeting, Record, Turn
 from parser.vocab import Vocabulary, max_edits
@@ -50,10 +50,11 @@ class TurnStore:
         built: Built | None = None,
     ) -> None:
         if built is None:
-            builder = StoreBuilder(aliases)
-            for record in records:
-                builder.add(record)
-            built = builder.finish()
+            with cycles_unchecked():  # the records are read here too: `records` is often a generator
+                builder = StoreBuilder(aliases)
+                for record in records:
+                    builder.add(record)
+                built = builder.finish()
         self.built = built
         self.columns = built.columns
         self.meetings: dict[str, Meeting] = built.meetings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,23 @@ def test_each_turn_knows_its_label_and_its_speaker(store: TurnStore) -> None:
     assert [store.turn_speaker[t] is leon for t in leon.turn_ids] == [True, True]
     assert [store.turns[t].speaker for t in leon.turn_ids] == ["LEÓN SANCHEZ"] * 2
     assert leon.turn_ids == sorted(leon.turn_ids) and 4 in leon.turn_ids
+
+
+def test_the_cycle_collector_runs_again_after_a_build_however_it_ends(icann_record: Record) -> None:
+    # The build pauses the collector; a bot that serves for weeks must get it back, even when
+    # reading the records fails half-way, and must not get it if the host had turned it off.
+    def failing() -> Iterator[Record]:
+        yield icann_record
+        assert not gc.isenabled()
+        raise OSError("disk gone")
+
+    assert gc.isenabled()
+    with pytest.raises(OSError):
+        TurnStore(failing())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        TurnStore([icann_record])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
