@@ -77,7 +77,7 @@ class Filters:
                 said[np.asarray(person.turn_ids, dtype=np.int64)] = True
             mask &= said
         if not mask.any():
-            raise UserError(f"No turn fits {self.describe()}.")
+            raise UserError(f"No turn fits the filters ({self.describe()}).")
         return mask
 
 

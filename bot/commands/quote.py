@@ -72,7 +72,7 @@ async def quote(request: Request) -> QuoteReply:
     page = filters.page
     hits, close = search_quote(store, text, filters.mask(store), rank=max(RERANK, page * PER_PAGE))
     if not hits:
-        within = f" in {filters.describe()}" if filters.active else ""
+        within = f" ({filters.describe()})" if filters.active else ""  # "(in en)", "(LEÓN SANCHEZ, 2021-03)"
         return QuoteReply(
             command="quote",
             query=request.argument,

@@ -62,7 +62,7 @@ async def whosaid(request: Request) -> WhosaidReply:
     close = [h for h in closest if h.score >= CLOSE_ENOUGH] or clear_lead(closest)
     if not close:
         nearest = hit_out(store, closest[0], request.prefix) if closest else None
-        where = f" among the turns of {filters.describe()}" if filters.active else " in the loaded records"
+        where = f" among the turns searched ({filters.describe()})" if filters.active else " in the loaded records"
         return WhosaidReply(
             command="whosaid",
             query=request.argument,

@@ -65,14 +65,20 @@ async def test_meeting_date_and_language_filters(mixed: TurnStore) -> None:
     assert english.total > 10 and {h.meeting_id for h in english.hits} == {"covid_4"}
     assert (await answer(mixed, "!quote Mr. Chair lang:en")).total == english.total
     dated = await answer(mixed, "!quote Mr. Chair date:2021-03")
-    assert dated.error == "No quote matches “Mr. Chair” in 2021-03. Try fewer words, or `!whosaid` for a looser match."
+    assert dated.error == "No quote matches “Mr. Chair” (2021-03). Try fewer words, or `!whosaid` for a looser match."
+    english_only = await answer(mixed, "!quote cheveux blancs lang:en")
+    assert english_only.error == "No quote matches “cheveux blancs” (in en). Try fewer words, or `!whosaid` for a looser match."
+    nowhere = await answer(mixed, "!whosaid cheveux blancs lang:en")
+    assert nowhere.error == "Nobody said anything like “cheveux blancs” among the turns searched (in en)."
     french = await answer(mixed, "!whosaid cheveux blancs date:2021-01..2021-06 lang:fr")
     assert french.verdict == "verbatim" and french.hits[0].meeting_id == ICANN
 
 
 async def test_a_filter_that_keeps_nothing_is_said(mixed: TurnStore) -> None:
     reply = await answer(mixed, "!quote merci date:2019")
-    assert reply.error == "No turn fits 2019."
+    assert reply.error == "No turn fits the filters (2019)."
+    reply = await answer(mixed, "!quote merci speaker:sergio lang:en")
+    assert reply.error == "No turn fits the filters (SERGIO SALINAS PORTO, in en)."
     reply = await answer(mixed, "!quote merci lang:de")
     assert reply.error == "No meeting is in “de”. Languages of the loaded meetings: en, fr."
 

@@ -84,4 +84,4 @@ async def test_whosaid_with_a_filter(store: TurnStore) -> None:
     assert reply.verdict == "verbatim" and [s.speaker for s in reply.said_by] == ["LITO IBARRA"]
     missing = await answer(store, "!whosaid cheveux blancs speaker:lito")
     assert missing.verdict == "not found"
-    assert missing.error == "Nobody said anything like “cheveux blancs” among the turns of LITO IBARRA."
+    assert missing.error == "Nobody said anything like “cheveux blancs” among the turns searched (LITO IBARRA)."
