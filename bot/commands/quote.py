@@ -28,6 +28,12 @@ def split_phrases(argument: str) -> tuple[list[str], str]:
     return [p.strip() for p in phrases if p.strip()], rest.strip()
 
 
+def as_quoted(text: str) -> str:
+    """The query as a reply quotes it: a query that is one quoted phrase does not keep its own quotes."""
+    phrases, rest = split_phrases(text)
+    return phrases[0] if len(phrases) == 1 and not rest else text
+
+
 def search_quote(
     store: TurnStore, text: str, allowed: np.ndarray | None = None, rank: int = RERANK
 ) -> tuple[Sequence[Hit], bool]:
@@ -71,23 +77,24 @@ async def quote(request: Request) -> QuoteReply:
         raise UserError(f"`{request.prefix}quote` needs words to look for, e.g. `{request.prefix}{COMMAND.example}`.")
     page = filters.page
     hits, close = search_quote(store, text, filters.mask(store), rank=max(RERANK, page * PER_PAGE))
+    said = as_quoted(text)
     if not hits:
         within = f" ({filters.describe()})" if filters.active else ""  # "(in en)", "(LEÓN SANCHEZ, 2021-03)"
         return QuoteReply(
             command="quote",
             query=request.argument,
-            error=f"No quote matches “{text}”{within}. Try fewer words, or `{request.prefix}whosaid` for a looser match.",
+            error=f"No quote matches “{said}”{within}. Try fewer words, or `{request.prefix}whosaid` for a looser match.",
         )
     total = len(hits)
     pages = math.ceil(total / PER_PAGE)
     if page > pages:
-        raise UserError(f"There {'is' if pages == 1 else 'are'} only {plural(pages, 'page')} of turns matching “{text}”.")
+        raise UserError(f"There {'is' if pages == 1 else 'are'} only {plural(pages, 'page')} of turns matching “{said}”.")
     shown = [locate(store, h) for h in hits[(page - 1) * PER_PAGE : page * PER_PAGE]]
     following = _with_page(request.argument, page + 1) if page < pages else None
     return QuoteReply(
         command="quote",
         query=request.argument,
-        summary=_summary(total, text, filters, close, page, pages),
+        summary=_summary(total, said, filters, close, page, pages),
         hits=[hit_out(store, h, request.prefix) for h in shown],
         total=total,
         page=page,

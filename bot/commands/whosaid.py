@@ -67,7 +67,7 @@ async def whosaid(request: Request) -> WhosaidReply:
             command="whosaid",
             query=request.argument,
             verdict="not found",
-            error=f"Nobody said anything like “{text}”{where}.",
+            error=f"Nobody said anything like “{phrase}”{where}.",
             nearest=nearest,
         )
     best = close[0]

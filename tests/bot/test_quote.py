@@ -42,12 +42,15 @@ async def test_a_phrase_in_quotes_means_that_phrase(store: TurnStore, quoted: st
     assert reply.error is None
     assert [h.speaker for h in reply.hits] == ["SERGIO SALINAS PORTO"]
     assert "cheveux blancs" in reply.hits[0].text
+    assert reply.summary == "1 turn matches “cheveux blancs”"  # the reply's own quotes, not the user's inside them
 
 
 async def test_quoted_phrase_must_appear_in_that_order(store: TurnStore) -> None:
     # Both words are in the record, but never as "blancs cheveux".
     reply = await answer(store, '!quote "blancs cheveux"')
-    assert reply.error is not None and "No quote matches" in reply.error
+    assert reply.error is not None and reply.error.startswith("No quote matches “blancs cheveux”.")
+    mixed = await answer(store, '!quote "blancs cheveux" merci')
+    assert mixed.error is not None and mixed.error.startswith('No quote matches “"blancs cheveux" merci”.')
     assert reply.hits == []
 
 

@@ -82,6 +82,6 @@ async def test_not_found_names_the_nearest_turn_as_not_a_match(store: TurnStore)
 async def test_whosaid_with_a_filter(store: TurnStore) -> None:
     reply = await answer(store, "!whosaid merci beaucoup speaker:lito")
     assert reply.verdict == "verbatim" and [s.speaker for s in reply.said_by] == ["LITO IBARRA"]
-    missing = await answer(store, "!whosaid cheveux blancs speaker:lito")
+    missing = await answer(store, '!whosaid "cheveux blancs" speaker:lito')  # said as quoted, not "“"cheveux…"”"
     assert missing.verdict == "not found"
     assert missing.error == "Nobody said anything like “cheveux blancs” among the turns searched (LITO IBARRA)."
