@@ -26,7 +26,7 @@ from parser.columns import IndexColumn, OptionalColumn, TurnColumns
 from parser.models import Meeting, Record, Turn
 from parser.postings import SEGMENT, Postings, Segment
 from parser.speakers import SpeakerIndex
-from parser.text import SEPARATOR, fold_chars
+from parser.text import SEPARATOR, fold_chars, fold_latin
 from parser.vocab import Vocabulary
 
 _SEPARATOR_ID = 0xFFFFFFFF
@@ -62,7 +62,9 @@ def cycles_unchecked() -> Iterator[None]:
     Reading and building make millions of short-lived objects (models, tuples, lists), freed by
     reference counting as soon as they are done with: none of them is in a cycle. The collector
     still walks the young ones every 700 allocations, and the longer-lived ones time and again:
-    a quarter of a start-up from QMSum files (1.94 s against 1.46 s without).
+    a quarter of a start-up from QMSum files (1.94 s against 1.46 s without). The pause is the
+    whole process's: a bot reloading its records in a thread serves on meanwhile, and whatever
+    cycles that leaves are collected once the build is done.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -172,11 +174,14 @@ class StoreBuilder:
         """Each text's folded words, as word ids, and how many each has.
 
         The texts are folded all at once, joined by a separator word (a quarter faster than one
-        call per turn); a text holding the separator itself is folded on its own.
+        call per turn), when they hold no separator of their own and every character folds to
+        ASCII; otherwise each on its own, so that one turn in another script does not take its
+        meeting off the fast path.
         """
         joined = f" {SEPARATOR} ".join(texts)
-        if joined.count(SEPARATOR) == len(texts) - 1:
-            tokens = fold_chars(joined, separator=True).split()
+        folded = fold_latin(joined, separator=True) if joined.count(SEPARATOR) == len(texts) - 1 else None
+        if folded is not None:
+            tokens = folded.split()
             ids = np.fromiter(map(self._vocab.__getitem__, tokens), dtype=np.uint32, count=len(tokens))
             breaks = np.flatnonzero(ids == _SEPARATOR_ID)
             counts = np.diff(np.r_[-1, breaks, len(ids)]) - 1

@@ -112,13 +112,14 @@ def _fold_beyond_latin1(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_HANDLER, _fold_beyond_latin1)
 
 
-def fold_chars(text: str, separator: bool = False) -> str:
-    """`text` folded character by character, spaces kept as they are (`SEPARATOR` too, if asked).
+def fold_latin(text: str, separator: bool = False) -> str | None:
+    """`fold_chars(text)` for text whose every character folds to ASCII (Latin scripts), else None.
 
-    The same as `text.translate(_TABLE)`, ten times faster on text with accents: `str.translate`
-    looks each character up in a dict once it has met one beyond ASCII, whereas Latin-1 text
-    (French, Spanish) folds as bytes through a 256-byte table, the characters beyond Latin-1
-    (’, œ) through the encoder's error handler. Text in another script takes the general path.
+    `str.translate` looks each character up in a dict once it has met one beyond ASCII; here
+    Latin-1 text (French, Spanish) folds as bytes through a 256-byte table — twenty times faster
+    on the ICANN sample — and characters beyond Latin-1 (’, œ, combining accents) through the
+    encoder's error handler, a Python call per run of them: a short turn with one ’ folds only
+    twice as fast. Another script's letters stop it at the first one.
     """
     table = _BYTES[separator]
     if text.isascii():
@@ -129,9 +130,16 @@ def fold_chars(text: str, separator: bool = False) -> str:
             for char, folded in _LONGER.items():
                 text = text.replace(char, folded)
             data = text.encode("latin-1", _HANDLER).translate(table)
-        return data.decode("ascii")
     except UnicodeError:
-        return text.translate(_SEPARATED if separator else _TABLE)
+        return None
+    return data.decode("ascii")
+
+
+def fold_chars(text: str, separator: bool = False) -> str:
+    """`text` folded character by character, spaces kept as they are (`SEPARATOR` too, if asked):
+    `text.translate(_TABLE)`, by the fast path where it can (`fold_latin`)."""
+    folded = fold_latin(text, separator)
+    return folded if folded is not None else text.translate(_SEPARATED if separator else _TABLE)
 
 
 def fold(text: str) -> str:

@@ -89,3 +89,11 @@ def test_the_cycle_collector_runs_again_after_a_build_however_it_ends(icann_reco
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_meeting_mixing_scripts_folds_each_turn_as_alone() -> None:
+    texts = ["Hello World, it's me", "Voilà l’œuvre de Straße ½", "中文 and Русский текст", "Ça va ? ß", "plain\x02odd"]
+    turns = [Turn(meeting_id="m", index=i, speaker="A", text=t) for i, t in enumerate(texts)]
+    store = TurnStore([Record(meeting=Meeting(id="m", title="m"), turns=turns)])
+    assert [store.folded[i] for i in range(len(texts))] == [fold(t) for t in texts]
+    assert store.folded[2] == "中文 and русскии текст"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parser.text import _TABLE, SEPARATOR, _fold_char, fold, fold_chars, fold_with_offsets, original_span
+from parser.text import _SEPARATED, _TABLE, SEPARATOR, _fold_char, fold, fold_chars, fold_with_offsets, original_span
 
 
 @pytest.mark.parametrize(
@@ -66,6 +66,9 @@ def test_fast_folding_agrees_with_folding_each_character_in_every_script() -> No
     # (`str.translate` with the fold table is folding each character, with each fold kept.)
     texts = (f"é{chr(code)}’A" for code in range(sys.maxunicode + 1) if not 0xD800 <= code < 0xE000)
     assert [t for t in texts if fold_chars(t) != t.translate(_TABLE)] == []
+    # The build's variant keeps its separator: every code point of the Latin, Greek and Cyrillic blocks.
+    texts = (f"{SEPARATOR}é{chr(code)}’{SEPARATOR}" for code in range(0x0530))
+    assert [t for t in texts if fold_chars(t, separator=True) != t.translate(_SEPARATED)] == []
     assert "".join(map(chr, range(0x2000))).translate(_TABLE) == _one_by_one("".join(map(chr, range(0x2000))))
 
 
