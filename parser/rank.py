@@ -242,8 +242,3 @@ class Matcher:
         chars = fuzz.partial_ratio(query, window) if len(window) >= len(query) else fuzz.ratio(query, window)
         score = 100.0 * WORD_SHARE * value / self.most + (1 - WORD_SHARE) * chars
         return Scored(round(min(100.0, score), 1), first, last)
-
-
-def score_turn(terms: list[Term], query: str, folded: str) -> Scored:
-    """How well the folded turn matches the query (`terms` of the folded `query`), 0–100."""
-    return Matcher(terms, query).score(folded)

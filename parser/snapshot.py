@@ -61,15 +61,6 @@ def save_snapshot(store: TurnStore, path: Path, key: str, extra: dict[str, Any] 
         partial.unlink(missing_ok=True)
 
 
-def read_meta(path: Path) -> dict[str, Any] | None:
-    """The snapshot's JSON part, or None when the file is missing or not a snapshot."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return json.loads(data["meta"].tobytes().decode("utf-8"))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, UnicodeDecodeError):
-        return None
-
-
 def load_snapshot(path: Path, key: str) -> TurnStore | None:
     """The store saved at `path` if it was built from records with this `key`, else None."""
     try:

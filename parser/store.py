@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from parser.build import Built, StoreBuilder, cycles_unchecked, pair_key
+from parser.build import Built, StoreBuilder, cycles_unchecked
 from parser.columns import FoldedView, SpeakerView, TurnsView
-from parser.models import Meeting, Record, Turn
+from parser.models import Meeting, Record
 from parser.vocab import Vocabulary, max_edits
 
 
@@ -55,7 +55,6 @@ class TurnStore:
                 for record in records:
                     builder.add(record)
                 built = builder.finish()
-        self.built = built
         self.columns = built.columns
         self.meetings: dict[str, Meeting] = built.meetings
         self.vocab: Vocabulary = built.vocab
@@ -86,23 +85,11 @@ class TurnStore:
         """The words of one turn as printed, without making a `Turn`."""
         return self.columns.text(turn_id)
 
-    def turn(self, turn_id: int) -> Turn:
-        return self.columns.turn(turn_id)
-
     def meeting_of(self, turn_id: int) -> Meeting:
         return self.meetings[self.columns.meeting_id(turn_id)]
 
     def word_idf(self, word_id: int) -> float:
         return math.log(1 + len(self) / max(1, int(self.vocab.df[word_id])))
-
-    def pair_ids(self, first: str, second: str) -> np.ndarray | None:
-        """Turns where `first second` stand side by side, when that pair is indexed; else None."""
-        a, b = self.vocab.ids.get(first), self.vocab.ids.get(second)
-        if a is None or b is None:
-            return np.zeros(0, dtype=np.int64)
-        if not (self.pair_words[a] and self.pair_words[b]):
-            return None
-        return self.pairs.ids(int(pair_key(a, b, len(self.vocab))))
 
     def variants(self, word: str) -> dict[str, int]:
         """Words of the record that `word` may stand for, with their edit distance: typos allowed."""

@@ -9,7 +9,6 @@ few hundred to compare. Edits are counted as people make them: a swap of two let
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -199,8 +198,3 @@ class Vocabulary:
     def from_arrays(cls, vocab: np.ndarray, df: np.ndarray) -> Vocabulary:
         text = vocab.tobytes().decode("utf-8")
         return cls(text.split("\n") if text else [], df)
-
-
-def word_ids(vocab: Vocabulary, words: Sequence[str]) -> list[int]:
-    """Ids of the words the record has, in order; unknown words are left out."""
-    return [i for i in (vocab.ids.get(w) for w in words) if i is not None]
