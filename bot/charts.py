@@ -60,9 +60,9 @@ def chart_dir() -> Path:
     return configured if configured else Path(tempfile.gettempdir()) / "verbatim-charts"
 
 
-def new_chart_path(name: str, directory: Path | None = None) -> Path:
+def new_chart_path(name: str) -> Path:
     """A fresh file name for one chart, so concurrent requests never overwrite each other."""
-    folder = directory or chart_dir()
+    folder = chart_dir()
     folder.mkdir(parents=True, exist_ok=True)
     prune(folder)
     slug = "-".join(fold(name).split())[:40] or "chart"
@@ -168,13 +168,13 @@ def share_chart(words_by_speaker: Sequence[tuple[str, int]], title: str, path: P
 def meetings_chart(per_meeting: Sequence[tuple[str, int, int]], title: str, path: Path) -> Path:
     """One speaker's words and turns per meeting, in the order given; the smallest as "others"."""
     bars = top_bars([Bar(label, words, count=turns) for label, turns, words in per_meeting], keep_order=True)
-    bars = [Bar(b.label, b.value, f"{int(b.value):,} words · {plural_turns(b.count)}", b.others, b.count) for b in bars]
+    bars = [Bar(b.label, b.value, f"{int(b.value):,} words · {count(b.count, 'turn')}", b.others, b.count) for b in bars]
     total_words = sum(words for _, _, words in per_meeting)
     total_turns = sum(turns for _, turns, _ in per_meeting)
-    subtitle = f"words per meeting · {total_words:,} words in {plural_turns(total_turns)}"
+    subtitle = f"words per meeting · {total_words:,} words in {count(total_turns, 'turn')}"
     return draw_bars(bars, title, subtitle, path, label_chars=MEETING_LABEL_CHARS, room=1.0)
 
 
-def plural_turns(n: int) -> str:
-    """`1 turn`, `1,204 turns`."""
-    return f"{n:,} turn{'' if n == 1 else 's'}"
+def count(n: int, noun: str) -> str:
+    """`1 turn`, `1,204 turns`: big numbers read better with separators."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -26,7 +26,7 @@ _FILTER = re.compile(
     r"(?:\"([^\"]*)\"|“([^”]*)”|«\s*([^»]*?)\s*»|(\S*))",
     re.IGNORECASE,
 )
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")  # 2021, 2021-03, 2021-03-22
 DATE_HELP = "write 2021, 2021-03, 2021-03-22 or a range such as 2021-01..2021-06"
 
 
@@ -83,7 +83,7 @@ class Filters:
 
 def _day_range(text: str) -> tuple[dt.date, dt.date]:
     """`2021` → the year, `2021-03` → the month, `2021-03-22` → the day, as first and last day."""
-    found = _DATE.match(text.strip())
+    found = DATE.match(text.strip())
     if not found:
         raise ValueError(text)
     year, month, day = int(found[1]), found[2], found[3]
@@ -112,6 +112,13 @@ def parse_date(text: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
+def page_number(value: str, token: str) -> int:
+    """The page `page:N` asks for (`token` is what was typed, for the message)."""
+    if not value.isdigit() or int(value) < 1:
+        raise UserError(f"“{token}” is not a page: write `page:2`, for example.")
+    return int(value)
+
+
 def parse_filters(store: TurnStore, argument: str, prefix: str = "!") -> tuple[str, Filters]:
     """The words to search for, and the filters taken out of `argument` and resolved."""
     filters = Filters()
@@ -136,9 +143,7 @@ def parse_filters(store: TurnStore, argument: str, prefix: str = "!") -> tuple[s
                 raise UserError(f"No meeting is in “{value}”. Languages of the loaded meetings: {known}.")
             filters.languages.append(code)
         else:
-            if not value.isdigit() or int(value) < 1:
-                raise UserError(f"“{m[0]}” is not a page: write `page:2`, for example.")
-            filters.page = int(value)
+            filters.page = page_number(value, m[0])
         return " "
 
     rest = _FILTER.sub(take, argument)

@@ -49,7 +49,7 @@ def resolve_speaker(store: TurnStore, name: str) -> Speaker:
     return best.speaker
 
 
-def _words_fit(query: list[str], meeting: Meeting) -> bool:
+def words_fit(query: list[str], meeting: Meeting) -> bool:
     """Every typed word starts a word of the meeting's id or title (folded)."""
     words = fold(f"{meeting.id} {meeting.title}").split()
     return all(any(w.startswith(q) for w in words) for q in query)
@@ -78,7 +78,7 @@ def resolve_meeting(store: TurnStore, text: str, prefix: str = "!") -> Meeting:
         exact = [m for m in meetings if same(m)]
         if len(exact) == 1:
             return exact[0]
-    fitting = [m for m in meetings if _words_fit(query.split(), m)]
+    fitting = [m for m in meetings if words_fit(query.split(), m)]
     if len(fitting) == 1:
         return fitting[0]
     if len(fitting) > 1:

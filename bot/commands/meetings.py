@@ -7,6 +7,8 @@ import math
 import re
 
 from bot.commands.base import Command, Request, UserError, plural
+from bot.commands.filters import DATE, page_number
+from bot.commands.lookup import words_fit
 from bot.replies import MeetingOut, MeetingsReply
 from bot.tally import meeting_speakers, turn_words
 from parser.models import Meeting
@@ -16,7 +18,6 @@ from parser.text import fold
 PER_PAGE = 10
 MAX_LONE_PAGE_DIGITS = 3
 _PAGE = re.compile(r"^(?:page|p):(\S*)$", re.IGNORECASE)
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
 def split_page(argument: str) -> tuple[str, int]:
@@ -26,9 +27,7 @@ def split_page(argument: str) -> tuple[str, int]:
     for token in argument.split():
         found = _PAGE.match(token)
         if found:
-            if not found[1].isdigit() or int(found[1]) < 1:
-                raise UserError(f"“{token}” is not a page: write `page:2`, for example.")
-            page = int(found[1])
+            page = page_number(found[1], token)
         else:
             kept.append(token)
     if len(kept) == 1 and kept[0].isdigit() and len(kept[0]) <= MAX_LONE_PAGE_DIGITS:
@@ -40,7 +39,7 @@ def split_page(argument: str) -> tuple[str, int]:
 
 def date_prefix(token: str) -> str | None:
     """`2021`, `2021-3` or `2021-03-22` as an ISO prefix to match dates against; None if not a date."""
-    found = _DATE.match(token)
+    found = DATE.match(token)
     if not found:
         return None
     year, month, day = found[1], found[2], found[3]
@@ -56,8 +55,7 @@ def matches(meeting: Meeting, dates: list[str], words: list[str]) -> bool:
     """Whether the meeting is on every date asked and has every word starting a word of its title or id."""
     if dates and (meeting.date is None or not all(meeting.date.isoformat().startswith(d) for d in dates)):
         return False
-    title_words = fold(f"{meeting.title} {meeting.id}").split()
-    return all(any(w.startswith(word) for w in title_words) for word in words)
+    return words_fit(words, meeting)
 
 
 def newest_first(meetings: list[Meeting]) -> list[Meeting]:
