@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from bot.stopwords import stop_words
-from parser.models import Turn
 from parser.store import TurnStore
 from parser.text import fold
 
@@ -50,11 +49,13 @@ def turn_words(store: TurnStore) -> list[int]:
     return _counts(store).words
 
 
-def turn_seconds(turn: Turn) -> float | None:
-    """How long the turn lasted, when the record says when it started and ended."""
-    if turn.start is None or turn.end is None:
+def turn_seconds(store: TurnStore, turn_id: int) -> float | None:
+    """How long the turn lasted, when the record says when it started and ended (read from the
+    store's columns: making a `Turn` for each of a million turns would cost more than the sum)."""
+    starts, ends = store.columns.start, store.columns.end
+    if starts is None or ends is None or math.isnan(starts[turn_id]) or math.isnan(ends[turn_id]):
         return None
-    return max(0.0, turn.end - turn.start)
+    return max(0.0, float(ends[turn_id]) - float(starts[turn_id]))
 
 
 def meeting_speakers(store: TurnStore, meeting_id: str) -> list[str]:
@@ -88,7 +89,7 @@ def by_speaker(store: TurnStore, turn_ids: Iterable[int]) -> list[Tally]:
         name = store.turn_speaker[turn_id].name
         turns[name] += 1
         spoken[name] += words[turn_id]
-        length = turn_seconds(store.turns[turn_id])
+        length = turn_seconds(store, turn_id)
         if length is not None:
             seconds[name] = seconds.get(name, 0.0) + length
     tallies = [Tally(name, turns[name], spoken[name], seconds.get(name)) for name in turns]

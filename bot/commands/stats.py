@@ -34,11 +34,6 @@ async def draw(make: Callable[[Path], Path], name: str) -> list[str]:
     return [str(path)]
 
 
-def count(n: int, noun: str) -> str:
-    """`1 word`, `9,897 words`: big numbers read better with separators."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def chronological(store: TurnStore, meeting_ids: Sequence[str]) -> list[Meeting]:
     """Oldest first, undated last: a speaker's meetings read as a timeline."""
     meetings = [store.meetings[m] for m in meeting_ids]
@@ -76,9 +71,9 @@ async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meetin
         title = dated_title(meeting)
         meetings = 1
     else:
-        meetings = len({store.turns[t].meeting_id for t in turn_ids})
+        meetings = len({store.columns.meeting_id(t) for t in turn_ids})
         title = f"All {plural(meetings, 'meeting')}"
-    summary = f"{title}: {count(len(turn_ids), 'turn')}, {count(words, 'word')}, {plural(len(tallies), 'speaker')}"
+    summary = f"{title}: {charts.count(len(turn_ids), 'turn')}, {charts.count(words, 'word')}, {plural(len(tallies), 'speaker')}"
     rows = [(t.name, t.words) for t in tallies]
     return StatsReply(
         command="stats",
@@ -101,7 +96,7 @@ async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsR
     words = turn_words(store)
     turns_in: defaultdict[str, list[int]] = defaultdict(list)
     for turn_id in person.turn_ids:
-        turns_in[store.turns[turn_id].meeting_id].append(turn_id)
+        turns_in[store.columns.meeting_id(turn_id)].append(turn_id)
     meetings = chronological(store, list(turns_in))
     shares: list[MeetingShare] = []
     for meeting in meetings:
@@ -118,7 +113,7 @@ async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsR
             )
         )
     total_words = sum(s.words for s in shares)
-    timed = [s for s in (turn_seconds(store.turns[t]) for t in person.turn_ids) if s is not None]
+    timed = [s for s in (turn_seconds(store, t) for t in person.turn_ids) if s is not None]
     languages = {m.language for m in meetings}
     distinctive = await asyncio.to_thread(distinctive_words, store, person.turn_ids, languages, DISTINCTIVE)
     if len(meetings) == 1:
@@ -137,7 +132,7 @@ async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsR
             return charts.meetings_chart(per_meeting, title, path)
 
     summary = (
-        f"{person.name}: {count(len(person.turn_ids), 'turn')}, {count(total_words, 'word')}, "
+        f"{person.name}: {charts.count(len(person.turn_ids), 'turn')}, {charts.count(total_words, 'word')}, "
         f"in {plural(len(meetings), 'meeting')}"
     )
     return StatsReply(
