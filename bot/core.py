@@ -12,7 +12,7 @@ from rapidfuzz import process
 
 from bot.commands import COMMANDS
 from bot.commands.base import MAX_ARGUMENT, Request, UserError
-from bot.replies import HelpReply, Reply
+from bot.replies import APOLOGY, HelpReply, Reply
 from parser.store import TurnStore
 
 log = logging.getLogger(__name__)
@@ -66,4 +66,4 @@ async def run(store: TurnStore, name: str, argument: str, prefix: str = "!") -> 
         return Reply(command=name, query=argument, error=str(err))
     except Exception:
         log.exception("command %s%s %r failed", prefix, name, argument)
-        return Reply(command=name, query=argument, error="Sorry, something went wrong on our side; it has been logged.")
+        return Reply(command=name, query=argument, error=APOLOGY)

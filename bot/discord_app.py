@@ -18,7 +18,8 @@ from discord.ext import commands
 from bot import core
 from bot.commands.base import plural
 from bot.corpus import CorpusError, build_store
-from bot.replies import Reply
+from bot.replies import APOLOGY, Reply
+from bot.views import send_new
 from config.settings import Settings
 from parser.store import TurnStore
 
@@ -164,14 +165,11 @@ class VerbatimBot(commands.Bot):
             text = "This slash command has changed since it was last synced; the bot's owner should run `sync`."
             log.warning("stale slash command: %s", error)
         else:
-            text = "Sorry, something went wrong on our side; it has been logged."
+            text = APOLOGY
             log.error("slash command failed", exc_info=error)
         embed = discord.Embed(description=text, colour=discord.Colour.red())
         with contextlib.suppress(discord.HTTPException):
-            if interaction.response.is_done():
-                await interaction.followup.send(embed=embed, ephemeral=True)
-            else:
-                await interaction.response.send_message(embed=embed, ephemeral=True)
+            await send_new(interaction, embed=embed, ephemeral=True)
 
     async def on_ready(self) -> None:
         """The line a host looks for in the log to know the bot is up."""

@@ -26,6 +26,9 @@ class HitOut(BaseModel):
     context: str | None = Field(default=None, description="the command that shows the turns around this one")
 
 
+APOLOGY = "Sorry, something went wrong on our side; it has been logged."  # what our own bug says to the user
+
+
 class Reply(BaseModel):
     """An answer to one message. `error` is set, as a sentence, when the message could not be served."""
 

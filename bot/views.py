@@ -1,7 +1,7 @@
 """Buttons under an answer: pages that only the person who asked can turn, and the context of each hit.
 
 Pages are asked of the core again, never sliced here: a reply that pages names the command for its
-next page (`next`, and `previous` if it has one); the view also remembers every page it showed.
+next page (`next`); the view remembers every page it showed, for going back.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import discord
 
 from bot.commands import COMMANDS
 from bot.render_discord import edit_kwargs, paging, render, shorten
-from bot.replies import ContextReply, HitOut, Reply
+from bot.replies import APOLOGY, ContextReply, HitOut, Reply
 
 if TYPE_CHECKING:
     from bot.discord_app import VerbatimBot
@@ -42,9 +42,9 @@ async def in_time(work: Awaitable[T], on_slow: Callable[[], Awaitable[Any]]) -> 
     return await task
 
 
-def page_command(reply: Reply, which: str) -> str | None:
-    """The command line of the reply's `next` (or `previous`) page, when the core gives one."""
-    line = getattr(reply, which, None)
+def next_page(reply: Reply) -> str | None:
+    """The command line of the reply's next page, when the core gives one."""
+    line = getattr(reply, "next", None)
     return line if isinstance(line, str) and line else None
 
 
@@ -72,8 +72,8 @@ class ReplyView(discord.ui.View):
         self.clear_items()
         reply = self.reply
         page, pages = paging(reply)
-        back = self.index > 0 or page_command(reply, "previous") is not None
-        forward = page_command(reply, "next") is not None
+        back = self.index > 0
+        forward = next_page(reply) is not None
         if back or forward:
             self._button("◀ Previous", "verbatim:prev", not back, self._previous, row=0)
             self._button(f"{page} / {pages}", "verbatim:page", True, None, row=0, style=discord.ButtonStyle.secondary)
@@ -123,27 +123,17 @@ class ReplyView(discord.ui.View):
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]) -> None:
         """A bug behind a button: logged with its traceback, a short apology to the presser."""
         log.error("button %s failed", getattr(item, "custom_id", item), exc_info=error)
-        text = "Sorry, something went wrong on our side; it has been logged."
         with contextlib.suppress(discord.HTTPException):
-            if interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=True)
-            else:
-                await interaction.response.send_message(text, ephemeral=True)
+            await send_new(interaction, content=APOLOGY, ephemeral=True)
 
     async def _previous(self, interaction: discord.Interaction[Any]) -> None:
-        if self.index > 0:
-            await self._show(interaction, self.pages[self.index - 1], self.index - 1)
-            return
-        line = page_command(self.reply, "previous")
-        if line is None:
+        if self.index == 0:
             await interaction.response.defer()
             return
-        self.pages.insert(0, line)
-        self.index += 1
-        await self._show(interaction, line, 0)
+        await self._show(interaction, self.pages[self.index - 1], self.index - 1)
 
     async def _next(self, interaction: discord.Interaction[Any]) -> None:
-        line = page_command(self.reply, "next")
+        line = next_page(self.reply)
         if line is None:
             await interaction.response.defer()
             return
@@ -184,10 +174,15 @@ class ReplyView(discord.ui.View):
 async def _send(
     interaction: discord.Interaction[Any], rendered: dict[str, Any], view: discord.ui.View | None, ephemeral: bool = False
 ) -> discord.Message | None:
-    """A new message in answer to a button, whether or not the interaction was deferred."""
+    """A new message in answer to a button, with its buttons if any."""
     kwargs = dict(rendered, ephemeral=ephemeral)
     if view is not None:
         kwargs["view"] = view
+    return await send_new(interaction, **kwargs)
+
+
+async def send_new(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.Message | None:
+    """A new message in answer to an interaction, whether or not it was deferred or answered already."""
     if interaction.response.is_done():
         return await interaction.followup.send(**kwargs, wait=True)
     response = await interaction.response.send_message(**kwargs)

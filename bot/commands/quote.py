@@ -15,7 +15,6 @@ from parser.search import RERANK, Hit, find_closest, find_phrase, find_words, lo
 from parser.store import TurnStore
 
 PER_PAGE = 5
-SHOWN = PER_PAGE
 CLOSE_ENOUGH = 80.0
 CLOSEST = 20  # turns the fuzzy fallback may offer
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]')

@@ -17,14 +17,12 @@ from discord.ext import commands
 
 from bot import core
 from bot.exts.shared import Ctx, respond, send_reply
-from bot.replies import Reply
+from bot.replies import APOLOGY, Reply
 
 if TYPE_CHECKING:
     from bot.discord_app import VerbatimBot
 
 log = logging.getLogger(__name__)
-
-APOLOGY = "Sorry, something went wrong on our side; it has been logged."
 
 
 def _name(ctx: Ctx) -> str:
