@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from bot.render_text import excerpt, remaining, timestamp, where
+from bot.render_text import excerpt, place, remaining, timestamp, where
 from bot.replies import ContextReply, HelpReply, HitOut, MeetingsReply, Reply, SpeakerReply, StatsReply, WhosaidReply
 
 log = logging.getLogger(__name__)
@@ -107,10 +107,15 @@ def hit_field(hit: HitOut, limit: int = EXCERPT) -> tuple[str, str]:
     if hit.score < 100:
         name += f" · score {hit.score:.0f}"
     value = highlighted(hit.text, hit.span, limit) or "\u200b"
-    link = safe_url(hit.url)
-    if link:
-        value = shorten(value, FIELD_VALUE_LIMIT - len(link) - 20) + f"\n[open the record]({link})"
-    return shorten(escape(name), FIELD_NAME_LIMIT), shorten(value, FIELD_VALUE_LIMIT)
+    return shorten(escape(name), FIELD_NAME_LIMIT), shorten(_with_link(value, hit.url), FIELD_VALUE_LIMIT)
+
+
+def _with_link(value: str, url: str | None) -> str:
+    """A field's text with a link to its record under it, when the record has a safe one."""
+    link = safe_url(url)
+    if not link:
+        return value
+    return shorten(value, FIELD_VALUE_LIMIT - len(link) - 20) + f"\n[open the record]({link})"
 
 
 def paging(reply: Reply) -> tuple[int, int]:
@@ -173,10 +178,7 @@ def _meetings(embed: discord.Embed, reply: MeetingsReply) -> int:
         names = ", ".join(m.speakers[:SPEAKERS_LISTED])
         more = f" and {len(m.speakers) - SPEAKERS_LISTED} more" if len(m.speakers) > SPEAKERS_LISTED else ""
         value = f"id {escape(m.id)} · {m.turn_count:,} turns, {m.words:,} words\n{escape(names + more)}"
-        link = safe_url(m.url)
-        if link:
-            value = shorten(value, FIELD_VALUE_LIMIT - len(link) - 20) + f"\n[open the record]({link})"
-        if not budget.add(shorten(escape(f"{m.title} · {about}"), FIELD_NAME_LIMIT), value):
+        if not budget.add(shorten(escape(f"{m.title} · {about}"), FIELD_NAME_LIMIT), _with_link(value, m.url)):
             break
         shown += 1
     return shown
@@ -186,10 +188,8 @@ def _context(embed: discord.Embed, reply: ContextReply) -> int:
     budget = _Budget(embed, reserve=60)
     for at, hit in enumerate(reply.hits):
         focus = at == reply.focus
-        place = [f"p. {hit.page}"] if hit.page is not None else []
-        if hit.start is not None:
-            place.append(timestamp(hit.start))
-        name = f"{'▶ ' if focus else ''}{hit.turn_index} · {hit.speaker}" + (f" — {' · '.join(place)}" if place else "")
+        at_place = " · ".join(place(hit))
+        name = f"{'▶ ' if focus else ''}{hit.turn_index} · {hit.speaker}" + (f" — {at_place}" if at_place else "")
         value = highlighted(hit.text, None, FOCUS_EXCERPT if focus else CONTEXT_EXCERPT) or "\u200b"
         if not budget.add(shorten(escape(name), FIELD_NAME_LIMIT), value):
             break

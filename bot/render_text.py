@@ -20,15 +20,20 @@ FOCUS_EXCERPT = 1200
 SPEAKERS_LISTED = 5
 
 
+def place(hit: HitOut) -> list[str]:
+    """Where in its record the turn stands: its page, its time, either or both or neither."""
+    parts = [f"p. {hit.page}"] if hit.page is not None else []
+    if hit.start is not None:
+        parts.append(timestamp(hit.start))
+    return parts
+
+
 def where(hit: HitOut) -> str:
     """Where the turn stands: meeting, date, page or time, and turn number."""
     parts = [hit.meeting_title or hit.meeting_id]
     if hit.date:
         parts.append(hit.date.isoformat())
-    if hit.page is not None:
-        parts.append(f"p. {hit.page}")
-    if hit.start is not None:
-        parts.append(timestamp(hit.start))
+    parts += place(hit)
     parts.append(f"turn {hit.turn_index}")
     return " · ".join(parts)
 
@@ -143,10 +148,8 @@ def render_context(reply: ContextReply) -> str:
     for at, hit in enumerate(reply.hits):
         focus = at == reply.focus
         text, _ = excerpt(hit.text, None, FOCUS_EXCERPT if focus else EXCERPT)
-        place = " · ".join([f"p. {hit.page}"] if hit.page is not None else []) or ""
-        if hit.start is not None:
-            place = " · ".join(x for x in (place, timestamp(hit.start)) if x)
-        head = f"{'▶' if focus else ' '} {hit.turn_index:>3}  {hit.speaker}" + (f" — {place}" if place else "")
+        at_place = " · ".join(place(hit))
+        head = f"{'▶' if focus else ' '} {hit.turn_index:>3}  {hit.speaker}" + (f" — {at_place}" if at_place else "")
         lines.append(head)
         lines.append(textwrap.indent(textwrap.fill(text, 96), "        "))
     if reply.hits and reply.hits[-1].turn_index == reply.meeting_turns - 1:
