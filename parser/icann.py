@@ -6,13 +6,11 @@ runs over a page break — or around the disclaimer box — is one sentence agai
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parser.dates import find_date
-from parser.meta import make_meeting
+from parser.meta import make_meeting, title_and_date
 from parser.models import Record, RecordError, Turn
 from parser.text import fold
 
@@ -154,31 +152,13 @@ def read_text(text: str, path: Path) -> Record:
             current.paragraphs.append(paragraph)
     if not turns:
         raise RecordError(path, "no speaker turns found (expected labels like 'NAME :' at line starts)")
-    title, date = _title_and_date(header)
+    title, date = title_and_date(header)
     meeting_id = path.stem
     made = [
         Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text="\n".join(t.paragraphs), page=t.page)
         for i, t in enumerate(turns)
     ]
     return Record(meeting=make_meeting(path, NAME, made, title=title, date=date), turns=made)
-
-
-def _title_and_date(header: list[str]) -> tuple[str | None, dt.date | None]:
-    """The header's first line is the title; the first line that holds a date gives the date."""
-    title = ""
-    date = None
-    for line in header:
-        clean = line.strip().strip("#* ").strip()
-        if not clean:
-            continue
-        found = find_date(clean)
-        if found and date is None:
-            date = found
-            if title:
-                continue
-        if not title and not found:
-            title = clean
-    return title or None, date
 
 
 def sniff(text: str) -> bool:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from parser.dates import find_date
 from parser.language import guess_language
 from parser.models import Meeting, Turn
 
@@ -47,3 +48,22 @@ def make_meeting(
         url=url,
         format=fmt,
     )
+
+
+def title_and_date(header: list[str]) -> tuple[str | None, dt.date | None]:
+    """A record's title and date from the lines before its first turn: the first line holding no date
+    is the title (Markdown `#` and `*` stripped); the first that holds one gives the date."""
+    title = ""
+    date = None
+    for line in header:
+        clean = line.strip().strip("#* ").strip()
+        if not clean:
+            continue
+        found = find_date(clean)
+        if found and date is None:
+            date = found
+            if title:
+                continue
+        if not title and not found:
+            title = clean
+    return title or None, date

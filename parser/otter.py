@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parser.dates import find_date
-from parser.meta import make_meeting
+from parser.meta import make_meeting, title_and_date
 from parser.models import Record, RecordError, Turn
 from parser.text import fold
 
@@ -119,8 +118,7 @@ def read_text(text: str, path: Path) -> Record:
                 end=end,
             )
         )
-    date = next((d for line in preamble if (d := find_date(line))), None)
-    title = next((line.strip("#* ").strip() for line in preamble if line.strip("#* ") and not find_date(line)), None)
+    title, date = title_and_date(preamble)
     return Record(meeting=make_meeting(path, NAME, made, title=title, date=date), turns=made)
 
 
