@@ -44,7 +44,7 @@ def clean(text: str) -> str:
 
 
 def _voices(payload: str) -> list[tuple[str | None, str]]:
-    """Split a payload at its `<v Name>` tags: (voice or None for untagged text, raw text)."""
+    """Split a payload at its `<v Name>` tags: (voice or None for untagged text, its text cleaned)."""
     pieces: list[tuple[str | None, str]] = []
     voice: str | None = None
     pos = 0
@@ -54,7 +54,8 @@ def _voices(payload: str) -> list[tuple[str | None, str]]:
         pos = m.end()
     pieces.append((voice, payload[pos:]))
     # Text before the first tag only counts if it has words; a tag with no words still names who speaks next.
-    return [(v, t) for v, t in pieces if v is not None or clean(t)]
+    cleaned = [(v, clean(t)) for v, t in pieces]
+    return [(v, t) for v, t in cleaned if v is not None or t]
 
 
 # ---------------------------------------------------------------- `Name:` labels
@@ -146,8 +147,7 @@ def cues_to_turns(cues: list[Cue], meeting_id: str) -> list[Turn]:
     """
     pieces: list[tuple[Cue, str | None, str, tuple[str, str] | None]] = []
     for cue in cues:
-        for voice, raw in _voices(cue.payload):
-            text = clean(raw)
+        for voice, text in _voices(cue.payload):
             pieces.append((cue, voice, text, None if voice else split_label(text)))
     untagged = sum(1 for _, voice, _, _ in pieces if voice is None)
     labels = Counter(label[0] for _, _, _, label in pieces if label)

@@ -98,9 +98,7 @@ def _scan(text: str) -> tuple[list[str], list[_Turn]]:
         found = label(line)
         if found:
             speaker, rest = found
-            if current is not None and fold(current.speaker) == fold(speaker):
-                pass  # the same speaker again: one turn
-            else:
+            if current is None or fold(current.speaker) != fold(speaker):  # the same speaker again: one turn
                 current = _Turn(speaker)
                 turns.append(current)
             open_paragraph = False

@@ -104,10 +104,7 @@ class SpeakerIndex:
 
     def add(self, label: str, turn_id: int) -> Speaker:
         """Count one turn of `label`, merging it with every label that names the same person."""
-        speaker = self._group(label)
-        speaker.labels[label] += 1
-        speaker.turn_ids.append(turn_id)  # type: ignore[attr-defined]
-        return speaker
+        return self.add_label(label, np.array([turn_id], dtype=np.int64))
 
     def add_label(self, label: str, turn_ids: np.ndarray, meetings: Iterable[str] = ()) -> Speaker:
         """Count every turn of `label` at once (the store's way: one call per label, not per turn)."""
@@ -127,13 +124,9 @@ class SpeakerIndex:
         for speaker in self.speakers:
             speaker.name = speaker.labels.most_common(1)[0][0]
             speaker.keys |= {speaker_key(label) for label in speaker.labels}
-            if speaker._parts:
-                listed = np.asarray(list(speaker.turn_ids), dtype=np.int64)
-                ids = np.sort(np.concatenate([listed, *speaker._parts]))
-                speaker.turn_ids = IdList(ids.astype(np.uint32) if len(ids) and ids[-1] < 1 << 32 else ids)
-                speaker._parts = []
-            else:
-                speaker.turn_ids = sorted(speaker.turn_ids)
+            ids = np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *speaker._parts]))
+            speaker.turn_ids = IdList(ids.astype(np.uint32) if len(ids) and ids[-1] < 1 << 32 else ids)
+            speaker._parts = []
         for alias, target in self._alias_keys.items():
             if target in self._by_key:
                 self._by_key[target].keys.add(alias)
@@ -173,8 +166,6 @@ class SpeakerIndex:
         into.keys |= short.keys
         into.meetings |= short.meetings
         into._parts.extend(short._parts)
-        if short.turn_ids:
-            into.turn_ids = [*into.turn_ids, *short.turn_ids]
         for key in short.keys:
             self._by_key[key] = into
         for label in short.labels:
