@@ -75,6 +75,17 @@ def _right(store, turn_id: int, query: Query, strict: bool = False) -> bool:  # 
     return any(re.search(rf"(?<!\S){re.escape(fold(words))}(?!\S)", text) for words in held)
 
 
+def _accuracy(store, ranked: list[list[int]], queries: list[Query]) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Top-1, top-5 and strict top-1 of each query's best turns (ids, best first)."""
+    top1 = top5 = strict = 0
+    for ids, query in zip(ranked, queries, strict=True):
+        right = [_right(store, t, query) for t in ids[:5]]
+        top1 += bool(right) and right[0]
+        top5 += any(right)
+        strict += bool(ids) and _right(store, ids[0], query, strict=True)
+    return {"top1": top1 / len(queries), "top5": top5 / len(queries), "top1_strict": strict / len(queries)}
+
+
 def _turn_id(store, hit) -> int:  # type: ignore[no-untyped-def]
     return store.meeting_range[hit.meeting_id][hit.turn_index]
 
@@ -82,24 +93,19 @@ def _turn_id(store, hit) -> int:  # type: ignore[no-untyped-def]
 async def _ask(store, command: str, queries: list[Query]) -> dict[str, float]:  # type: ignore[no-untyped-def]
     from bot.core import answer
 
-    times, top1, top5, strict = [], 0, 0, 0
+    times, ranked = [], []
     verdicts: dict[str, int] = {}
     for query in queries:
         start = time.perf_counter()
         reply = await answer(store, f"!{command} {query.text}")
         times.append(time.perf_counter() - start)
-        ids = [_turn_id(store, h) for h in reply.hits[:5]]
-        top1 += bool(ids) and _right(store, ids[0], query)
-        strict += bool(ids) and _right(store, ids[0], query, strict=True)
-        top5 += any(_right(store, t, query) for t in ids)
+        ranked.append([_turn_id(store, h) for h in reply.hits[:5]])
         verdict = getattr(reply, "verdict", None) or ("error" if reply.error else "hits")
         verdicts[verdict] = verdicts.get(verdict, 0) + 1
     return {
         "p50_ms": 1000 * statistics.median(times),
         "p95_ms": 1000 * _percentile(times, 0.95),
-        "top1": top1 / len(queries),
-        "top5": top5 / len(queries),
-        "top1_strict": strict / len(queries),
+        **_accuracy(store, ranked, queries),
         "verdicts": verdicts,  # type: ignore[dict-item]
     }
 
@@ -122,7 +128,7 @@ def _brute(store, queries: list[Query]) -> dict[str, dict[str, float]]:  # type:
     lengths = [len(f) for f in by_length]
     out: dict[str, dict[str, float]] = {}
     for name in ("plain", "guarded"):
-        times, top1, top5, strict = [], 0, 0, 0
+        times, ranked = [], []
         for query in queries:
             text = fold(query.text)
             start = time.perf_counter()
@@ -135,16 +141,11 @@ def _brute(store, queries: list[Query]) -> dict[str, dict[str, float]]:  # type:
                 found = [(score, order[cut + i]) for _, score, i in long] + [(score, order[i]) for _, score, i in short]
                 found.sort(key=lambda pair: -pair[0])
             times.append(time.perf_counter() - start)
-            ids = [i for _, i in found[:5]]
-            top1 += bool(ids) and _right(store, ids[0], query)
-            strict += bool(ids) and _right(store, ids[0], query, strict=True)
-            top5 += any(_right(store, t, query) for t in ids)
+            ranked.append([i for _, i in found[:5]])
         out[name] = {
             "p50_ms": 1000 * statistics.median(times),
             "p95_ms": 1000 * _percentile(times, 0.95),
-            "top1": top1 / len(queries),
-            "top5": top5 / len(queries),
-            "top1_strict": strict / len(queries),
+            **_accuracy(store, ranked, queries),
         }
     return out
 
