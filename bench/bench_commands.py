@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.core import answer  # noqa: E402
 from bot.corpus import build_store  # noqa: E402
-from parser.icann import is_label  # noqa: E402
-from parser.store import TurnStore  # noqa: E402
+from parser.index.store import TurnStore  # noqa: E402
+from parser.readers.icann import is_label  # noqa: E402
 from parser.text import fold  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "icann70-lacralo-roundtable-fr.txt"

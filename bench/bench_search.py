@@ -152,9 +152,9 @@ def _brute(store, queries: list[Query]) -> dict[str, dict[str, float]]:  # type:
 
 def child(size: int, data: Path, count: int, brute: int, cache: Path) -> dict[str, object]:
     """Everything measured for one corpus size, in this process."""
-    from parser.build import cycles_unchecked
-    from parser.snapshot import load_snapshot, save_snapshot
-    from parser.store import TurnStore
+    from parser.index.builder import cycles_unchecked
+    from parser.index.snapshot import load_snapshot, save_snapshot
+    from parser.index.store import TurnStore
 
     corpus = build_corpus(read_meetings(data), size)
     megabytes = text_bytes(corpus) / 1e6

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger().setLevel(logging.WARNING)
     corpus = args.corpus or settings.corpus
     if args.mode == "run":
-        from bot.discord_app import run_bot
+        from bot.discord_adapter.client import run_bot
 
         return run_bot(settings, corpus)
 

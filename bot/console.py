@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from bot.core import answer
 from bot.render_text import render
-from parser.store import TurnStore
+from parser.index.store import TurnStore
 
 
 async def ask(store: TurnStore, messages: Sequence[str], prefix: str, as_json: bool = False) -> int:

@@ -13,7 +13,7 @@ from rapidfuzz import process
 from bot.commands import COMMANDS
 from bot.commands.base import MAX_ARGUMENT, Request, UserError
 from bot.replies import APOLOGY, HelpReply, Reply
-from parser.store import TurnStore
+from parser.index.store import TurnStore
 
 log = logging.getLogger(__name__)
 

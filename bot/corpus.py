@@ -17,10 +17,10 @@ from pathlib import Path
 import parser as parser_package
 from config.aliases import DEFAULT_ALIASES, AliasError, load_aliases
 from config.settings import PROJECT_ROOT
-from parser.loader import LoadResult, iter_files, iter_records
+from parser.index.snapshot import FORMAT, load_snapshot, save_snapshot
+from parser.index.store import TurnStore
 from parser.models import RecordError
-from parser.snapshot import FORMAT, load_snapshot, save_snapshot
-from parser.store import TurnStore
+from parser.readers.loader import LoadResult, iter_files, iter_records
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _stat(path: Path) -> list[object]:
 
 def corpus_key(paths: Sequence[Path], aliases_path: Path | None) -> str:
     """What the store is built from: every file under `paths`, the aliases, the parser's code."""
-    code = sorted(Path(parser_package.__file__).parent.glob("*.py"))
+    code = sorted(Path(parser_package.__file__).parent.rglob("*.py"))
     parts = {
         "format": FORMAT,
         "records": [_stat(path) for path, _ in iter_files(paths)],

@@ -8,8 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from parser.loader import LoadResult, load
 from parser.models import Record
+from parser.readers.loader import LoadResult, load
 
 
 def _record_json(record: Record) -> dict[str, object]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from parser.loader import read_file
+from parser.index.store import TurnStore
 from parser.models import Record
-from parser.store import TurnStore
+from parser.readers.loader import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.replies import HitOut, Reply
-from parser.search import Hit
-from parser.store import TurnStore
+from parser.index.search import Hit
+from parser.index.store import TurnStore
 
 MAX_ARGUMENT = 500
 

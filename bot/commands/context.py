@@ -7,9 +7,9 @@ import re
 from bot.commands.base import Command, Request, UserError, hit_out
 from bot.commands.lookup import is_meeting_id, resolve_meeting
 from bot.replies import ContextReply
+from parser.index.search import Hit
+from parser.index.store import TurnStore
 from parser.models import Meeting
-from parser.search import Hit
-from parser.store import TurnStore
 
 AROUND = 2
 MAX_AROUND = 10

@@ -17,9 +17,9 @@ import numpy as np
 
 from bot.commands.base import UserError
 from bot.commands.lookup import resolve_meeting, resolve_speaker
+from parser.index.speakers import Speaker
+from parser.index.store import TurnStore
 from parser.models import Meeting
-from parser.speakers import Speaker
-from parser.store import TurnStore
 
 _FILTER = re.compile(
     r"(?<!\S)(speaker|meeting|date|lang|language|page|p):"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from bot.commands.base import UserError
+from parser.index.speakers import Speaker
+from parser.index.store import TurnStore
 from parser.models import Meeting
-from parser.speakers import Speaker
-from parser.store import TurnStore
 from parser.text import fold
 
 GOOD_MATCH = 75.0

@@ -9,10 +9,10 @@ import re
 from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.filters import DATE, page_number
 from bot.commands.lookup import words_fit
+from bot.commands.tally import meeting_speakers, turn_words
 from bot.replies import MeetingOut, MeetingsReply
-from bot.tally import meeting_speakers, turn_words
+from parser.index.store import TurnStore
 from parser.models import Meeting
-from parser.store import TurnStore
 from parser.text import fold
 
 PER_PAGE = 10

@@ -11,8 +11,8 @@ import numpy as np
 from bot.commands.base import Command, Request, UserError, hit_out, plural
 from bot.commands.filters import Filters, parse_filters
 from bot.replies import QuoteReply
-from parser.search import RERANK, Hit, find_closest, find_phrase, find_words, locate
-from parser.store import TurnStore
+from parser.index.search import RERANK, Hit, find_closest, find_phrase, find_words, locate
+from parser.index.store import TurnStore
 
 PER_PAGE = 5
 CLOSE_ENOUGH = 80.0

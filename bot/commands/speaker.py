@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.commands.base import Command, Request, hit_out, plural
 from bot.commands.lookup import SpeakerLookupError, resolve_speaker
+from bot.commands.tally import turn_words
 from bot.replies import SpeakerReply
-from bot.tally import turn_words
-from parser.search import Hit
+from parser.index.search import Hit
 
 FIRST_TURNS = 3
 

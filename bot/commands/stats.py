@@ -9,14 +9,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot import charts
+from bot.commands import charts
 from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.lookup import MeetingLookupError, SpeakerLookupError, resolve_meeting, resolve_speaker
+from bot.commands.tally import by_speaker, distinctive_words, turn_seconds, turn_words
 from bot.replies import MeetingShare, SpeakerShare, StatsReply
-from bot.tally import by_speaker, distinctive_words, turn_seconds, turn_words
+from parser.index.speakers import Speaker
+from parser.index.store import TurnStore
 from parser.models import Meeting
-from parser.speakers import Speaker
-from parser.store import TurnStore
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from bot.commands.base import Command, Request, UserError, hit_out
 from bot.commands.filters import parse_filters
 from bot.commands.quote import split_phrases
 from bot.replies import SaidBy, WhosaidReply
-from parser.search import Hit, find_closest, find_phrase, locate
+from parser.index.search import Hit, find_closest, find_phrase, locate
 
 CLOSE_ENOUGH = 80.0
 # A short phrase with one word mangled ("je ne trouvais pas mo micro") scores under 80 against the

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bench.bench_search import _right
 from bench.corpus import Query, make_queries, records
+from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
-from parser.store import TurnStore
 from parser.text import fold
 from tests.parser.qmsum_records import qmsum_records
 

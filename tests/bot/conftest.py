@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
-from parser.store import TurnStore
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from bot import core
 from bot.commands import COMMANDS
 from bot.commands.base import Command, Request
-from parser.store import TurnStore
+from parser.index.store import TurnStore
 
 
 async def test_help_lists_every_command(store: TurnStore) -> None:

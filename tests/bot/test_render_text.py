@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.core import answer
-from bot.render_discord import render as render_discord
+from bot.discord_adapter.render import render as render_discord
 from bot.render_text import render
-from parser.store import TurnStore
+from parser.index.store import TurnStore
 
 
 async def test_pages_say_how_many_are_left_and_how_to_go_on(store: TurnStore) -> None:

@@ -12,10 +12,10 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord_app import VerbatimBot, make_bot
+from bot.discord_adapter.client import VerbatimBot, make_bot
 from config.settings import Settings
+from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
-from parser.store import TurnStore
 from tests.fake_discord.server import TIMEOUT, FakeDiscord
 
 

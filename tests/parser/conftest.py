@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from parser.icann import read_text
 from parser.models import Record
-from tests.parser.icann_pages import ICANN_TEXT
+from parser.readers.icann import read_text
+from tests.parser.readers.icann_pages import ICANN_TEXT
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,152 @@
+"""Counting who said how much, from the store's public lists only, cached once per store.
+
+Words are counted as `!speaker` counts them (whitespace-separated pieces of the printed text),
+so the figures of `!stats`, `!meetings` and `!speaker` always agree.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from bot.commands.stopwords import stop_words
+from parser.index.store import TurnStore
+from parser.text import fold
+
+MIN_TERM_LENGTH = 3
+MIN_TERM_COUNT = 2
+PRIOR_WEIGHT = 1000.0
+_PRINTED_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass
+class _Counts:
+    """What a store's turns add up to; the corpus term counts are made on first need only."""
+
+    words: list[int]
+    terms: Counter[str] | None = None
+    meeting_speakers: dict[str, list[str]] = field(default_factory=dict)
+
+
+_CACHE: WeakKeyDictionary[TurnStore, _Counts] = WeakKeyDictionary()
+
+
+def _counts(store: TurnStore) -> _Counts:
+    """The cached counts of `store`, made again if its turns changed since."""
+    counts = _CACHE.get(store)
+    if counts is None or len(counts.words) != len(store.turns):
+        counts = _Counts(words=[len(store.text(i).split()) for i in range(len(store))])  # no `Turn` made
+        _CACHE[store] = counts
+    return counts
+
+
+def turn_words(store: TurnStore) -> list[int]:
+    """Words of every turn, by turn id."""
+    return _counts(store).words
+
+
+def turn_seconds(store: TurnStore, turn_id: int) -> float | None:
+    """How long the turn lasted, when the record says when it started and ended (read from the
+    store's columns: making a `Turn` for each of a million turns would cost more than the sum)."""
+    starts, ends = store.columns.start, store.columns.end
+    if starts is None or ends is None or math.isnan(starts[turn_id]) or math.isnan(ends[turn_id]):
+        return None
+    return max(0.0, float(ends[turn_id]) - float(starts[turn_id]))
+
+
+def meeting_speakers(store: TurnStore, meeting_id: str) -> list[str]:
+    """Resolved speaker names of one meeting, most turns first."""
+    counts = _counts(store)
+    names = counts.meeting_speakers.get(meeting_id)
+    if names is None:
+        tally = Counter(store.turn_speaker[t].name for t in store.meeting_range[meeting_id])
+        names = [name for name, _ in tally.most_common()]
+        counts.meeting_speakers[meeting_id] = names
+    return names
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One speaker's turns, words and (for timed records) seconds within some set of turns."""
+
+    name: str
+    turns: int
+    words: int
+    seconds: float | None
+
+
+def by_speaker(store: TurnStore, turn_ids: Iterable[int]) -> list[Tally]:
+    """Per resolved speaker, most words first; `seconds` only for speakers with timed turns."""
+    words = turn_words(store)
+    turns: Counter[str] = Counter()
+    spoken: Counter[str] = Counter()
+    seconds: dict[str, float] = {}
+    for turn_id in turn_ids:
+        name = store.turn_speaker[turn_id].name
+        turns[name] += 1
+        spoken[name] += words[turn_id]
+        length = turn_seconds(store, turn_id)
+        if length is not None:
+            seconds[name] = seconds.get(name, 0.0) + length
+    tallies = [Tally(name, turns[name], spoken[name], seconds.get(name)) for name in turns]
+    tallies.sort(key=lambda t: (-t.words, -t.turns, t.name))
+    return tallies
+
+
+def _is_term(word: str) -> bool:
+    """A folded word worth comparing: long enough, and not just a number."""
+    return len(word) >= MIN_TERM_LENGTH and not word.isdigit()
+
+
+def _corpus_terms(store: TurnStore) -> Counter[str]:
+    """Every term of the corpus with its count, made once per store: the background speakers are compared with."""
+    counts = _counts(store)
+    if counts.terms is None:
+        counts.terms = Counter(w for folded in store.folded for w in folded.split() if _is_term(w))
+    return counts.terms
+
+
+def distinctive_words(store: TurnStore, turn_ids: Sequence[int], languages: Iterable[str | None], limit: int = 10) -> list[str]:
+    """Words these turns use most and the rest of the corpus least: log-odds with a corpus prior.
+
+    Weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008),
+    ranked by z-score, so a word said often by this speaker and rarely by others comes first and a
+    word said twice by anyone does not win on chance.
+    """
+    stop = stop_words(languages)
+    said = Counter(w for t in turn_ids for w in store.folded[t].split() if _is_term(w))
+    corpus = _corpus_terms(store)
+    total = sum(corpus.values())
+    n_mine = sum(said.values())
+    n_rest = total - n_mine
+    scale = min(PRIOR_WEIGHT, total) / max(1, total)
+    prior_total = scale * total
+    scored: list[tuple[float, str]] = []
+    for word, y_mine in said.items():
+        if y_mine < MIN_TERM_COUNT or word in stop:
+            continue
+        y_rest = corpus[word] - y_mine
+        prior = corpus[word] * scale
+        log_odds_mine = math.log((y_mine + prior) / (n_mine + prior_total - y_mine - prior))
+        log_odds_rest = math.log((y_rest + prior) / (n_rest + prior_total - y_rest - prior))
+        z = (log_odds_mine - log_odds_rest) / math.sqrt(1 / (y_mine + prior) + 1 / (y_rest + prior))
+        scored.append((z, word))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    chosen = [word for z, word in scored[:limit] if z > 0]
+    return _as_printed(store, turn_ids, chosen)
+
+
+def _as_printed(store: TurnStore, turn_ids: Sequence[int], folded_words: list[str]) -> list[str]:
+    """Each folded word as these turns most often print it (`strategiques` → `stratégiques`), in lower case."""
+    wanted = set(folded_words)
+    seen: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for turn_id in turn_ids:
+        for printed in _PRINTED_WORD.findall(store.text(turn_id)):
+            key = fold(printed)
+            if key in wanted:
+                seen[key][printed.lower()] += 1
+    return [seen[w].most_common(1)[0][0] if seen[w] else w for w in folded_words]

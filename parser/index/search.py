@@ -1,0 +1,194 @@
+"""Finding turns: an exact phrase, every word (typos allowed), or the closest words at all.
+
+Candidates come from the index (word lists, and lists of frequent word pairs, which is what
+makes quotes of common words cheap); `parser.index.rank` then scores the few best candidates the way
+comparing the query with every turn would, only better. Every hit says where in the original
+text it matched, so replies can show that part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from parser.index.candidates import accumulate, index_score, phrase_candidates, term_ids
+from parser.index.columns import LazySequence
+from parser.index.rank import Matcher, Term, analyse
+from parser.index.store import TurnStore
+from parser.text import fold, token_span
+
+RERANK = 50  # candidates scored in full after the index's first ranking
+POOL = 50  # candidates of the fuzzy fallback scored in full
+WIDER = 8  # when nothing in the pool scores WIDEN_BELOW, this many times the pool is scored
+WIDEN_BELOW = 80.0  # the score from which the commands call a turn close
+LONG_QUERY = 9  # words from which the index's ranking is sure enough for a smaller pool…
+LONG_POOL = 20  # …of this many (of 1,500 damaged quotes at 1M turns, every long one found was in the best 10)
+SPANS = 10  # hits located in their text up front; `locate` does the rest when shown
+
+Allowed = np.ndarray | set[int] | frozenset[int] | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A turn that answers a query: 0–100 score, and the matched span of the turn's own text."""
+
+    turn_id: int
+    score: float
+    span: tuple[int, int] | None = None
+    exact: bool = False
+    tokens: tuple[int, int] | None = None  # folded words first…last that matched
+
+
+def allowed_mask(store: TurnStore, allowed: Allowed) -> np.ndarray | None:
+    """A filter as one boolean per turn (filters may come as a set of turn ids)."""
+    if allowed is None or isinstance(allowed, np.ndarray):
+        return allowed
+    mask = np.zeros(len(store), dtype=bool)
+    if allowed:
+        mask[np.fromiter(allowed, dtype=np.int64, count=len(allowed))] = True
+    return mask
+
+
+def _restrict(ids: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    return ids if mask is None else ids[mask[ids]]
+
+
+def locate(store: TurnStore, hit: Hit) -> Hit:
+    """The hit with its span filled in (search leaves it empty beyond the first few hits)."""
+    if hit.span is not None or hit.tokens is None:
+        return hit
+    return replace(hit, span=token_span(store.text(hit.turn_id), *hit.tokens))
+
+
+def _located(store: TurnStore, hits: list[Hit]) -> list[Hit]:
+    return [locate(store, h) for h in hits[:SPANS]] + hits[SPANS:]
+
+
+def find_phrase(store: TurnStore, phrase: str, allowed: Allowed = None) -> list[Hit]:
+    """Turns in which `phrase` appears as written, after folding; most occurrences first."""
+    folded = fold(phrase)
+    words = folded.split()
+    if not words:
+        return []
+    ids = [store.vocab.ids.get(w) for w in words]
+    if any(i is None for i in ids):
+        return []
+    candidates = _restrict(phrase_candidates(store, ids), allowed_mask(store, allowed))  # type: ignore[arg-type]
+    pattern = re.compile(rf"(?<!\S){re.escape(folded)}(?!\S)")
+    found: list[tuple[int, int, int]] = []
+    for turn_id in candidates.tolist():
+        text = fold(store.text(turn_id))
+        matches = list(pattern.finditer(text))
+        if matches:
+            found.append((-len(matches), turn_id, text.count(" ", 0, matches[0].start())))
+    found.sort()
+    hits = [Hit(t, 100.0, None, True, (k, k + len(words) - 1)) for _, t, k in found]
+    return _located(store, hits)
+
+
+def _rerank(store: TurnStore, terms: list[Term], query: str, candidates: Iterable[int], prior: dict[int, float]) -> list[Hit]:
+    """Score each candidate in full; best first (the index's score, then record order, break ties)."""
+    hits = []
+    matcher = Matcher(terms, query)
+    for turn_id in candidates:
+        scored = matcher.score(fold(store.text(turn_id)))
+        hits.append(Hit(turn_id, scored.score, None, scored.score >= 100.0, (scored.first, scored.last)))
+    return _best_first(hits, prior)
+
+
+def _best_first(hits: list[Hit], prior: dict[int, float]) -> list[Hit]:
+    hits.sort(key=lambda h: (-h.score, -prior.get(h.turn_id, 0.0), h.turn_id))
+    return hits
+
+
+class Hits(LazySequence[Hit]):
+    """Every turn that matches, best first: the head scored in full, the tail made when read.
+
+    A common word can match a hundred thousand turns; making a `Hit` for each would cost more
+    than the search itself, and a reply shows five.
+    """
+
+    def __init__(self, head: list[Hit], tail_ids: np.ndarray | None = None, tail_scores: np.ndarray | None = None) -> None:
+        self.head = head
+        self._ids = tail_ids if tail_ids is not None else np.zeros(0, dtype=np.int64)
+        self._scores = tail_scores if tail_scores is not None else np.zeros(0, dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self._ids)
+
+    def _item(self, i: int) -> Hit:
+        if i < len(self.head):
+            return self.head[i]
+        k = i - len(self.head)
+        return Hit(int(self._ids[k]), round(float(self._scores[k]), 1))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def find_words(store: TurnStore, query: str, allowed: Allowed = None, rank: int = RERANK) -> Hits:
+    """Turns that contain every word of `query` (a stem, a typo or a missing accent allowed), best first.
+
+    Every such turn is returned; the best `rank` by the index's score (rare words, pairs in the
+    query's order, shorter turns) are scored in full, the others follow in the index's order.
+    """
+    folded = fold(query)
+    terms = analyse(store, folded.split())
+    if not terms or any(not t.options for t in terms):
+        return Hits([])
+    df = store.vocab.df
+    order = sorted(terms, key=lambda t: sum(int(df[o]) for o in t.options))
+    mask = allowed_mask(store, allowed)
+    candidates, _ = term_ids(store, order[0])
+    candidates = _restrict(candidates, mask)
+    for term in order[1:]:
+        if not len(candidates):
+            return Hits([])
+        held = np.zeros(len(candidates), dtype=bool)
+        for option in term.options:
+            held |= store.words.contains(option, candidates)
+        candidates = candidates[held]
+    if not len(candidates):
+        return Hits([])
+    prior = index_score(store, terms, candidates)
+    by_prior = np.argsort(-prior, kind="stable")
+    head_ids = candidates[by_prior[:rank]]
+    head = _rerank(store, terms, folded, head_ids.tolist(), {})  # equal scores: record order, as people read
+    if len(candidates) <= rank:
+        return Hits(_located(store, head))
+    floor = min(h.score for h in head)
+    rest = by_prior[rank:]
+    top = max(float(prior.max()), 1e-9)
+    return Hits(_located(store, head), candidates[rest], np.minimum(floor, 100.0 * prior[rest] / top).astype(np.float32))
+
+
+def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: Allowed = None, pool: int | None = None) -> list[Hit]:
+    """The turns whose words come closest to `query`, whatever is missing or misspelt.
+
+    The index's best `pool` are scored in full: 50, or 20 for a quote of nine words or more,
+    whose many words already rank the right turn near the top (and whose turns cost most to score).
+    When none of them comes close, the next best, up to eight times the pool, are scored too: a
+    short quote of common words can rank its turn a few hundred down (six queries in a thousand).
+    """
+    folded = fold(query)
+    terms = analyse(store, folded.split(), loose=True)
+    if not terms:
+        return []
+    if pool is None:
+        pool = LONG_POOL if len(terms) >= LONG_QUERY else POOL
+    ids, scores = accumulate(store, terms, allowed_mask(store, allowed), WIDER * pool)
+    if not len(ids):
+        return []
+    order = np.argsort(-scores, kind="stable")
+    ranked, prior = ids[order].tolist(), dict(zip(ids.tolist(), scores.tolist(), strict=True))
+    hits = _rerank(store, terms, folded, ranked[:pool], prior)
+    if (not hits or hits[0].score < WIDEN_BELOW) and len(ranked) > pool:
+        hits = _best_first(hits + _rerank(store, terms, folded, ranked[pool:], prior), prior)
+    return _located(store, hits[:limit])

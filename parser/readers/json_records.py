@@ -1,0 +1,107 @@
+"""JSON records: QMSum meetings and podcast-namespace transcripts (`{"version", "segments"}`).
+
+QMSum text keeps its `{disfmarker}`, `{vocalsound}`… markers exactly as the record has them, as the
+ICANN reader keeps `[inaudible]`: they are annotations, not words, so hiding them is for display
+and search to decide, not for the reader. Entries with no words are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from parser.models import Record, RecordError
+from parser.readers.cues import UNKNOWN_SPEAKER, join_turns
+from parser.readers.metadata import make_meeting
+
+NAME = "json"
+
+
+class _Entry(BaseModel):
+    """One QMSum utterance."""
+
+    speaker: str
+    content: str
+
+
+class _QMSum(BaseModel):
+    """A QMSum meeting; its queries and topics are summaries about the meeting, not part of the record."""
+
+    meeting_transcripts: list[_Entry]
+
+
+class _Segment(BaseModel):
+    """One podcast-namespace segment: a speaker is optional and then continues from the segment before."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    speaker: str | None = None
+    start: float = Field(alias="startTime")
+    end: float = Field(alias="endTime")
+    body: str
+
+
+class _PodcastTranscript(BaseModel):
+    version: str | None = None
+    segments: list[_Segment]
+
+
+def _where(error: dict[str, Any]) -> str:
+    """`('segments', 3, 'startTime')` → `segments[3].startTime`: where in the JSON a field is wrong."""
+    out = ""
+    for part in error["loc"]:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], path: Path, kind: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise RecordError(path, f"not a valid {kind}: {first['msg'].lower()}", _where(first)) from None
+
+
+def _qmsum(data: dict[str, Any], path: Path) -> Record:
+    meeting = _validate(_QMSum, data, path, "QMSum meeting")
+    pieces = ((e.speaker.strip() or UNKNOWN_SPEAKER, e.content.strip(), None, None) for e in meeting.meeting_transcripts)
+    turns = join_turns(pieces, path.stem)
+    if not turns:
+        raise RecordError(path, "the meeting has no words", "meeting_transcripts")
+    return Record(meeting=make_meeting(path, NAME, turns), turns=turns)
+
+
+def _podcast(data: dict[str, Any], path: Path) -> Record:
+    transcript = _validate(_PodcastTranscript, data, path, "podcast transcript")
+    speaker = UNKNOWN_SPEAKER
+    pieces = []
+    for segment in transcript.segments:
+        speaker = (segment.speaker or "").strip() or speaker
+        pieces.append((speaker, " ".join(segment.body.split()), round(segment.start, 3), round(segment.end, 3)))
+    turns = join_turns(pieces, path.stem)
+    if not turns:
+        raise RecordError(path, "the transcript has no words", "segments")
+    return Record(meeting=make_meeting(path, NAME, turns), turns=turns)
+
+
+def read_text(text: str, path: Path) -> Record:
+    """Read a JSON record; a broken file is a `RecordError` that says where in the JSON."""
+    try:
+        data = json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as err:
+        raise RecordError(path, f"not valid JSON: {err.msg}", f"line {err.lineno}, column {err.colno}") from None
+    if isinstance(data, dict) and "meeting_transcripts" in data:
+        return _qmsum(data, path)
+    if isinstance(data, dict) and "segments" in data:
+        return _podcast(data, path)
+    raise RecordError(path, "JSON, but not a meeting record (expected 'meeting_transcripts' or 'segments')")
+
+
+def sniff(text: str) -> bool:
+    """A JSON object with QMSum's transcript list, or podcast segments with spoken `body` text."""
+    if not text.lstrip("\ufeff \t\r\n").startswith("{"):
+        return False
+    return '"meeting_transcripts"' in text or ('"segments"' in text and '"body"' in text)

@@ -1,0 +1,63 @@
+"""PDF transcripts, as ICANN publishes most of them: the text layer, page by page.
+
+pypdf's layout mode keeps the blank space between paragraphs, which is how wrapped lines
+are told from new paragraphs; plain extraction is the fallback for pages it cannot lay out.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader
+
+from parser.models import Record, RecordError
+from parser.readers.paged import Page, read_pages, reason
+
+NAME = "pdf"
+
+log = logging.getLogger(__name__)
+
+
+def magic(data: bytes) -> bool:
+    """A PDF starts with `%PDF-` (readers allow some bytes before it)."""
+    return b"%PDF-" in data[:1024]
+
+
+def _page_lines(page: PageObject) -> Page:
+    """The lines of one page, blank lines where the page leaves space."""
+    try:
+        text = page.extract_text(extraction_mode="layout")
+    except Exception as err:  # layout mode trips on some fonts; plain text still has the words
+        log.debug("layout extraction failed (%s); using plain text", reason(err))
+        text = page.extract_text()
+    return text.split("\n")
+
+
+def extract_pages(data: bytes, path: Path) -> list[Page]:
+    """The text lines of every page; a `RecordError` for a damaged, encrypted or image-only PDF."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except Exception as err:  # e.g. AES without the optional `cryptography` package
+                raise RecordError(path, f"the PDF is encrypted and cannot be opened ({reason(err)})") from None
+            if not opened:
+                raise RecordError(path, "the PDF is password-protected")
+        pages = [_page_lines(page) for page in reader.pages]
+    except RecordError:
+        raise
+    except Exception as err:  # pypdf raises many kinds of errors on damaged files
+        raise RecordError(path, f"not a readable PDF, damaged or truncated ({reason(err)})") from None
+    if not pages:
+        raise RecordError(path, "the PDF has no pages")
+    if not any(line.strip() for page in pages for line in page):
+        raise RecordError(path, "the PDF has no text layer (a scanned image?): it needs OCR first")
+    return pages
+
+
+def read_bytes(data: bytes, path: Path) -> Record:
+    """Read a PDF transcript: its text, cleaned of page furniture, read as an ICANN transcript."""
+    return read_pages(extract_pages(data, path), path, NAME)

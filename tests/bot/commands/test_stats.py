@@ -1,0 +1,184 @@
+"""`!stats`: figures checked against counts made by hand on the real ICANN70 record, and timed made-up calls.
+
+Hand counts on ../shared/corpus/icann/icann70-lacralo-roundtable-fr.txt: turns are `NAME :` labels
+(grep), words are `wc -w` of each speaker's lines from line 7 on (after the title and date lines),
+without `---` page breaks, the `**Remarque …**` box, `**[FIN DE LA TRANSCRIPTION]**` and the labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from matplotlib.image import imread
+
+from bot.commands.stopwords import STOP_WORDS
+from bot.core import answer
+from bot.render_text import render
+from parser.index.store import TurnStore
+from parser.models import Meeting, Record, Turn
+from parser.text import fold
+
+ICANN = "icann70-lacralo-roundtable-fr"
+BY_HAND = {  # speaker: (turns, words)
+    "SERGIO SALINAS PORTO": (17, 2223),
+    "RODRIGO DE LA PARRA": (3, 1783),
+    "LEÓN SANCHEZ": (2, 1299),
+    "LITO IBARRA": (2, 1269),
+    "GÖRAN MARBY": (2, 991),
+    "MIGUEL IGNACIO ESTRADA": (1, 918),
+    "VANDA SCARTEZINI": (2, 545),
+    "CLAUDIA RUIZ": (2, 294),
+    "ALEJANDRO PISANTY": (3, 267),
+    "LAURAN MARGOLIS": (1, 157),
+    "ALBERTO SOTO": (2, 132),  # "On m'entend ?" (3) + 129
+    "INTERPRÈTE": (1, 19),
+}
+TOTAL_WORDS = 9897
+
+
+@pytest.fixture(autouse=True)
+def charts_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("VERBATIM_CHART_DIR", str(tmp_path))
+    return tmp_path
+
+
+def calls() -> TurnStore:
+    """Two timed calls and one untimed page of notes, with a speaker who talks about one thing."""
+
+    def turn(meeting_id: str, i: int, who: str, text: str, start: float | None, end: float | None) -> Turn:
+        return Turn(meeting_id=meeting_id, index=i, speaker=who, text=text, start=start, end=end)
+
+    older = Meeting(id="call-1", title="First call", date=dt.date(2024, 1, 10), language="en")
+    newer = Meeting(id="call-2", title="Second call", date=dt.date(2024, 2, 10), language="en")
+    notes = Meeting(id="notes", title="Notes", language="en")
+    return TurnStore(
+        [
+            Record(
+                meeting=newer,
+                turns=[
+                    turn("call-2", 0, "Ana", "the blockchain and the blockchain again", 0.0, 10.0),
+                    turn("call-2", 1, "Bo", "pizza for lunch and the pizza is good", 10.0, 25.0),
+                    turn("call-2", 2, "Ana", "blockchain blockchain validators", 25.0, 30.0),
+                ],
+            ),
+            Record(
+                meeting=older,
+                turns=[
+                    turn("call-1", 0, "Bo", "more pizza please", 0.0, 4.0),
+                    turn("call-1", 1, "Ana", "validators and the blockchain", 4.0, 12.5),
+                ],
+            ),
+            Record(meeting=notes, turns=[turn("notes", 0, "Cy", "minutes of the meeting were approved", None, None)]),
+        ]
+    )
+
+
+def assert_real_png(path: str) -> None:
+    image = imread(path)
+    height, width = image.shape[:2]
+    assert width == 1000 and 250 <= height <= 1400
+    assert image[..., :3].std() > 0.05  # not a blank card
+
+
+async def test_the_meeting_by_hand(store: TurnStore) -> None:
+    reply = await answer(store, "!stats")  # one meeting loaded: that meeting
+    assert reply.error is None
+    assert (reply.scope, reply.meeting_id, reply.meeting_count) == ("meeting", ICANN, 1)
+    assert (reply.turn_count, reply.words) == (38, TOTAL_WORDS)
+    assert {s.speaker: (s.turns, s.words) for s in reply.speakers} == BY_HAND
+    assert [s.speaker for s in reply.speakers][:3] == ["SERGIO SALINAS PORTO", "RODRIGO DE LA PARRA", "LEÓN SANCHEZ"]
+    sergio = reply.speakers[0]
+    assert sergio.share == round(2223 / TOTAL_WORDS, 4)
+    assert sum(s.share for s in reply.speakers) == pytest.approx(1.0, abs=1e-3)
+    assert reply.seconds is None and all(s.seconds is None for s in reply.speakers)
+    [png] = reply.attachments
+    assert_real_png(png)
+
+
+async def test_naming_the_meeting_gives_the_same(store: TurnStore) -> None:
+    named = await answer(store, "!stats lacralo")
+    assert (named.scope, named.words, named.turn_count) == ("meeting", TOTAL_WORDS, 38)
+
+
+async def test_a_speaker_by_hand(store: TurnStore) -> None:
+    reply = await answer(store, "!stats speaker:leon")
+    assert (reply.scope, reply.speaker, reply.turn_count, reply.words, reply.meeting_count) == (
+        "speaker",
+        "LEÓN SANCHEZ",
+        2,
+        1299,
+        1,
+    )
+    [meeting] = reply.meetings
+    assert (meeting.meeting_id, meeting.turns, meeting.words) == (ICANN, 2, 1299)
+    assert meeting.share == round(1299 / TOTAL_WORDS, 4)
+    assert "stratégiques" in reply.distinctive  # as printed, accents kept
+    assert not {fold(w) for w in reply.distinctive} & STOP_WORDS["fr"]  # the record's language
+    assert_real_png(reply.attachments[0])
+
+
+async def test_the_remote_host_is_distinguished_by_her_job(store: TurnStore) -> None:
+    reply = await answer(store, "!stats speaker:Claudia")
+    assert {"séance", "interprétation", "zoom"} <= set(reply.distinctive)
+
+
+async def test_a_bare_name_that_is_no_meeting_is_a_speaker(store: TurnStore) -> None:
+    reply = await answer(store, "!stats salinas porto")
+    assert (reply.scope, reply.speaker, reply.turn_count, reply.words) == ("speaker", "SERGIO SALINAS PORTO", 17, 2223)
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        ("!stats speaker:", "Whose stats? Write `!stats speaker:NAME`."),
+        ("!stats speaker:Zorro", "No speaker like “Zorro”. Nearest: "),
+        ("!stats zzzz", f"No meeting like “zzzz”. Nearest: {ICANN}. `!meetings` lists them all. For a speaker, write"),
+    ],
+)
+async def test_bad_inputs(store: TurnStore, message: str, error: str) -> None:
+    reply = await answer(store, message)
+    assert reply.error is not None and reply.error.startswith(error)
+    assert reply.attachments == []
+
+
+async def test_an_ambiguous_speaker_asks_which(two_marias: TurnStore) -> None:
+    reply = await answer(two_marias, "!stats speaker:maria")
+    assert reply.error == "“maria” fits several speakers: MARIA GARCIA, MARIA LOPEZ. Which one?"
+    assert sorted(reply.candidates) == ["MARIA GARCIA", "MARIA LOPEZ"]
+
+
+async def test_speaking_time_in_a_timed_call() -> None:
+    reply = await answer(calls(), "!stats call-2")
+    by_name = {s.speaker: s for s in reply.speakers}
+    assert (by_name["Ana"].seconds, by_name["Bo"].seconds) == (15.0, 15.0)
+    assert (by_name["Ana"].words, by_name["Bo"].words) == (9, 8)
+    assert reply.seconds == 30.0
+    assert "Speaking time" in render(reply) and "0:15" in render(reply)
+
+
+async def test_the_whole_corpus_when_several_are_loaded() -> None:
+    reply = await answer(calls(), "!stats")
+    assert (reply.scope, reply.meeting_count, reply.turn_count) == ("corpus", 3, 6)
+    by_name = {s.speaker: s for s in reply.speakers}
+    assert by_name["Ana"].seconds == 23.5 and by_name["Cy"].seconds is None  # untimed is unknown, not zero
+    assert reply.words == sum(s.words for s in reply.speakers) == 9 + 8 + 3 + 4 + 6
+    assert_real_png(reply.attachments[0])
+
+
+async def test_a_speaker_across_meetings_oldest_first() -> None:
+    reply = await answer(calls(), "!stats speaker:ana")
+    assert [m.meeting_id for m in reply.meetings] == ["call-1", "call-2"]
+    assert (reply.turn_count, reply.words, reply.seconds) == (3, 13, 23.5)
+    assert reply.distinctive[0] == "blockchain"
+    assert "the" not in reply.distinctive and "and" not in reply.distinctive
+    assert_real_png(reply.attachments[0])
+
+
+async def test_console_shows_the_table_and_the_image(store: TurnStore, charts_in_tmp: Path) -> None:
+    reply = await answer(store, "!stats")
+    text = render(reply)
+    assert "SERGIO SALINAS PORTO" in text and "2,223" in text and "22.5 %" in text
+    assert f"Image: {reply.attachments[0]}" in text
+    assert Path(reply.attachments[0]).parent == charts_in_tmp

@@ -1,0 +1,130 @@
+"""The DOCX reader on Word files made at test time from the real ICANN70 text record.
+
+Pages come from the file's page breaks — hard ones, or the ones Word wrote when it last laid
+the document out — and are None when it has neither. Headers and footers live in their own
+parts in a Word original, and in the body on every page in a PDF-to-Word conversion.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from parser.models import Record, RecordError
+from parser.readers.docx_reader import magic, read_bytes
+from parser.readers.loader import read_file
+from tests.parser.readers.icann_pages import ICANN_TEXT, build_docx, layout, summary
+
+
+@pytest.fixture(scope="module")
+def docx_path(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    return build_docx(tmp_path_factory.mktemp("docx") / "icann70-lacralo-roundtable-fr.docx")
+
+
+def assert_no_furniture(record: Record) -> None:
+    for turn in record.turns:
+        assert "Page " not in turn.text or " de 42" not in turn.text
+        assert "Remarque" not in turn.text and "faisant autorité" not in turn.text
+        assert layout().title not in turn.text and "\tFR" not in turn.text and not turn.text.endswith("FR")
+
+
+def test_the_docx_is_realistic(docx_path: Path) -> None:
+    """Guard the test itself: the header, footer, page breaks and disclaimer box are in the file."""
+    document = docx.Document(str(docx_path))
+    assert document.sections[0].header.paragraphs[0].text.endswith("\tFR")
+    with zipfile.ZipFile(docx_path) as archive:
+        body = archive.read("word/document.xml").decode()
+        footer = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("word/footer"))
+    assert body.count('w:type="page"') == 41
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    assert "Remarque : Le présent document" in document.tables[0].cell(0, 0).text
+
+
+def test_hard_page_breaks(docx_path: Path, reference: Record) -> None:
+    record = read_file(docx_path)
+    assert len(record.turns) == 38
+    assert summary(record) == summary(reference)
+    assert (record.meeting.format, record.meeting.title, record.meeting.date) == (
+        "docx",
+        reference.meeting.title,
+        reference.meeting.date,
+    )
+    assert "Veuillez indiquer votre nom pour le compte-rendu" in record.turns[0].text
+    assert_no_furniture(record)
+
+
+def test_rendered_page_breaks_inside_a_paragraph(tmp_path: Path, reference: Record) -> None:
+    """Word's own pagination (`w:lastRenderedPageBreak`), one paragraph running over two pages."""
+    path = build_docx(tmp_path / "rendered.docx", breaks="rendered")
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert 'w:type="page"' not in body and body.count("lastRenderedPageBreak") == 41
+    record = read_file(path)
+    assert summary(record) == summary(reference)
+    assert [t.text for t in record.turns] == [t.text for t in reference.turns]
+    assert_no_furniture(record)
+
+
+def test_header_and_footer_in_the_body(tmp_path: Path, reference: Record) -> None:
+    """A PDF converted to Word: header, `FR` and `Page N de 42` are body lines on every page."""
+    record = read_file(build_docx(tmp_path / "converted.docx", furniture_in_body=True))
+    assert summary(record) == summary(reference)
+    assert_no_furniture(record)
+
+
+def test_no_page_breaks_no_pages(tmp_path: Path, reference: Record) -> None:
+    record = read_file(build_docx(tmp_path / "flowing.docx", breaks="none"))
+    assert summary(record) == [(s, t, None) for s, t, _ in summary(reference)]
+    assert_no_furniture(record)
+
+
+def test_picked_by_content_whatever_the_extension(tmp_path: Path, docx_path: Path) -> None:
+    odd = tmp_path / "transcript.pdf"
+    shutil.copy(docx_path, odd)
+    record = read_file(odd)
+    assert (record.meeting.format, len(record.turns)) == ("docx", 38)
+    assert magic(docx_path.read_bytes()) and not magic(ICANN_TEXT.read_bytes())
+
+
+def _rezip(source: Path, change: dict[str, bytes | None]) -> bytes:
+    """The DOCX with some parts replaced (bytes) or left out (None)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = change.get(item.filename, old.read(item))
+            if data is not None:
+                new.writestr(item, data)
+    return out.getvalue()
+
+
+def test_damaged_docx_are_record_errors(tmp_path: Path, docx_path: Path) -> None:
+    data = docx_path.read_bytes()
+    with zipfile.ZipFile(docx_path) as archive:
+        body = archive.read("word/document.xml")
+    cases = {
+        "half.docx": data[: len(data) // 2],
+        "tail-cut.docx": data[:-100],
+        "cut-xml.docx": _rezip(docx_path, {"word/document.xml": body[: len(body) // 2]}),
+        "no-types.docx": _rezip(docx_path, {"[Content_Types].xml": None}),
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(RecordError, match="not a readable Word document, damaged or truncated") as caught:
+            read_file(path)
+        assert "\n" not in caught.value.line()
+    empty = docx.Document()
+    empty.add_paragraph("   ")
+    empty.save(str(tmp_path / "blank.docx"))
+    with pytest.raises(RecordError, match="no text"):
+        read_bytes((tmp_path / "blank.docx").read_bytes(), tmp_path / "blank.docx")
+    notes = docx.Document()
+    notes.add_paragraph("Just some notes, nobody speaking.")
+    notes.save(str(tmp_path / "notes.docx"))
+    with pytest.raises(RecordError, match="no speaker turns"):
+        read_file(tmp_path / "notes.docx")
