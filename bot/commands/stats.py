@@ -181,11 +181,11 @@ async def stats(request: Request) -> StatsReply:
     try:
         meeting = resolve_meeting(store, typed, request.prefix)
     except MeetingLookupError as err:
-        person = None if err.ambiguous else fallback_speaker(store, typed)
-        if person is None:
+        guess = None if err.ambiguous else fallback_speaker(store, typed)
+        if guess is None:
             hint = f" For a speaker, write `{request.prefix}stats speaker:NAME`."
             return StatsReply(command="stats", query=typed, error=f"{err}{hint}", candidates=err.candidates)
-        return await speaker_stats(store, person, typed)
+        return await speaker_stats(store, guess, typed)
     return await share_stats(store, store.meeting_range[meeting.id], meeting, typed)
 
 

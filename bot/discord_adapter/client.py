@@ -87,7 +87,7 @@ class VerbatimBot(commands.Bot):
         if self.store is None:
             self.store, _ = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases)
         self._drop_missing_message_content()
-        self.tree.on_error = self._on_tree_error
+        self.tree.error(self._on_tree_error)
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)

@@ -9,17 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Protocol, TypeVar
 
 import discord
 
 from bot.commands import COMMANDS
 from bot.discord_adapter.render import edit_kwargs, paging, render, shorten
 from bot.replies import APOLOGY, ContextReply, HitOut, Reply
-
-if TYPE_CHECKING:
-    from bot.discord_adapter.client import VerbatimBot
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +25,13 @@ DEFER_AFTER = 1.0
 CONTEXT_BUTTONS = 5
 LABEL_LIMIT = 80
 T = TypeVar("T")
+ButtonCallback = Callable[[discord.Interaction[Any]], Coroutine[Any, Any, None]]
+
+
+class Asker(Protocol):
+    """What the buttons need of the bot: a whole command line answered (the client gives it)."""
+
+    async def ask_message(self, message: str) -> Reply: ...
 
 
 async def in_time(work: Awaitable[T], on_slow: Callable[[], Awaitable[Any]]) -> T:
@@ -51,7 +55,7 @@ def next_page(reply: Reply) -> str | None:
 class ReplyView(discord.ui.View):
     """Previous/next pages and per-hit context buttons; only the person who asked may press them."""
 
-    def __init__(self, bot: VerbatimBot, author_id: int, reply: Reply, asked: str) -> None:
+    def __init__(self, bot: Asker, author_id: int, reply: Reply, asked: str) -> None:
         super().__init__(timeout=PAGE_TIMEOUT)
         self.bot = bot
         self.author_id = author_id
@@ -62,7 +66,7 @@ class ReplyView(discord.ui.View):
         self._build()
 
     @classmethod
-    def for_reply(cls, bot: VerbatimBot, author_id: int, reply: Reply, asked: str) -> ReplyView | None:
+    def for_reply(cls, bot: Asker, author_id: int, reply: Reply, asked: str) -> ReplyView | None:
         """A view when the reply has pages or hits with context, else None (no empty button rows)."""
         view = cls(bot, author_id, reply, asked)
         return view if view.children else None
@@ -90,7 +94,7 @@ class ReplyView(discord.ui.View):
         label: str,
         custom_id: str,
         disabled: bool,
-        callback: Callable[[discord.Interaction[Any]], Awaitable[None]] | None,
+        callback: ButtonCallback | None,
         row: int,
         style: discord.ButtonStyle = discord.ButtonStyle.primary,
     ) -> None:
@@ -98,7 +102,7 @@ class ReplyView(discord.ui.View):
             label=label, custom_id=custom_id, disabled=disabled, row=row, style=style
         )
         if callback is not None:
-            button.callback = callback  # type: ignore[method-assign]
+            button.callback = callback  # type: ignore[method-assign,assignment]  # discord.py documents this assignment
         self.add_item(button)
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
@@ -157,7 +161,7 @@ class ReplyView(discord.ui.View):
         else:
             await interaction.response.edit_message(**kwargs, view=self)
 
-    def _context_of(self, hit: HitOut) -> Callable[[discord.Interaction[Any]], Awaitable[None]]:
+    def _context_of(self, hit: HitOut) -> ButtonCallback:
         """The callback of one hit's context button: the core's own `context` command, as a new message."""
 
         async def show_context(interaction: discord.Interaction[Any]) -> None:

@@ -150,8 +150,8 @@ class TurnColumns:
         self.page = page
         self.start = start
         self.end = end
-        self._bytes = memoryview(blob)
-        self._offsets = memoryview(offsets)  # item access gives a plain int, ten times faster than numpy's
+        self._bytes = blob.data
+        self._offsets = offsets.data  # item access gives a plain int, ten times faster than numpy's
 
     def __len__(self) -> int:
         return len(self.offsets) - 1

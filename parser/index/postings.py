@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 SEGMENT_BITS = 16
 SEGMENT = 1 << SEGMENT_BITS
@@ -37,7 +39,7 @@ class Segment:
         already has the width used: a segment holds a million words.
         """
         narrow = names is not None
-        combined = terms.astype(np.uint32 if narrow else np.uint64, copy=False)
+        combined: npt.NDArray[np.unsignedinteger[Any]] = terms.astype(np.uint32 if narrow else np.uint64, copy=False)
         shift = combined.dtype.type(SEGMENT_BITS)
         combined <<= shift
         np.bitwise_or(combined, local, out=combined, casting="unsafe")
@@ -84,7 +86,7 @@ class Segment:
             if len(at):
                 # Where each posting goes: its list's place, plus one per posting before it in
                 # the list — made as the running sum of one array (no repeat, no arange).
-                goes = fill[at].astype(wide)
+                goes: npt.NDArray[np.signedinteger[Any]] = fill[at].astype(wide)
                 index = np.ones(len(part.post), dtype=wide)
                 index[0] = goes[0]
                 index[part.ptr[1:-1]] = goes[1:] - goes[:-1] - np.diff(part.ptr)[:-1].astype(wide) + 1
@@ -171,7 +173,7 @@ class Postings:
         for k, s, a, b in zip(rows.key.tolist(), rows.segment.tolist(), rows.start.tolist(), rows.end.tolist(), strict=True):
             if scores[s] is None:
                 scores[s] = np.zeros(SEGMENT, dtype=np.float32)
-            scores[s][self.posts[s][a:b]] += weights[k]  # type: ignore[index]
+            scores[s][self.posts[s][a:b]] += weights[k]
 
     def add_best(self, scores: list[np.ndarray | None], keys: Sequence[int], qualities: Sequence[float], weight: float) -> None:
         """Add `weight` times the best quality among the keys each turn holds: once per turn."""

@@ -92,13 +92,13 @@ def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Ter
             for other, distance in vocab.near(word, edits).items():
                 typos.add(vocab.ids[other])
                 options.setdefault(vocab.ids[other], EDIT_QUALITY.get(distance, 0.5))
-        elif loose and len(word) >= SHORT_TYPO and word.isalpha():
-            common = LIKELIER * int(vocab.df[exact])  # type: ignore[index]
+        elif exact is not None and loose and len(word) >= SHORT_TYPO and word.isalpha():
+            common = LIKELIER * int(vocab.df[exact])
             for other in vocab.near(word, 1, min_df=common) if common <= vocab.most else ():
                 typos.add(vocab.ids[other])
                 options.setdefault(vocab.ids[other], EDIT_QUALITY[1])
         names = {vocab.words[i]: q for i, q in options.items()}
-        terms.append(Term(word, store.word_idf(exact) if sure else 0.0, options, names, sure, typos))
+        terms.append(Term(word, store.word_idf(exact) if sure and exact is not None else 0.0, options, names, sure, typos))
     known = sorted(t.weight for t in terms if t.sure)
     neutral = known[len(known) // 2] if known else math.log(1 + len(store)) / 3
     for term in terms:
@@ -146,6 +146,7 @@ class Matcher:
         else:  # nothing matched as a word: let the characters say where to look
             text = " ".join(tokens)
             at = fuzz.partial_ratio_alignment(self.query, text)
+            assert at is not None  # None only below a score_cutoff, and there is none
             anchors = [text.count(" ", 0, at.dest_start)]
         windows: list[tuple[int, int]] = []
         for j in anchors:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from parser.models import Record, RecordError
 from parser.readers.cues import UNKNOWN_SPEAKER, join_turns
@@ -49,7 +50,7 @@ class _PodcastTranscript(BaseModel):
     segments: list[_Segment]
 
 
-def _where(error: dict[str, Any]) -> str:
+def _where(error: ErrorDetails) -> str:
     """`('segments', 3, 'startTime')` → `segments[3].startTime`: where in the JSON a field is wrong."""
     out = ""
     for part in error["loc"]:

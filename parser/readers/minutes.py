@@ -64,7 +64,7 @@ def label(line: str) -> tuple[str, str] | None:
 def _section_line(line: str) -> bool:
     """A bold line such as `**Summary**` that opens a part of the write-up."""
     m = _LABEL.match(line)
-    return bool(m) and not m["rest"].strip() and fold(m["name"]) in _SECTIONS
+    return m is not None and not m["rest"].strip() and fold(m["name"]) in _SECTIONS
 
 
 def _strip_bullet(line: str) -> tuple[str, bool]:

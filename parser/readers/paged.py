@@ -136,7 +136,7 @@ def paragraphs(page: Page, header: bool = False) -> tuple[list[str], bool]:
             flush()
             continue
         label = icann.is_label(line)
-        alone = bool(label) and not label["rest"].strip()
+        alone = label is not None and not label["rest"].strip()
         if label and current and (alone or header or _SENTENCE_END.search(current[-1]) or icann.is_label(current[-1])):
             flush()
         header = header and not label
@@ -160,10 +160,10 @@ def read_pages(pages: list[Page], path: Path, fmt: str, paged: bool = True) -> R
     physical = [number for number, page in enumerate(cleaned, 1) if page]
     turns = []
     for turn in record.turns:
-        page = turn.page
+        number = turn.page
         if not paged:
-            page = None
-        elif page is not None and 0 < page <= len(physical):
-            page = physical[page - 1]
-        turns.append(turn.model_copy(update={"page": page}))
+            number = None
+        elif number is not None and 0 < number <= len(physical):
+            number = physical[number - 1]
+        turns.append(turn.model_copy(update={"page": number}))
     return Record(meeting=record.meeting.model_copy(update={"format": fmt}), turns=turns)

@@ -78,7 +78,9 @@ READERS: tuple[Reader, ...] = (
     Reader(icann.NAME, (".txt", ".md", ".markdown", ".text"), icann.sniff, icann.read_text),
 )
 
-KNOWN_EXTENSIONS = frozenset(ext for reader in (*READERS, *BINARY_READERS) for ext in reader.extensions)
+KNOWN_EXTENSIONS = frozenset(ext for reader in READERS for ext in reader.extensions) | frozenset(
+    ext for binary in BINARY_READERS for ext in binary.extensions
+)
 
 
 def choose_binary(data: bytes) -> BinaryReader | None:

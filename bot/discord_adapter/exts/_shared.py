@@ -7,7 +7,8 @@ in the console); a slash command hands it the options, written in that same lang
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from discord.ext import commands
 
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Ctx = commands.Context["VerbatimBot"]
+Callback = Callable[..., Coroutine[Any, Any, None]]
+
+
+def hybrid_command(name: str, **attrs: Any) -> Callable[[Callback], commands.HybridCommand[Any, ..., None]]:
+    """`commands.hybrid_command` with a type mypy can apply: it cannot solve discord.py's union of callback shapes."""
+    return commands.hybrid_command(name, **attrs)
 
 
 def raw_argument(ctx: Ctx) -> str:
@@ -59,7 +66,10 @@ async def respond(ctx: Ctx, name: str, slash_argument: str = "") -> None:
 async def send_reply(ctx: Ctx, reply: Reply, asked: str, ephemeral: bool = False) -> None:
     """Send a rendered reply, with paging and context buttons when it has any."""
     view = ReplyView.for_reply(ctx.bot, ctx.author.id, reply, asked)
-    message = await ctx.send(**render(reply), view=view, ephemeral=ephemeral)
+    kwargs = render(reply)
+    if view is not None:
+        kwargs["view"] = view
+    message = await ctx.send(**kwargs, ephemeral=ephemeral)
     if view is not None:
         view.message = message
 

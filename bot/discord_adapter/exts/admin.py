@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_adapter.exts._shared import Ctx, send_reply
+from bot.discord_adapter.exts._shared import Ctx, hybrid_command, send_reply
 from bot.replies import Reply
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ class Admin(commands.Cog):
             raise commands.NotOwner(f"Only the bot's owner can use `{ctx.command}`.")
         return True
 
-    @commands.hybrid_command(name="reload", description="Owner: read the records again; the old ones serve until the new load")
+    @hybrid_command("reload", description="Owner: read the records again; the old ones serve until the new load")
     @app_commands.default_permissions(administrator=True)
     async def reload(self, ctx: Ctx) -> None:
         """Read the records again in the background and swap them in only if they load."""
@@ -44,7 +44,7 @@ class Admin(commands.Cog):
         except discord.HTTPException:
             log.exception("could not tell %s how the reload went: %s", ctx.author, reply.error or reply.summary)
 
-    @commands.hybrid_command(name="sync", description="Owner: publish the slash commands to Discord")
+    @hybrid_command("sync", description="Owner: publish the slash commands to Discord")
     @app_commands.describe(scope="global: every server (default); here: this server at once; clear: remove this server's copy")
     @app_commands.default_permissions(administrator=True)
     async def sync(self, ctx: Ctx, scope: Literal["global", "here", "clear"] = "global") -> None:

@@ -7,7 +7,7 @@ command appears here as `/name text:…`; give it typed options by writing its w
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from discord import app_commands
 from discord.ext import commands
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 100
 
 
-def plain_command(command: Command) -> commands.HybridCommand[None, ..., None]:
+def plain_command(command: Command) -> commands.HybridCommand[Any, ..., None]:
     """`/name text:…` and `!name …` for one core command, described by its own usage and summary."""
 
     @app_commands.describe(text=shorten(f"What follows {command.usage.split()[0]}: {command.usage}", DESCRIPTION_LIMIT))

@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import core
-from bot.discord_adapter.exts._shared import Ctx, respond, send_reply
+from bot.discord_adapter.exts._shared import Ctx, hybrid_command, respond, send_reply
 from bot.replies import APOLOGY, Reply
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class Meta(commands.Cog):
     def __init__(self, bot: VerbatimBot) -> None:
         self.bot = bot
 
-    @commands.hybrid_command(name="help", aliases=["h", "?"], description="What the bot can do, with examples")
+    @hybrid_command("help", aliases=["h", "?"], description="What the bot can do, with examples")
     async def help(self, ctx: Ctx) -> None:
         """The commands, with examples."""
         await send_reply(ctx, core.help_reply(self.bot.settings.prefix), "")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_adapter.exts._shared import Ctx, drop_unserved, filters, respond, words
+from bot.discord_adapter.exts._shared import Ctx, drop_unserved, filters, hybrid_command, respond, words
 from bot.discord_adapter.exts._suggest import meeting_choices, speaker_choices
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class Search(commands.Cog):
 
     # Prefix commands read the filters from the text as typed (`!quote DAAR speaker:leon`); the
     # options after `words` only ever come from a slash command.
-    @commands.hybrid_command(name="quote", description="Turns that contain these words, best first")
+    @hybrid_command("quote", description="Turns that contain these words, best first")
     @app_commands.describe(
         words='Words to find; put "a phrase" in quotes to match it exactly', page="Which page of the results", **FILTERS
     )
@@ -48,7 +48,7 @@ class Search(commands.Cog):
         """Turns that contain these words; "a phrase in quotes" must appear as written."""
         await respond(ctx, "quote", f"{words} {filters(speaker, meeting, date, page)}".strip())
 
-    @commands.hybrid_command(name="whosaid", description="Who said it: the turn whose words best match")
+    @hybrid_command("whosaid", description="Who said it: the turn whose words best match")
     @app_commands.describe(phrase="The words as you remember them, even misspelt or half-remembered", **FILTERS)
     @app_commands.autocomplete(speaker=speaker_choices, meeting=meeting_choices)
     async def whosaid(
@@ -63,14 +63,14 @@ class Search(commands.Cog):
         """Who said it, even misspelt or half-remembered."""
         await respond(ctx, "whosaid", f"{phrase} {filters(speaker, meeting, date)}".strip())
 
-    @commands.hybrid_command(name="speaker", description="A speaker as the records print the name, with turns and words")
+    @hybrid_command("speaker", description="A speaker as the records print the name, with turns and words")
     @app_commands.describe(name="A name, part of one, or a nickname; accents and case do not matter")
     @app_commands.autocomplete(name=speaker_choices)
     async def speaker(self, ctx: Ctx, *, name: str) -> None:
         """Who a speaker is, with their turns and words."""
         await respond(ctx, "speaker", name)
 
-    @commands.hybrid_command(name="context", description="The turns around one turn of a meeting")
+    @hybrid_command("context", description="The turns around one turn of a meeting")
     @app_commands.describe(
         meeting="The meeting's id or title words",
         turn="The turn number a hit shows",
