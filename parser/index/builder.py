@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from parser.index.columns import IndexColumn, OptionalColumn, TurnColumns
-from parser.index.postings import SEGMENT, Postings, Segment
+from parser.index.postings import SEGMENT, Postings, Segment, pair_key
 from parser.index.speakers import SpeakerIndex
 from parser.index.vocab import Vocabulary
 from parser.models import Meeting, Record, Turn
@@ -48,11 +48,6 @@ PAIR_BITS = 48
 def pair_threshold(turns: int) -> int:
     """How many turns must hold both words of a pair for the pair to get its own list."""
     return max(PAIR_MIN_DF, int(PAIR_MIN_SHARE * turns))
-
-
-def pair_key(first: int | np.ndarray, second: int | np.ndarray, vocabulary_size: int) -> int | np.ndarray:
-    """One integer for an ordered pair of word ids."""
-    return first * vocabulary_size + second
 
 
 @contextmanager
@@ -304,7 +299,7 @@ def _pair_segment(stream: Stream, pair_words: np.ndarray, size: int) -> Segment:
     keys += own[1:][keep]
     segment = Segment.build(keys, local[:-1][keep], np.uint64)
     first, second = np.divmod(segment.keys, width)
-    global_keys = names[first.astype(np.int64)].astype(np.uint64) * np.uint64(size) + names[second.astype(np.int64)]
+    global_keys = pair_key(names[first.astype(np.int64)].astype(np.uint64), names[second.astype(np.int64)], size)
     return Segment(global_keys.astype(np.uint64), segment.ptr, segment.post)
 
 

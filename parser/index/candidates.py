@@ -12,8 +12,7 @@ import itertools
 
 import numpy as np
 
-from parser.index.builder import pair_key
-from parser.index.postings import SEGMENT_BITS
+from parser.index.postings import SEGMENT_BITS, pair_key
 from parser.index.rank import Term
 from parser.index.store import TurnStore
 

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 SEGMENT_BITS = 16
 SEGMENT = 1 << SEGMENT_BITS
+
+
+@overload
+def pair_key(first: int, second: int, vocabulary_size: int) -> int: ...
+@overload
+def pair_key(first: np.ndarray, second: np.ndarray, vocabulary_size: int) -> np.ndarray: ...
+def pair_key(first: int | np.ndarray, second: int | np.ndarray, vocabulary_size: int) -> int | np.ndarray:
+    """One integer for an ordered pair of word ids: the key of the pair's list, built and looked up alike."""
+    return first * vocabulary_size + second
 
 
 @dataclass(frozen=True)
