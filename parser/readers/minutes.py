@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
-from parser.readers.dates import find_date
-from parser.readers.metadata import make_meeting
+from parser.readers.metadata import find_date, make_meeting
 from parser.text import fold
 
 NAME = "minutes"

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from parser.models import Record, RecordError
 from parser.readers.cues import blocks, cues_to_turns, parse_cues, split_lines
-from parser.readers.dates import find_date
-from parser.readers.metadata import make_meeting
+from parser.readers.metadata import find_date, make_meeting
 
 NAME = "vtt"
 
