@@ -102,10 +102,6 @@ class SpeakerIndex:
         self._by_label[label] = speaker
         return speaker
 
-    def add(self, label: str, turn_id: int) -> Speaker:
-        """Count one turn of `label`, merging it with every label that names the same person."""
-        return self.add_label(label, np.array([turn_id], dtype=np.int64))
-
     def add_label(self, label: str, turn_ids: np.ndarray, meetings: Iterable[str] = ()) -> Speaker:
         """Count every turn of `label` at once (the store's way: one call per label, not per turn)."""
         speaker = self._group(label)

@@ -8,35 +8,13 @@ used to be, making each item when asked, so a million turns fit in a few hundred
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
-
-import numpy as np
 
 from parser.index.builder import Built, StoreBuilder, cycles_unchecked
 from parser.index.columns import FoldedView, SpeakerView, TurnsView
-from parser.index.vocab import Vocabulary, max_edits
+from parser.index.vocab import Vocabulary
 from parser.models import Meeting, Record
-
-
-class _ByWord(Mapping[str, Any]):
-    """A read-only mapping from folded word to what the store knows of it (its postings, its IDF)."""
-
-    def __init__(self, store: TurnStore, value: Callable[[int], Any]) -> None:
-        self._store = store
-        self._value = value
-
-    def __getitem__(self, word: str) -> Any:
-        return self._value(self._store.vocab.ids[word])
-
-    def __contains__(self, word: object) -> bool:
-        return word in self._store.vocab.ids
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._store.vocab.words)
-
-    def __len__(self) -> int:
-        return len(self._store.vocab)
 
 
 class TurnStore:
@@ -71,12 +49,6 @@ class TurnStore:
             meeting_id: range(starts[k], starts[k + 1]) for k, meeting_id in enumerate(self.columns.meeting_ids)
         }
         self.snapshot_extra: dict[str, Any] = {}  # what the caller saved with a snapshot (load errors)
-        self.postings: Mapping[str, np.ndarray] = _ByWord(self, self.words.ids)  # sorted ids of the turns holding it
-        self.idf: Mapping[str, float] = _ByWord(self, self.word_idf)  # log(1 + turns / turns holding it)
-
-    @property
-    def vocabulary(self) -> list[str]:
-        return self.vocab.words
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -85,18 +57,6 @@ class TurnStore:
         """The words of one turn as printed, without making a `Turn`."""
         return self.columns.text(turn_id)
 
-    def meeting_of(self, turn_id: int) -> Meeting:
-        return self.meetings[self.columns.meeting_id(turn_id)]
-
     def word_idf(self, word_id: int) -> float:
+        """log(1 + turns / turns holding the word): a rarer word weighs more."""
         return math.log(1 + len(self) / max(1, int(self.vocab.df[word_id])))
-
-    def variants(self, word: str) -> dict[str, int]:
-        """Words of the record that `word` may stand for, with their edit distance: typos allowed."""
-        found: dict[str, int] = {}
-        if word in self.vocab.ids:
-            found[word] = 0
-        if max_edits(word):
-            for other, distance in self.vocab.near(word).items():
-                found.setdefault(other, distance)
-        return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parser.index.speakers import SpeakerIndex, speaker_key
+from parser.index.speakers import speaker_key
 from parser.index.store import TurnStore
 
 
@@ -32,21 +32,16 @@ def test_resolves_to_speaker_as_written(store: TurnStore, typed: str, speaker: s
 
 
 def test_labels_that_fold_alike_are_one_speaker() -> None:
-    index = SpeakerIndex()
-    for turn_id, label in enumerate(["LEÓN SANCHEZ", "LEON SANCHEZ", "León Sánchez", "Dr. LEÓN SANCHEZ", "LEÓN SANCHEZ"]):
-        index.add(label, turn_id)
-    index.finish()
-    assert len(index.speakers) == 1
-    assert index.speakers[0].name == "LEÓN SANCHEZ"
-    assert index.speakers[0].turn_ids == [0, 1, 2, 3, 4]
+    store = _store(("a", ["LEÓN SANCHEZ", "LEON SANCHEZ", "León Sánchez", "Dr. LEÓN SANCHEZ", "LEÓN SANCHEZ"]))
+    assert len(store.speakers.speakers) == 1
+    assert store.speakers.speakers[0].name == "LEÓN SANCHEZ"
+    assert store.speakers.speakers[0].turn_ids == [0, 1, 2, 3, 4]
 
 
 def test_aliases_merge_other_names() -> None:
-    index = SpeakerIndex({"ALEJANDRO PISANTY": ["Alex"]})
-    index.add("ALEJANDRO PISANTY", 0)
-    index.add("ALEX", 1)
-    index.finish()
-    assert [s.name for s in index.speakers] == ["ALEJANDRO PISANTY"]
+    store = _store(("a", ["ALEJANDRO PISANTY", "ALEX"]), aliases={"ALEJANDRO PISANTY": ["Alex"]})
+    assert [s.name for s in store.speakers.speakers] == ["ALEJANDRO PISANTY"]
+    assert store.speakers.resolve("alex")[0].speaker.turn_ids == [0, 1]
 
 
 def test_honorifics_do_not_stop_a_match() -> None:
