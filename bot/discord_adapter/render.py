@@ -15,7 +15,6 @@ from bot.replies import ContextReply, HelpReply, HitOut, MeetingsReply, Reply, S
 
 log = logging.getLogger(__name__)
 
-MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_NAME_LIMIT = 256

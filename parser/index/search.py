@@ -28,7 +28,7 @@ LONG_QUERY = 9  # words from which the index's ranking is sure enough for a smal
 LONG_POOL = 20  # …of this many (of 1,500 damaged quotes at 1M turns, every long one found was in the best 10)
 SPANS = 10  # hits located in their text up front; `locate` does the rest when shown
 
-Allowed = np.ndarray | set[int] | frozenset[int] | None
+Allowed = np.ndarray | None  # one boolean per turn: the turns a filter keeps
 
 
 @dataclass(frozen=True)
@@ -42,17 +42,7 @@ class Hit:
     tokens: tuple[int, int] | None = None  # folded words first…last that matched
 
 
-def allowed_mask(store: TurnStore, allowed: Allowed) -> np.ndarray | None:
-    """A filter as one boolean per turn (filters may come as a set of turn ids)."""
-    if allowed is None or isinstance(allowed, np.ndarray):
-        return allowed
-    mask = np.zeros(len(store), dtype=bool)
-    if allowed:
-        mask[np.fromiter(allowed, dtype=np.int64, count=len(allowed))] = True
-    return mask
-
-
-def _restrict(ids: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+def _restrict(ids: np.ndarray, mask: Allowed) -> np.ndarray:
     return ids if mask is None else ids[mask[ids]]
 
 
@@ -73,10 +63,10 @@ def find_phrase(store: TurnStore, phrase: str, allowed: Allowed = None) -> list[
     words = folded.split()
     if not words:
         return []
-    ids = [store.vocab.ids.get(w) for w in words]
-    if any(i is None for i in ids):
+    ids = [store.vocab.ids[w] for w in words if w in store.vocab.ids]
+    if len(ids) < len(words):
         return []
-    candidates = _restrict(phrase_candidates(store, ids), allowed_mask(store, allowed))  # type: ignore[arg-type]
+    candidates = _restrict(phrase_candidates(store, ids), allowed)
     pattern = re.compile(rf"(?<!\S){re.escape(folded)}(?!\S)")
     found: list[tuple[int, int, int]] = []
     for turn_id in candidates.tolist():
@@ -145,9 +135,8 @@ def find_words(store: TurnStore, query: str, allowed: Allowed = None, rank: int 
         return Hits([])
     df = store.vocab.df
     order = sorted(terms, key=lambda t: sum(int(df[o]) for o in t.options))
-    mask = allowed_mask(store, allowed)
     candidates, _ = term_ids(store, order[0])
-    candidates = _restrict(candidates, mask)
+    candidates = _restrict(candidates, allowed)
     for term in order[1:]:
         if not len(candidates):
             return Hits([])
@@ -183,7 +172,7 @@ def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: Allowed 
         return []
     if pool is None:
         pool = LONG_POOL if len(terms) >= LONG_QUERY else POOL
-    ids, scores = accumulate(store, terms, allowed_mask(store, allowed), WIDER * pool)
+    ids, scores = accumulate(store, terms, allowed, WIDER * pool)
     if not len(ids):
         return []
     order = np.argsort(-scores, kind="stable")
