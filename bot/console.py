@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 
 from bot.core import answer
 from bot.render_text import render
+from bot.replies import Reply
 from parser.index.store import TurnStore
+
+
+def save_images(reply: Reply) -> list[str]:
+    """Each image of the reply in a new file of the temp folder, for the console user to open."""
+    saved = []
+    for image in reply.attachments:
+        stem, dot, extension = image.filename.rpartition(".")
+        handle, path = tempfile.mkstemp(prefix=f"verbatim-{stem if dot else extension}-", suffix=f".{extension}" if dot else "")
+        with os.fdopen(handle, "wb") as out:
+            out.write(image.data)
+        saved.append(path)
+    return saved
 
 
 async def ask(store: TurnStore, messages: Sequence[str], prefix: str, as_json: bool = False) -> int:
@@ -21,7 +36,7 @@ async def ask(store: TurnStore, messages: Sequence[str], prefix: str, as_json: b
         if as_json:
             print(reply.model_dump_json())
         else:
-            print(render(reply))
+            print(render(reply, save_images(reply)))
             print()
     return 1 if failed else 0
 
@@ -47,5 +62,6 @@ async def chat(store: TurnStore, prefix: str) -> int:
             continue
         if line.lower() in ("quit", "exit", f"{prefix}quit", f"{prefix}exit"):
             return 0
-        print(render(await answer(store, line, prefix)))
+        reply = await answer(store, line, prefix)
+        print(render(reply, save_images(reply)))
         sys.stdout.flush()

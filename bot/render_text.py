@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from bot.replies import (
     ContextReply,
@@ -89,8 +90,16 @@ def remaining(reply: Reply, shown: int) -> int:
     return max(0, reply.total - (page - 1) * per_page - shown)
 
 
-def render(reply: Reply) -> str:
-    """The reply as the console prints it."""
+def image_lines(reply: Reply, saved: Sequence[str]) -> list[str]:
+    """Where each image of the reply can be opened (a terminal shows none), else its name and size."""
+    return [
+        f"Image: {saved[i]}" if i < len(saved) else f"Image: {image.filename} ({len(image.data):,} bytes, not saved)"
+        for i, image in enumerate(reply.attachments)
+    ]
+
+
+def render(reply: Reply, saved: Sequence[str] = ()) -> str:
+    """The reply as the console prints it; `saved`: where the console wrote the reply's images."""
     if reply.error:
         nearest = reply.nearest if isinstance(reply, WhosaidReply) else None
         return reply.error + (f"\nThe closest turn, which is not a match:\n{render_hit(nearest)}" if nearest else "")
@@ -104,7 +113,7 @@ def render(reply: Reply) -> str:
     if isinstance(reply, ContextReply):
         return render_context(reply)
     if isinstance(reply, StatsReply):
-        return render_stats(reply)
+        return render_stats(reply, saved)
     if isinstance(reply, WhosaidReply) and reply.verdict:
         lines.append(f"[{reply.verdict}] {reply.summary}")
     elif reply.summary:
@@ -121,8 +130,7 @@ def render(reply: Reply) -> str:
         lines.append(f"… and {more} more.")
     if next_page := getattr(reply, "next", None):
         lines.append(f"Next page: {next_page}")
-    for path in reply.attachments:
-        lines.append(f"Image: {path}")
+    lines.extend(image_lines(reply, saved))
     return "\n".join(lines)
 
 
@@ -157,7 +165,7 @@ def render_context(reply: ContextReply) -> str:
     return "\n".join(lines)
 
 
-def render_stats(reply: StatsReply) -> str:
+def render_stats(reply: StatsReply, saved: Sequence[str] = ()) -> str:
     """A table of speakers (meeting or corpus), or a speaker's meetings and distinctive words."""
     lines = [reply.summary]
     timed = reply.seconds is not None
@@ -178,5 +186,5 @@ def render_stats(reply: StatsReply) -> str:
         lines.append(f"Speaking time, where the record is timed: {timestamp(reply.seconds or 0.0)}")
     if reply.distinctive:
         lines.append("Distinctive words: " + ", ".join(reply.distinctive))
-    lines.extend(f"Image: {path}" for path in reply.attachments)
+    lines.extend(image_lines(reply, saved))
     return "\n".join(lines)

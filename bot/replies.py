@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer, field_validator
 
 
 class HitOut(BaseModel):
@@ -26,6 +27,23 @@ class HitOut(BaseModel):
     context: str | None = Field(default=None, description="the command that shows the turns around this one")
 
 
+class Attachment(BaseModel):
+    """A file sent with a reply, made in memory (a chart's PNG); in JSON its bytes are standard base64."""
+
+    filename: str
+    content_type: str = "image/png"
+    data: bytes = Field(repr=False)
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _from_base64(cls, value: object) -> object:
+        return base64.b64decode(value, validate=True) if isinstance(value, str) else value
+
+    @field_serializer("data", when_used="json")
+    def _to_base64(self, data: bytes) -> str:
+        return base64.b64encode(data).decode("ascii")
+
+
 APOLOGY = "Sorry, something went wrong on our side; it has been logged."  # what our own bug says to the user
 
 
@@ -38,7 +56,7 @@ class Reply(BaseModel):
     summary: str = ""
     hits: list[HitOut] = Field(default_factory=list)
     total: int = 0
-    attachments: list[str] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
 
 
 class SpeakerReply(Reply):

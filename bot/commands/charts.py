@@ -1,4 +1,4 @@
-"""Bar charts for `!stats`, drawn off-screen (Agg) to PNG files that read on a phone in any theme.
+"""Bar charts for `!stats`, drawn off-screen (Agg) to PNG bytes in memory that read on a phone in any theme.
 
 A solid slate card with light text is used rather than a transparent background: it keeps full
 contrast whether the chat client is in light or dark mode, and never shows a checkerboard.
@@ -8,18 +8,14 @@ between requests and drawing can run in a worker thread.
 
 from __future__ import annotations
 
-import tempfile
+import io
 import textwrap
-import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from config.settings import Settings
 from parser.text import fold
 
 MAX_BARS = 15
@@ -28,7 +24,6 @@ DPI = 100
 LABEL_CHARS = 24
 MEETING_LABEL_CHARS = 28
 TITLE_CHARS = 46
-MAX_AGE_SECONDS = 24 * 3600
 
 BACKGROUND = "#2b2f36"
 TEXT = "#f0f2f5"
@@ -54,30 +49,10 @@ class Bar:
     count: int = 0
 
 
-def chart_dir() -> Path:
-    """Where chart files go: the `chart_dir` setting (`VERBATIM_CHART_DIR`, `.env`), else a folder in the temp dir."""
-    configured = Settings().chart_dir
-    return configured if configured else Path(tempfile.gettempdir()) / "verbatim-charts"
-
-
-def new_chart_path(name: str) -> Path:
-    """A fresh file name for one chart, so concurrent requests never overwrite each other."""
-    folder = chart_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    prune(folder)
+def file_name(name: str) -> str:
+    """The name a chart of `name` is sent under: `LEÓN SANCHEZ` → `stats-leon-sanchez.png`."""
     slug = "-".join(fold(name).split())[:40] or "chart"
-    return folder / f"stats-{slug}-{uuid.uuid4().hex[:8]}.png"
-
-
-def prune(folder: Path, max_age: float = MAX_AGE_SECONDS) -> None:
-    """Remove our own chart files older than `max_age`, so a long-running bot does not fill the disk."""
-    cutoff = time.time() - max_age
-    for old in folder.glob("stats-*.png"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            continue
+    return f"stats-{slug}.png"
 
 
 def top_bars(bars: Sequence[Bar], limit: int = MAX_BARS, keep_order: bool = False, keep: str | None = None) -> list[Bar]:
@@ -116,12 +91,11 @@ def draw_bars(
     bars: Sequence[Bar],
     title: str,
     subtitle: str,
-    path: Path,
     label_chars: int = LABEL_CHARS,
     room: float = 0.32,
     highlight: str | None = None,
-) -> Path:
-    """Horizontal bars, first on top, each labelled at its end; written to `path` as PNG.
+) -> bytes:
+    """Horizontal bars, first on top, each labelled at its end; the PNG's bytes.
 
     `room` is the space left right of the longest bar for its note, as a fraction of its length.
     """
@@ -152,27 +126,28 @@ def draw_bars(
     ax.set_xticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    fig.savefig(path, format="png", facecolor=BACKGROUND)
-    return path
+    out = io.BytesIO()
+    fig.savefig(out, format="png", facecolor=BACKGROUND)
+    return out.getvalue()
 
 
-def share_chart(words_by_speaker: Sequence[tuple[str, int]], title: str, path: Path, highlight: str | None = None) -> Path:
+def share_chart(words_by_speaker: Sequence[tuple[str, int]], title: str, highlight: str | None = None) -> bytes:
     """Share of words per speaker, as percentages, the smallest speakers folded into "others"."""
     total = sum(words for _, words in words_by_speaker) or 1
     bars = [Bar(name, 100 * words / total) for name, words in words_by_speaker]
     bars = top_bars(bars, keep=highlight)
     bars = [Bar(b.label, b.value, f"{b.value:.1f} %" if b.value >= 0.1 else "<0.1 %", b.others) for b in bars]
-    return draw_bars(bars, title, f"share of {total:,} words", path, highlight=highlight)
+    return draw_bars(bars, title, f"share of {total:,} words", highlight=highlight)
 
 
-def meetings_chart(per_meeting: Sequence[tuple[str, int, int]], title: str, path: Path) -> Path:
+def meetings_chart(per_meeting: Sequence[tuple[str, int, int]], title: str) -> bytes:
     """One speaker's words and turns per meeting, in the order given; the smallest as "others"."""
     bars = top_bars([Bar(label, words, count=turns) for label, turns, words in per_meeting], keep_order=True)
     bars = [Bar(b.label, b.value, f"{int(b.value):,} words · {count(b.count, 'turn')}", b.others, b.count) for b in bars]
     total_words = sum(words for _, _, words in per_meeting)
     total_turns = sum(turns for _, turns, _ in per_meeting)
     subtitle = f"words per meeting · {total_words:,} words in {count(total_turns, 'turn')}"
-    return draw_bars(bars, title, subtitle, path, label_chars=MEETING_LABEL_CHARS, room=1.0)
+    return draw_bars(bars, title, subtitle, label_chars=MEETING_LABEL_CHARS, room=1.0)
 
 
 def count(n: int, noun: str) -> str:

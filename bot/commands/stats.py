@@ -7,13 +7,12 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from bot.commands import charts
 from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.lookup import MeetingLookupError, SpeakerLookupError, resolve_meeting, resolve_speaker
 from bot.commands.tally import by_speaker, distinctive_words, turn_seconds, turn_words
-from bot.replies import MeetingShare, SpeakerShare, StatsReply
+from bot.replies import Attachment, MeetingShare, SpeakerShare, StatsReply
 from parser.index.speakers import Speaker
 from parser.index.store import TurnStore
 from parser.models import Meeting
@@ -24,14 +23,14 @@ DISTINCTIVE = 10
 _SPEAKER = re.compile(r"^(?:speaker|who)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
 
-async def draw(make: Callable[[Path], Path], name: str) -> list[str]:
+async def draw(make: Callable[[], bytes], name: str) -> list[Attachment]:
     """Draw one chart off the event loop; a chart that fails is logged, the numbers still answer."""
     try:
-        path = await asyncio.to_thread(make, charts.new_chart_path(name))
+        data = await asyncio.to_thread(make)
     except Exception:
         log.exception("chart %s could not be drawn", name)
         return []
-    return [str(path)]
+    return [Attachment(filename=charts.file_name(name), data=data)]
 
 
 def chronological(store: TurnStore, meeting_ids: Sequence[str]) -> list[Meeting]:
@@ -87,7 +86,7 @@ async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meetin
         seconds=seconds,
         speakers=speakers,
         summary=summary,
-        attachments=await draw(lambda path: charts.share_chart(rows, title, path), meeting.id if meeting else "corpus"),
+        attachments=await draw(lambda: charts.share_chart(rows, title), meeting.id if meeting else "corpus"),
     )
 
 
@@ -121,15 +120,15 @@ async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsR
         rows = [(t.name, t.words) for t in by_speaker(store, store.meeting_range[only.id])]
         title = f"{person.name} in {dated_title(only)}"
 
-        def make(path: Path) -> Path:
-            return charts.share_chart(rows, title, path, highlight=person.name)
+        def make() -> bytes:
+            return charts.share_chart(rows, title, highlight=person.name)
 
     else:
         per_meeting = [(label, s.turns, s.words) for label, s in zip(bar_labels(meetings), shares, strict=True)]
         title = f"{person.name} across {plural(len(meetings), 'meeting')}"
 
-        def make(path: Path) -> Path:
-            return charts.meetings_chart(per_meeting, title, path)
+        def make() -> bytes:
+            return charts.meetings_chart(per_meeting, title)
 
     summary = (
         f"{person.name}: {charts.count(len(person.turn_ids), 'turn')}, {charts.count(total_words, 'word')}, "

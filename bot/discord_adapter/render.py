@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import io
-import logging
 import re
-from pathlib import Path
 from typing import Any
 
 import discord
 
 from bot.render_text import excerpt, place, remaining, timestamp, where
 from bot.replies import ContextReply, HelpReply, HitOut, MeetingsReply, Reply, SpeakerReply, StatsReply, WhosaidReply
-
-log = logging.getLogger(__name__)
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -219,21 +215,15 @@ def _stats(reply: StatsReply) -> str:
     return shorten("\n".join(lines), DESCRIPTION_LIMIT)
 
 
-def attachment_name(path: str, index: int) -> str:
+def attachment_name(filename: str, index: int) -> str:
     """A file name Discord accepts in `attachment://`: ASCII letters, digits, `_.-` only."""
-    name = _FILENAME.sub("_", Path(path).name) or "image.png"
+    name = _FILENAME.sub("_", filename) or "image.png"
     return f"{index}-{name}"
 
 
 def _images(reply: Reply) -> list[tuple[str, bytes]]:
-    """(attachment name, bytes) of each image of the reply that can still be read."""
-    found = []
-    for index, path in enumerate(reply.attachments[:EMBEDS_LIMIT]):
-        try:
-            found.append((attachment_name(path, index), Path(path).read_bytes()))
-        except OSError as err:
-            log.warning("image %s of a %s reply cannot be read (%s); sending the reply without it", path, reply.command, err)
-    return found
+    """(attachment name, bytes) of each image of the reply, as many as the message has embeds for."""
+    return [(attachment_name(image.filename, i), image.data) for i, image in enumerate(reply.attachments[:EMBEDS_LIMIT])]
 
 
 def render(reply: Reply) -> dict[str, Any]:

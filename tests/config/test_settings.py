@@ -21,13 +21,13 @@ def test_defaults_serve_the_sample_meeting(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_environment_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = tmp_path / ".env"
-    env.write_text("DISCORD_TOKEN=abc.def\nVERBATIM_PREFIX=?\nVERBATIM_CHART_DIR=/srv/charts\n", encoding="utf-8")
+    env.write_text("DISCORD_TOKEN=abc.def\nVERBATIM_PREFIX=?\nVERBATIM_LOG_LEVEL=DEBUG\n", encoding="utf-8")
     monkeypatch.setenv("VERBATIM_CORPUS", "/a/records, /b/more.vtt")
     settings = Settings(_env_file=env)
     assert settings.discord_token is not None and settings.discord_token.get_secret_value() == "abc.def"
     assert "abc.def" not in repr(settings)
     assert settings.prefix == "?"
-    assert settings.chart_dir == Path("/srv/charts")
+    assert settings.log_level == "DEBUG"
     assert settings.corpus == [Path("/a/records"), Path("/b/more.vtt")]
 
 

@@ -28,11 +28,6 @@ async def env(store: TurnStore) -> AsyncIterator[Env]:
         yield running
 
 
-@pytest.fixture(autouse=True)
-def charts_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VERBATIM_CHART_DIR", str(tmp_path / "charts"))
-
-
 async def ask(fake: FakeDiscord, text: str, **how: Any) -> Sent:
     mark = await fake.say(text, **how)
     return await fake.next_sent(mark, what=f"an answer to {text!r}")

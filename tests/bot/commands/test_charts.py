@@ -1,13 +1,10 @@
-"""Charts: real PNGs of phone-friendly size, at most fifteen bars, and files that do not pile up."""
+"""Charts: real PNGs of phone-friendly size, at most fifteen bars, made in memory under a safe name."""
 
 from __future__ import annotations
 
-import os
-import time
-from pathlib import Path
+import io
 
 import numpy as np
-import pytest
 from matplotlib.image import imread
 
 from bot.commands import charts
@@ -29,15 +26,14 @@ ICANN_WORDS = [  # counted by hand on the ICANN70 record (see test_stats.py)
 ]
 
 
-def pixels(path: Path) -> np.ndarray:
-    return imread(str(path))[..., :3]
+def pixels(png: bytes) -> np.ndarray:
+    return imread(io.BytesIO(png))[..., :3]
 
 
-def test_share_chart_is_a_real_image(tmp_path: Path) -> None:
-    path = share_chart(
-        ICANN_WORDS, "ICANN70 | Forum virtuel de la communauté - Table ronde d'At-Large LACRALO", tmp_path / "a.png"
-    )
-    image = pixels(path)
+def test_share_chart_is_a_real_image() -> None:
+    png = share_chart(ICANN_WORDS, "ICANN70 | Forum virtuel de la communauté - Table ronde d'At-Large LACRALO")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = pixels(png)
     height, width = image.shape[:2]
     assert width == 1000 and 600 <= height <= 1200
     assert image.std() > 0.05
@@ -45,8 +41,8 @@ def test_share_chart_is_a_real_image(tmp_path: Path) -> None:
     assert (np.abs(image - bar).sum(axis=2) < 0.02).mean() > 0.05  # a good part of it is bars
 
 
-def test_the_background_is_solid_so_it_reads_in_both_themes(tmp_path: Path) -> None:
-    image = imread(str(share_chart(ICANN_WORDS, "t", tmp_path / "b.png")))
+def test_the_background_is_solid_so_it_reads_in_both_themes() -> None:
+    image = imread(io.BytesIO(share_chart(ICANN_WORDS, "t")))
     assert image.shape[2] == 3 or image[..., 3].min() == 1.0
     corner = image[2, 2, :3]
     background = np.array([int(charts.BACKGROUND[i : i + 2], 16) / 255 for i in (1, 3, 5)])
@@ -76,15 +72,15 @@ def test_a_timeline_keeps_its_order() -> None:
     assert kept == sorted(kept, key=lambda label: int(label.split()[1]))
 
 
-def test_many_speakers_still_fit_a_phone_screen(tmp_path: Path) -> None:
+def test_many_speakers_still_fit_a_phone_screen() -> None:
     many = [(f"Speaker number {i} with a long name", 1000 - i) for i in range(60)]
-    image = pixels(share_chart(many, "A big meeting", tmp_path / "c.png"))
+    image = pixels(share_chart(many, "A big meeting"))
     assert image.shape[1] == 1000 and image.shape[0] <= 1200
 
 
-def test_meetings_chart(tmp_path: Path) -> None:
+def test_meetings_chart() -> None:
     rows = [("2021-03-22 ICANN70 LACRALO", 2, 1299), ("2021-06-14 ICANN71 plenary", 5, 2400), ("undated notes", 1, 40)]
-    image = pixels(meetings_chart(rows, "LEÓN SANCHEZ across 3 meetings", tmp_path / "d.png"))
+    image = pixels(meetings_chart(rows, "LEÓN SANCHEZ across 3 meetings"))
     assert image.shape[1] == 1000 and 250 <= image.shape[0] <= 600
     assert image.std() > 0.05
 
@@ -96,17 +92,7 @@ def test_long_titles_wrap_to_two_lines_and_say_they_were_cut() -> None:
     assert title_lines("Short") == ["Short"]
 
 
-def test_files_go_to_the_configured_folder_and_old_ones_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VERBATIM_CHART_DIR", str(tmp_path / "charts"))
-    old = tmp_path / "charts" / "stats-old-00000000.png"
-    old.parent.mkdir()
-    old.write_bytes(b"x")
-    yesterday = time.time() - 2 * charts.MAX_AGE_SECONDS
-    os.utime(old, (yesterday, yesterday))
-    keep = tmp_path / "charts" / "someone-elses.png"
-    keep.write_bytes(b"x")
-    os.utime(keep, (yesterday, yesterday))
-    first, second = charts.new_chart_path("LEÓN SANCHEZ"), charts.new_chart_path("LEÓN SANCHEZ")
-    assert first.parent == tmp_path / "charts" and first.name.startswith("stats-leon-sanchez-")
-    assert first != second
-    assert not old.exists() and keep.exists()
+def test_a_chart_is_named_after_what_it_shows_in_plain_letters() -> None:
+    assert charts.file_name("LEÓN SANCHEZ") == "stats-leon-sanchez.png"
+    assert charts.file_name("icann70-lacralo-roundtable-fr") == "stats-icann70-lacralo-roundtable-fr.png"
+    assert charts.file_name("   ") == "stats-chart.png"

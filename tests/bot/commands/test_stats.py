@@ -8,14 +8,18 @@ without `---` page breaks, the `**Remarque …**` box, `**[FIN DE LA TRANSCRIPTI
 from __future__ import annotations
 
 import datetime as dt
+import io
+import tempfile
 from pathlib import Path
 
 import pytest
 from matplotlib.image import imread
 
 from bot.commands.stopwords import STOP_WORDS
+from bot.console import save_images
 from bot.core import answer
 from bot.render_text import render
+from bot.replies import Attachment
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
 from parser.text import fold
@@ -36,12 +40,6 @@ BY_HAND = {  # speaker: (turns, words)
     "INTERPRÈTE": (1, 19),
 }
 TOTAL_WORDS = 9897
-
-
-@pytest.fixture(autouse=True)
-def charts_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("VERBATIM_CHART_DIR", str(tmp_path))
-    return tmp_path
 
 
 def calls() -> TurnStore:
@@ -75,8 +73,9 @@ def calls() -> TurnStore:
     )
 
 
-def assert_real_png(path: str) -> None:
-    image = imread(path)
+def assert_real_png(image_file: Attachment) -> None:
+    assert image_file.filename.endswith(".png") and image_file.content_type == "image/png"
+    image = imread(io.BytesIO(image_file.data))
     height, width = image.shape[:2]
     assert width == 1000 and 250 <= height <= 1400
     assert image[..., :3].std() > 0.05  # not a blank card
@@ -176,9 +175,16 @@ async def test_a_speaker_across_meetings_oldest_first() -> None:
     assert_real_png(reply.attachments[0])
 
 
-async def test_console_shows_the_table_and_the_image(store: TurnStore, charts_in_tmp: Path) -> None:
+async def test_console_shows_the_table_and_where_it_saved_the_image(
+    store: TurnStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     reply = await answer(store, "!stats")
-    text = render(reply)
+    [chart] = reply.attachments
+    [saved] = save_images(reply)
+    text = render(reply, [saved])
     assert "SERGIO SALINAS PORTO" in text and "2,223" in text and "22.5 %" in text
-    assert f"Image: {reply.attachments[0]}" in text
-    assert Path(reply.attachments[0]).parent == charts_in_tmp
+    assert f"Image: {saved}" in text
+    assert Path(saved).parent == tmp_path and Path(saved).read_bytes() == chart.data
+    unsaved = render(reply)
+    assert f"Image: {chart.filename} ({len(chart.data):,} bytes, not saved)" in unsaved

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-from collections.abc import Iterator
 from functools import cache
 
 import discord
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,17 +36,6 @@ def rich_store() -> TurnStore:
     """The sample meeting plus one whose every turn tries to ping, link or format."""
     nasty = records_of((Meeting(id="nasty", title="**Nasty** @everyone"), [("@here", NASTY), ("<@1>", NASTY * 3)]))
     return TurnStore([read_file(SAMPLE), *nasty])
-
-
-@pytest.fixture(scope="module", autouse=True)
-def charts_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    before = os.environ.get("VERBATIM_CHART_DIR")
-    os.environ["VERBATIM_CHART_DIR"] = str(tmp_path_factory.mktemp("charts"))
-    yield
-    if before is None:
-        os.environ.pop("VERBATIM_CHART_DIR", None)
-    else:
-        os.environ["VERBATIM_CHART_DIR"] = before
 
 
 def visible_texts(rendered: dict[str, object]) -> list[str]:

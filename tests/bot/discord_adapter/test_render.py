@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import discord
 
@@ -16,7 +15,7 @@ from bot.discord_adapter.render import (
     safe_url,
     shorten,
 )
-from bot.replies import ContextReply, HelpReply, HitOut, MeetingOut, MeetingsReply, Reply, SpeakerShare, StatsReply
+from bot.replies import Attachment, ContextReply, HelpReply, HitOut, MeetingOut, MeetingsReply, Reply, SpeakerShare, StatsReply
 
 
 def hit(text: str = "We discussed DNS abuse today.", **fields: object) -> HitOut:
@@ -122,15 +121,15 @@ def test_context_marks_the_turn_asked_for() -> None:
     assert names == ["3 · LEÓN SANCHEZ — p. 3", "▶ 4 · LEÓN SANCHEZ — p. 3", "5 · LEÓN SANCHEZ — p. 3"]
 
 
-def test_stats_show_the_chart_as_an_attachment(tmp_path: Path) -> None:
-    chart = tmp_path / "stats-león sanchez.png"
-    chart.write_bytes(b"\x89PNG fake")
+def test_stats_show_the_chart_as_an_attachment() -> None:
+    chart = Attachment(filename="stats-león sanchez.png", data=b"\x89PNG fake")
     share = SpeakerShare(speaker="**Ana**", turns=3, words=40, share=0.5)
-    reply = StatsReply(command="stats", summary="Call", speakers=[share], attachments=[str(chart), str(tmp_path / "gone.png")])
+    reply = StatsReply(command="stats", summary="Call", speakers=[share], attachments=[chart])
     rendered = render(reply)
     (embed,) = rendered["embeds"]
     (file,) = rendered["files"]
     assert file.filename == "0-stats-le_n_sanchez.png" and embed.image.url == f"attachment://{file.filename}"
+    assert file.fp.read() == b"\x89PNG fake"
     assert "**\\*\\*Ana\\*\\*** — 50.0 %" in (embed.description or "")
     assert edit_kwargs(rendered) == {"embeds": [embed], "attachments": [file]}
 
