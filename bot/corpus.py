@@ -2,7 +2,7 @@
 
 A built store is kept as a snapshot in `.verbatim-cache/`, keyed by every record file's path,
 size and modification time, the aliases file, and the parser's own code: a restart with nothing
-changed reads the snapshot (a second for a million turns) instead of every record, and any
+changed reads the snapshot instead of every record, and any
 change, however small, rebuilds it.
 """
 

@@ -116,10 +116,9 @@ def fold_latin(text: str, separator: bool = False) -> str | None:
     """`fold_chars(text)` for text whose every character folds to ASCII (Latin scripts), else None.
 
     `str.translate` looks each character up in a dict once it has met one beyond ASCII; here
-    Latin-1 text (French, Spanish) folds as bytes through a 256-byte table — twenty times faster
-    on the ICANN sample — and characters beyond Latin-1 (’, œ, combining accents) through the
-    encoder's error handler, a Python call per run of them: a short turn with one ’ folds only
-    twice as fast. Another script's letters stop it at the first one.
+    Latin-1 text (French, Spanish) folds as bytes through a 256-byte table, and characters beyond
+    Latin-1 (’, œ, combining accents) through the encoder's error handler, a Python call per run
+    of them. Another script's letters stop it at the first one.
     """
     table = _BYTES[separator]
     if text.isascii():

@@ -56,10 +56,10 @@ def cycles_unchecked() -> Iterator[None]:
 
     Reading and building make millions of short-lived objects (models, tuples, lists), freed by
     reference counting as soon as they are done with: none of them is in a cycle. The collector
-    still walks the young ones every 700 allocations, and the longer-lived ones time and again:
-    a quarter of a start-up from QMSum files (1.94 s against 1.46 s without). The pause is the
-    whole process's: a bot reloading its records in a thread serves on meanwhile, and whatever
-    cycles that leaves are collected once the build is done.
+    still walks the young ones every 700 allocations, and the longer-lived ones time and again,
+    for nothing (see the README's benchmarks). The pause is the whole process's: a bot reloading
+    its records in a thread serves on meanwhile, and whatever cycles that leaves are collected
+    once the build is done.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -168,8 +168,8 @@ class StoreBuilder:
     def _fold(self, texts: list[str]) -> None:
         """Each text's folded words, as word ids, and how many each has.
 
-        The texts are folded all at once, joined by a separator word (a quarter faster than one
-        call per turn), when they hold no separator of their own and every character folds to
+        The texts are folded all at once, joined by a separator word (fewer calls than one per
+        turn), when they hold no separator of their own and every character folds to
         ASCII; otherwise each on its own, so that one turn in another script does not take its
         meeting off the fast path.
         """

@@ -140,7 +140,7 @@ def accumulate(store: TurnStore, terms: list[Term], mask: np.ndarray | None, cou
     for s, values in enumerate(segments):
         if values is None:
             continue
-        local = np.flatnonzero(values != 0)  # five times faster than on the floats themselves
+        local = np.flatnonzero(values != 0)  # a mask first: quicker than flatnonzero on the floats
         ids.append(local + (s << SEGMENT_BITS))
         scores.append(values[local])
     if not ids:

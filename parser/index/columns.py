@@ -151,7 +151,7 @@ class TurnColumns:
         self.start = start
         self.end = end
         self._bytes = blob.data
-        self._offsets = offsets.data  # item access gives a plain int, ten times faster than numpy's
+        self._offsets = offsets.data  # item access gives a plain int, much quicker than numpy's
 
     def __len__(self) -> int:
         return len(self.offsets) - 1

@@ -44,8 +44,8 @@ class Segment:
         """From one (term, local turn) pair per occurrence: duplicates go, lists come out sorted.
 
         Terms below 65,536 (a segment's own word numbers, `names` giving each its key) are sorted
-        as 32-bit numbers: half the memory and time of 64 bits. `terms` is overwritten when it
-        already has the width used: a segment holds a million words.
+        as 32-bit numbers, half the memory of 64 bits. `terms` is overwritten when it already has
+        the width used: a segment holds a million words.
         """
         narrow = names is not None
         combined: npt.NDArray[np.unsignedinteger[Any]] = terms.astype(np.uint32 if narrow else np.uint64, copy=False)

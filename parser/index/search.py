@@ -25,7 +25,7 @@ POOL = 50  # candidates of the fuzzy fallback scored in full
 WIDER = 8  # when nothing in the pool scores WIDEN_BELOW, this many times the pool is scored
 WIDEN_BELOW = 80.0  # the score from which the commands call a turn close
 LONG_QUERY = 9  # words from which the index's ranking is sure enough for a smaller pool…
-LONG_POOL = 20  # …of this many (of 1,500 damaged quotes at 1M turns, every long one found was in the best 10)
+LONG_POOL = 20  # …of this many (the README's benchmarks say why)
 SPANS = 10  # hits located in their text up front; `locate` does the rest when shown
 
 Allowed = np.ndarray | None  # one boolean per turn: the turns a filter keeps
@@ -164,7 +164,7 @@ def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: Allowed 
     The index's best `pool` are scored in full: 50, or 20 for a quote of nine words or more,
     whose many words already rank the right turn near the top (and whose turns cost most to score).
     When none of them comes close, the next best, up to eight times the pool, are scored too: a
-    short quote of common words can rank its turn a few hundred down (six queries in a thousand).
+    short quote of common words can rank its turn a few hundred down.
     """
     folded = fold(query)
     terms = analyse(store, folded.split(), loose=True)

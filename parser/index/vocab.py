@@ -1,9 +1,8 @@
 """The record's folded words: ids, how many turns hold each, and what a misspelt word stands for.
 
-Finding the words within one or two edits of a typo by comparing it with the whole vocabulary
-costs ~0.1 µs a word: 15 ms at 100,000 words, for every unknown word of every query. A bigram
-index (an edit, even swapping two letters, destroys at most three of a word's bigrams) leaves a
-few hundred to compare. Edits are counted as people make them: a swap of two letters is one.
+Comparing a typo with the whole vocabulary, for every unknown word of every query, is too slow
+at scale; a bigram index (an edit, even swapping two letters, destroys at most three of a word's
+bigrams) leaves a few hundred words to compare. Edits are counted as people make them: a swap of two letters is one.
 """
 
 from __future__ import annotations
