@@ -1,4 +1,4 @@
-"""A built turn store saved to disk, so a restart takes a second instead of a rebuild.
+"""A built turn store saved to disk, so a restart loads it instead of rebuilding from every record.
 
 The file is a plain `.npz` (numpy arrays in a zip, read with `allow_pickle=False`, so it can
 hold nothing but numbers and bytes) plus one JSON document for the meetings and labels. It is
