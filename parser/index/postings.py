@@ -61,7 +61,7 @@ class Segment:
         starts = np.flatnonzero(first_of_runs(combined))
         keys = combined[starts]
         del combined
-        keys = (names[keys] if narrow else keys).astype(key_dtype)  # type: ignore[index]
+        keys = (names[keys] if names is not None else keys).astype(key_dtype)
         ptr = np.zeros(len(starts) + 1, dtype=np.uint32)
         if len(starts):
             np.cumsum(np.add.reduceat(fresh, starts, dtype=np.uint32), out=ptr[1:])
@@ -192,11 +192,12 @@ class Postings:
             lists.setdefault(s, []).append((qualities[k], a, b))
         best: np.ndarray | None = None
         for s, found in lists.items():
-            if scores[s] is None:
-                scores[s] = np.zeros(SEGMENT, dtype=np.float32)
+            row = scores[s]
+            if row is None:
+                row = scores[s] = np.zeros(SEGMENT, dtype=np.float32)
             if len(found) == 1:
                 quality, a, b = found[0]
-                scores[s][self.posts[s][a:b]] += weight * quality  # type: ignore[index]
+                row[self.posts[s][a:b]] += weight * quality
                 continue
             if best is None:
                 best = np.zeros(SEGMENT, dtype=np.float32)
@@ -204,7 +205,7 @@ class Postings:
             for quality, a, b in found:
                 best[self.posts[s][a:b]] = quality
             touched = np.concatenate([self.posts[s][a:b] for _, a, b in found])
-            scores[s][touched] += weight * best[touched]  # type: ignore[index]  # a repeated turn adds once
+            row[touched] += weight * best[touched]  # a repeated turn adds once
             best[touched] = 0.0
 
     def contains(self, key: int, turn_ids: np.ndarray) -> np.ndarray:

@@ -55,7 +55,7 @@ def save_snapshot(store: TurnStore, path: Path, key: str, extra: dict[str, Any] 
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         with partial.open("wb") as out:
-            np.savez(out, **arrays)  # type: ignore[arg-type]
+            np.savez(out, **arrays)  # type: ignore[arg-type]  # numpy 2.x stubs: `allow_pickle` could come from **arrays
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
