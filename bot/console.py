@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -34,7 +35,10 @@ async def ask(store: TurnStore, messages: Sequence[str], prefix: str, as_json: b
         reply = await answer(store, message, prefix)
         failed |= reply.error is not None
         if as_json:
-            print(reply.model_dump_json())
+            # The contract lists each chart as the path of a file holding it, as before charts were made in memory.
+            dumped = reply.model_dump(mode="json")
+            dumped["attachments"] = save_images(reply)
+            print(json.dumps(dumped, ensure_ascii=False))
         else:
             print(render(reply, save_images(reply)))
             print()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import subprocess
@@ -41,12 +40,13 @@ def test_ask_json_failed_reply_has_an_error_sentence() -> None:
     assert reply["command"] == "quote" and reply["error"].startswith("No quote matches")
 
 
-def test_ask_json_lists_the_chart_with_its_png_bytes() -> None:
-    done = run("-m", "bot", "ask", "--json", "!stats speaker:leon")
+def test_ask_json_lists_the_chart_as_a_png_file(tmp_path: Path) -> None:
+    done = run("-m", "bot", "ask", "--json", "!stats speaker:leon", env={"TMPDIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     [chart] = json.loads(done.stdout)["attachments"]
-    assert (chart["filename"], chart["content_type"]) == ("stats-leon-sanchez.png", "image/png")
-    assert base64.b64decode(chart["data"]).startswith(b"\x89PNG\r\n\x1a\n")
+    saved = Path(chart)
+    assert saved.parent == tmp_path and saved.name.startswith("verbatim-stats-leon-sanchez-") and saved.suffix == ".png"
+    assert saved.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_ask_in_text_saves_the_chart_in_the_temp_folder_and_says_where(tmp_path: Path) -> None:
