@@ -16,9 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from config.settings import Settings
 from parser.text import fold
 
@@ -125,6 +122,10 @@ def draw_bars(
 
     `room` is the space left right of the longest bar for its note, as a fraction of its length.
     """
+    # matplotlib takes about a second to import: only a command that draws pays for it
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     n = max(1, len(bars))
     lines = title_lines(title)
     header = 0.35 + 0.45 * len(lines) + 0.45
