@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from parser.text import tokens
 
@@ -19,8 +20,8 @@ for _lang, _words in _COMMON.items():
         _LANGUAGES_OF.setdefault(_word, []).append(_lang)
 
 
-def guess_language(texts: list[str], sample_chars: int = 20_000) -> str | None:
-    """ISO 639-1 code of the language most of `texts` is in, or None when unclear."""
+def guess_language(texts: Iterable[str], sample_chars: int = 20_000) -> str | None:
+    """ISO 639-1 code of the language most of `texts` is in, or None when unclear; only their first `sample_chars` are read."""
     sample: list[str] = []
     seen = 0
     for text in texts:

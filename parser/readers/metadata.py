@@ -43,7 +43,7 @@ def make_meeting(
         id=path.stem,
         title=title or title_from_name(path),
         date=date or date_from_name(path),
-        language=language or guess_language([t.text for t in turns]),
+        language=language or guess_language(t.text for t in turns),
         source=str(path),
         url=url,
         format=fmt,
