@@ -31,7 +31,7 @@ from parser.index.store import TurnStore  # noqa: E402
 from parser.readers.icann import is_label  # noqa: E402
 from parser.text import fold  # noqa: E402
 
-SAMPLE = ROOT / "samples" / "icann70-lacralo-roundtable-fr.txt"
+SAMPLE = ROOT / "bot" / "samples" / "icann70-lacralo-roundtable-fr.txt"
 
 
 def median_ms(samples: list[float]) -> float:

@@ -1,4 +1,4 @@
-"""`python -m bot chat|ask|run`: the console, one-shot answers, and the Discord bot."""
+"""`python -m bot chat|ask|run` (or `verbatim …` once installed): the console, one-shot answers, the Discord bot."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from config.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Ask meeting records from a chat.")
+    prog = "verbatim" if Path(sys.argv[0]).stem == "verbatim" else "python -m bot"
+    parser = argparse.ArgumentParser(prog=prog, description="Ask meeting records from a chat.")
     corpus = argparse.ArgumentParser(add_help=False)
     corpus.add_argument(
         "--corpus",
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.corpus import CorpusError, build_store
 
     try:
-        store, _ = build_store(corpus, settings.aliases)
+        store, _ = build_store(corpus, settings.aliases, settings.cache_dir)
     except CorpusError as err:
         print(err, file=sys.stderr)
         return 2

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_CORPUS = PROJECT_ROOT / "samples"
+# `config` and `bot` are installed side by side (a clone, a wheel, an editable install alike), and the
+# sample meeting ships inside `bot` as package data: found wherever the current folder is.
+SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "bot" / "samples"
+
+
+def user_cache_dir() -> Path:
+    """The user's own cache folder for Verbatim, where each platform keeps caches."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "verbatim" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "verbatim"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache") / "verbatim"
 
 
 class Settings(BaseSettings):
@@ -28,6 +41,9 @@ class Settings(BaseSettings):
     )
     aliases: Path | None = Field(default=None, description="speaker aliases TOML (default: config/aliases.toml)")
     log_level: str = "INFO"
+    cache_dir: Path = Field(
+        default_factory=user_cache_dir, description="where built stores are kept as snapshots (VERBATIM_CACHE_DIR)"
+    )
     owner_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Discord user ids allowed to reload and sync (default: the application's owner)"
     )

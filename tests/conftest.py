@@ -12,7 +12,7 @@ from parser.readers.loader import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
-SAMPLE = ROOT / "samples" / "icann70-lacralo-roundtable-fr.txt"
+SAMPLE = ROOT / "bot" / "samples" / "icann70-lacralo-roundtable-fr.txt"
 
 
 @pytest.fixture(scope="session")

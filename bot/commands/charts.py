@@ -13,9 +13,6 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from parser.text import fold
 
 MAX_BARS = 15
@@ -99,6 +96,10 @@ def draw_bars(
 
     `room` is the space left right of the longest bar for its note, as a fraction of its length.
     """
+    # matplotlib takes about a second to import: only a command that draws pays for it
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     n = max(1, len(bars))
     lines = title_lines(title)
     header = 0.35 + 0.45 * len(lines) + 0.45

@@ -134,8 +134,7 @@ def join_turns(pieces: Iterable[tuple[str, str, float | None, float | None]], me
         else:
             runs.append(_Run(speaker, [text], start, end))
     return [
-        Turn(meeting_id=meeting_id, index=i, speaker=run.speaker, text=" ".join(run.texts), start=run.start, end=run.end)
-        for i, run in enumerate(runs)
+        Turn.trusted(meeting_id, i, run.speaker, " ".join(run.texts), start=run.start, end=run.end) for i, run in enumerate(runs)
     ]
 
 

@@ -11,15 +11,22 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-
-import docx
-from docx.oxml.ns import qn
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from parser.models import Record, RecordError
 from parser.readers.paged import Page, read_pages, reason
 
+if TYPE_CHECKING:
+    from lxml import etree
+
 NAME = "docx"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def qn(tag: str) -> str:
+    """`w:p` → the element's Clark name, as `docx.oxml.ns.qn` says it (python-docx is imported only to read a file)."""
+    return _W + tag.removeprefix("w:")
+
 
 _P, _T, _TAB, _BR, _CR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _RENDERED = qn("w:lastRenderedPageBreak")
@@ -72,6 +79,8 @@ def _paragraph_text(paragraph: etree._Element) -> Iterator[str]:
 
 def extract_pages(data: bytes, path: Path) -> tuple[list[Page], bool]:
     """The body's lines page by page, and whether the file marks any page break at all."""
+    import docx
+
     try:
         body = docx.Document(io.BytesIO(data)).element.body
         stream = []

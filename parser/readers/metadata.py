@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from parser.models import Meeting, Turn
@@ -67,8 +68,8 @@ for _lang, _words in _COMMON.items():
         _LANGUAGES_OF.setdefault(_word, []).append(_lang)
 
 
-def guess_language(texts: list[str], sample_chars: int = 20_000) -> str | None:
-    """ISO 639-1 code of the language most of `texts` is in, or None when unclear."""
+def guess_language(texts: Iterable[str], sample_chars: int = 20_000) -> str | None:
+    """ISO 639-1 code of the language most of `texts` is in, or None when unclear; only their first `sample_chars` are read."""
     sample: list[str] = []
     seen = 0
     for text in texts:
@@ -122,7 +123,7 @@ def make_meeting(
         id=path.stem,
         title=title or title_from_name(path),
         date=date or date_from_name(path),
-        language=language or guess_language([t.text for t in turns]),
+        language=language or guess_language(t.text for t in turns),
         source=str(path),
         url=url,
         format=fmt,

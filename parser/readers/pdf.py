@@ -9,11 +9,13 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
-
-from pypdf import PageObject, PdfReader
+from typing import TYPE_CHECKING
 
 from parser.models import Record, RecordError
 from parser.readers.paged import Page, read_pages, reason
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 NAME = "pdf"
 
@@ -37,6 +39,8 @@ def _page_lines(page: PageObject) -> Page:
 
 def extract_pages(data: bytes, path: Path) -> list[Page]:
     """The text lines of every page; a `RecordError` for a damaged, encrypted or image-only PDF."""
+    from pypdf import PdfReader  # imported when a PDF is read: a start that reads none does not pay for it
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
