@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parser.models import RecordError, Turn
+from parser.readers import labels
 
 UNKNOWN_SPEAKER = "Unknown speaker"
 
@@ -31,7 +32,7 @@ class Cue:
 # ---------------------------------------------------------------- cue text
 
 
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+_VOICE = re.compile(r"<v(?:\.[^\s<>]{0,64})?[ \t]++([^<>\n]{0,200})>")  # bounded: linear on any payload
 # Markup (<c.yellow>, <i>, </v>, <font ...>) and karaoke timestamps (<00:00:01.000>); a bare `<` in prose stays.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>")
 _ASS_TAG = re.compile(r"\{\\[^{}]*\}")  # SubRip's {\an8} positioning
@@ -62,25 +63,6 @@ def _voices(payload: str) -> list[tuple[str | None, str]]:
 
 _LABEL = re.compile(r"^(?P<name>[^\W\d_][^:]{0,49}?)[ \u00a0]?:\s+(?P<rest>\S.*)$", re.DOTALL)
 _SENTENCE_PUNCT = re.compile(r"[?!;…\"“”«»]")
-_INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
-_ABBREVIATIONS = frozenset("dr mr mrs ms mx prof jr sr st".split())
-_PARTICLES = frozenset("van von der den de del della di da dos das du la le al el bin ibn ter".split())
-# Words that start prose or a heading, never a name ("So here's the thing:", "Note:", "Step 1:").
-_NOT_NAMES = frozenset(
-    """
-    a an the and or but so if then than that this these those there here it its is are was were be been am
-    i me my we us our you your he him his she her they them their what which who why how when where
-    not no yes yeah yep ok okay well now just also too very really actually basically honestly anyway
-    right sure true exactly agreed correct wait look listen see remember first second third finally lastly
-    let let's it's that's there's here's what's i'm i've i'd i'll we're we've you're they're don't can't
-    to of in on at by for from with about as into like
-    note notes nb ps re fyi edit update warning caution important reminder tip hint example question answer
-    summary agenda action decision result results conclusion problem solution source link links step part
-    chapter item point option rule fact bonus spoiler translation music applause laughter transcript
-    caption captions subtitle subtitles disclaimer topic title date time location recap todo goal reason
-    thing things idea lesson takeaway bottom long short
-    """.split()
-)
 
 
 def split_label(text: str) -> tuple[str, str] | None:
@@ -93,21 +75,10 @@ def split_label(text: str) -> tuple[str, str] | None:
     if not m:
         return None
     name = m["name"].strip()
-    words = name.replace("’", "'").split()
     if len(name) == 1:
         return name, m["rest"].strip()  # "Q:", "A:", "I:" — interview roles
-    if not words or len(words) > 6 or _SENTENCE_PUNCT.search(name):
+    if _SENTENCE_PUNCT.search(name) or not labels.personal(name):
         return None
-    for i, word in enumerate(words):
-        bare = word.rstrip(",")
-        if bare.endswith(".") and not (_INITIALS.match(bare) or bare[:-1].lower() in _ABBREVIATIONS):
-            return None
-        if bare.lower() in _NOT_NAMES and (i == 0 or bare.islower()):
-            return None
-    if len(words) > 1 and any(w[0].isupper() for w in words):
-        for word in words:
-            if word[0].islower() and word.islower() and word not in _PARTICLES:
-                return None  # "Fun fact:", "Long story short:" — a capitalised sentence start, not a name
     return name, m["rest"].strip()
 
 

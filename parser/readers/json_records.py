@@ -93,6 +93,8 @@ def read_text(text: str, path: Path) -> Record:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as err:
         raise RecordError(path, f"not valid JSON: {err.msg}", f"line {err.lineno}, column {err.colno}") from None
+    except (RecursionError, ValueError) as err:  # nested too deep, or a number too long to read
+        raise RecordError(path, f"not a JSON record this bot can read ({type(err).__name__})") from None
     if isinstance(data, dict) and "meeting_transcripts" in data:
         return _qmsum(data, path)
     if isinstance(data, dict) and "segments" in data:

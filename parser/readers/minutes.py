@@ -20,13 +20,16 @@ from parser.text import fold
 NAME = "minutes"
 
 # `**Name**`, `**Name**: words`, `**Name:** words` on a line of their own.
-_LABEL = re.compile(r"^\s*\*\*\s*(?P<name>[^\W\d_][^*:\n]{0,59}?)\s*(?P<colon>:)?\s*\*\*\s*(?P<colon2>:)?\s*(?P<rest>.*)$")
-_HEADING = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+# Possessive runs and a name that cannot end in a space keep both linear on any line.
+_LABEL = re.compile(
+    r"^\s*+\*\*\s*+(?P<name>[^\W\d_](?:[^*:\n]{0,58}[^\s*:])?)\s*+(?P<colon>:)?+\s*+\*\*\s*+(?P<colon2>:)?+\s*+(?P<rest>.*)$"
+)
+_HEADING = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})(?:\s++(?P<text>.*))?$")
 _RULE = re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _TABLE = re.compile(r"^\s*\|")
 _BULLET = re.compile(r"^\s*(?:[*+-]|\d{1,3}[.)])\s+")
 _LOOSE_BULLET = re.compile(r"^\s*\*(?=[^\s*])(?!.*\*)")  # `*words` with no closing star: a bullet typed fast
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 # Bold lines that title a part of the write-up rather than name a speaker.
 _SECTIONS = {
     "agenda",
@@ -131,7 +134,7 @@ def _scan(text: str) -> tuple[list[str], list[_Turn]]:
 
 def _title_and_date(preamble: list[str]) -> tuple[str | None, dt.date | None]:
     """The first `#` heading is the title; the date is the one a `Date` line states, else the first."""
-    headings = [(len(m["hashes"]), _plain(m["text"])) for line in preamble if (m := _HEADING.match(line))]
+    headings = [(len(m["hashes"]), _plain(m["text"] or "")) for line in preamble if (m := _HEADING.match(line))]
     title = next((text for level, text in headings if level == 1 and text), None)
     title = title or next((text for _, text in headings if text), None)
     plain = [_plain(line) for line in preamble if not _TABLE.match(line)]

@@ -24,6 +24,7 @@ _HEADER = re.compile(
     rf"^(?:\*\*\s*(?P<bold>{_NAME})\s*\*\*[ \t\u00a0]+|(?P<plain>{_NAME})(?:[ \t\u00a0]{{2,}}|\t|[ \t\u00a0]*(?=\[)))"
     rf"(?:\[\s*(?P<stamp>{_STAMP})\s*\]|(?P<bare>{_STAMP}))\s*$"
 )
+_MAX_HEADER = 160  # a name and a time: longer lines are words, and the pattern never sees them
 _FOOTER = re.compile(r"^\W*transcribed by\s+(?:https?://)?(?:www\.)?otter\.ai\W*$", re.IGNORECASE)
 
 
@@ -40,7 +41,10 @@ def _seconds(stamp: str) -> float | None:
 
 def header(line: str) -> tuple[str, float] | None:
     """The speaker and start (seconds) of an Otter block header line, if `line` is one."""
-    m = _HEADER.match(line.strip())
+    line = line.strip()
+    if len(line) > _MAX_HEADER or (not line[:1].isalpha() and not line.startswith("**")):
+        return None
+    m = _HEADER.match(line)
     if not m:
         return None
     seconds = _seconds(m["stamp"] or m["bare"])
