@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
-from parser.readers import labels
+from parser.readers import labels, markup
 from parser.readers.metadata import make_meeting, title_and_date
 from parser.text import fold
 
@@ -179,7 +179,13 @@ def read_text(text: str, path: Path) -> Record:
     title, date = title_and_date(header)
     meeting_id = path.stem
     made = [
-        Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text="\n".join(t.paragraphs), page=t.page)
+        Turn(
+            meeting_id=meeting_id,
+            index=i,
+            speaker=t.speaker,
+            text="\n".join(filter(None, map(markup.clean, t.paragraphs))),
+            page=t.page,
+        )
         for i, t in enumerate(turns)
     ]
     return Record(meeting=make_meeting(path, NAME, made, title=title, date=date), turns=made)

@@ -1,8 +1,7 @@
 """JSON records: QMSum meetings and podcast-namespace transcripts (`{"version", "segments"}`).
 
-QMSum text keeps its `{disfmarker}`, `{vocalsound}`… markers exactly as the record has them, as the
-ICANN reader keeps `[inaudible]`: they are annotations, not words, so hiding them is for display
-and search to decide, not for the reader. Entries with no words are dropped.
+QMSum's `{disfmarker}`, `{vocalsound}`… markers are annotations, not words: they are taken out
+(`parser/readers/markup.py`), and entries left with no words are dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from parser.models import Record, RecordError
+from parser.readers import markup
 from parser.readers.cues import UNKNOWN_SPEAKER, join_turns
 from parser.readers.metadata import make_meeting
 
@@ -67,7 +67,8 @@ def _validate(model: type[BaseModel], data: dict[str, Any], path: Path, kind: st
 
 def _qmsum(data: dict[str, Any], path: Path) -> Record:
     meeting = _validate(_QMSum, data, path, "QMSum meeting")
-    pieces = ((e.speaker.strip() or UNKNOWN_SPEAKER, e.content.strip(), None, None) for e in meeting.meeting_transcripts)
+    texts = ((e.speaker.strip() or UNKNOWN_SPEAKER, markup.clean(e.content)) for e in meeting.meeting_transcripts)
+    pieces = ((speaker, text, None, None) for speaker, text in texts if markup.has_words(text))
     turns = join_turns(pieces, path.stem)
     if not turns:
         raise RecordError(path, "the meeting has no words", "meeting_transcripts")
@@ -80,7 +81,7 @@ def _podcast(data: dict[str, Any], path: Path) -> Record:
     pieces = []
     for segment in transcript.segments:
         speaker = (segment.speaker or "").strip() or speaker
-        pieces.append((speaker, " ".join(segment.body.split()), round(segment.start, 3), round(segment.end, 3)))
+        pieces.append((speaker, markup.clean(" ".join(segment.body.split())), round(segment.start, 3), round(segment.end, 3)))
     turns = join_turns(pieces, path.stem)
     if not turns:
         raise RecordError(path, "the transcript has no words", "segments")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
+from parser.readers import labels, markup
 from parser.readers.dates import find_date
 from parser.readers.metadata import make_meeting
 from parser.text import fold
@@ -59,15 +60,19 @@ def label(line: str) -> tuple[str, str] | None:
     rest = m["rest"].strip()
     if rest and not (m["colon"] or m["colon2"]):
         return None
-    if len(name.split()) > 6 or fold(name) in _SECTIONS:
-        return None
+    if len(name.split()) > 6 or fold(name) in _SECTIONS or (fold(name).split() or [""])[0] in labels.NOT_NAMES:
+        return None  # `**Break:** \\[24:27\\]`, `**Note:** …`: the write-up, not a speaker
     return name, rest
 
 
 def _section_line(line: str) -> bool:
     """A bold line such as `**Summary**` that opens a part of the write-up."""
     m = _LABEL.match(line)
-    return bool(m) and not m["rest"].strip() and fold(m["name"]) in _SECTIONS
+    if not m:
+        return False
+    name = fold(m["name"])
+    rest = markup.leading_time(markup.unescape(m["rest"]))[1]
+    return (not rest.strip() and name in _SECTIONS) or (name.split() or [""])[0] in labels.NOT_NAMES
 
 
 def _strip_bullet(line: str) -> tuple[str, bool]:
@@ -88,6 +93,15 @@ def _plain(line: str) -> str:
 class _Turn:
     speaker: str
     paragraphs: list[str] = field(default_factory=list)
+    start: float | None = None
+
+    def add(self, words: str) -> None:
+        """A paragraph of words; a time that opens it (`\\[12:34\\] words`) is the turn's start if it has none."""
+        time, words = markup.leading_time(markup.unescape(words))
+        if self.start is None and not self.paragraphs:
+            self.start = time
+        if words:
+            self.paragraphs.append(words)
 
 
 def _scan(text: str) -> tuple[list[str], list[_Turn]]:
@@ -106,8 +120,8 @@ def _scan(text: str) -> tuple[list[str], list[_Turn]]:
                 turns.append(current)
             open_paragraph = False
             if rest:
-                current.paragraphs.append(rest)
-                open_paragraph = True
+                current.add(rest)
+                open_paragraph = bool(current.paragraphs)
             continue
         if _HEADING.match(line) or _RULE.match(line) or _TABLE.match(line) or _section_line(line):
             current = None
@@ -127,8 +141,8 @@ def _scan(text: str) -> tuple[list[str], list[_Turn]]:
         if open_paragraph and not bullet and current.paragraphs:
             current.paragraphs[-1] = f"{current.paragraphs[-1]} {words}"
         else:
-            current.paragraphs.append(words)
-        open_paragraph = True
+            current.add(words)
+        open_paragraph = bool(current.paragraphs)
     return preamble, [t for t in turns if t.paragraphs]
 
 
@@ -149,7 +163,12 @@ def read_text(text: str, path: Path) -> Record:
     if not turns:
         raise RecordError(path, "no speaker turns found (expected a '**Name**' line followed by '* words')")
     meeting_id = path.stem
-    made = [Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text="\n".join(t.paragraphs)) for i, t in enumerate(turns)]
+    made = []
+    for i, t in enumerate(turns):
+        following = turns[i + 1].start if i + 1 < len(turns) else None
+        end = following if following is not None and t.start is not None and following >= t.start else None
+        text = "\n".join(filter(None, map(markup.clean, t.paragraphs)))
+        made.append(Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text=text, start=t.start, end=end))
     title, date = _title_and_date(preamble)
     return Record(meeting=make_meeting(path, NAME, made, title=title, date=date), turns=made)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
+from parser.readers import markup
 from parser.readers.metadata import make_meeting, title_and_date
 from parser.text import fold
 
@@ -25,7 +26,8 @@ _HEADER = re.compile(
     rf"(?:\[\s*(?P<stamp>{_STAMP})\s*\]|(?P<bare>{_STAMP}))\s*$"
 )
 _MAX_HEADER = 160  # a name and a time: longer lines are words, and the pattern never sees them
-_FOOTER = re.compile(r"^\W*transcribed by\s+(?:https?://)?(?:www\.)?otter\.ai\W*$", re.IGNORECASE)
+# `Transcribed by https://otter.ai`, also as a link: `<https://otter.ai>`, `[otter.ai](https://otter.ai)`.
+_FOOTER = re.compile(r"^\W*transcribed by\b.{0,100}?otter\.ai\W*$", re.IGNORECASE)
 
 
 def _seconds(stamp: str) -> float | None:
@@ -78,7 +80,7 @@ def _blocks(text: str) -> tuple[list[str], list[_Turn]]:
         if found:
             flush()
             blocks.append(_Turn(speaker=found[0], start=found[1]))
-        elif not line or _FOOTER.match(line):
+        elif not line or (len(line) <= _MAX_HEADER and _FOOTER.match(line)):
             flush()
         elif blocks:
             lines.append(line)
@@ -117,7 +119,7 @@ def read_text(text: str, path: Path) -> Record:
                 meeting_id=meeting_id,
                 index=i,
                 speaker=t.speaker,
-                text="\n".join(t.paragraphs),
+                text="\n".join(filter(None, map(markup.clean, t.paragraphs))),
                 start=t.start,
                 end=end,
             )
