@@ -20,6 +20,7 @@ class Meeting(BaseModel):
     source: str = ""
     url: str | None = None
     format: str = ""
+    chat: bool = Field(default=False, description="the record is the chat of a meeting, not its speech")
 
 
 class Turn(BaseModel):
@@ -34,6 +35,7 @@ class Turn(BaseModel):
     page: int | None = None
     start: float | None = None
     end: float | None = None
+    chat: bool = Field(default=False, description="a chat message, not speech (the store keeps this per meeting)")
 
 
 class Record(BaseModel):

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parser.models import RecordError, Turn
-from parser.readers import labels
+from parser.readers import labels, markup
+from parser.readers.segments import segment
 
 UNKNOWN_SPEAKER = "Unknown speaker"
 
@@ -41,7 +42,7 @@ _ASS_TAG = re.compile(r"\{\\[^{}]*\}")  # SubRip's {\an8} positioning
 def clean(text: str) -> str:
     """The words of a cue: tags stripped, entities unescaped, wrapped lines joined with single spaces."""
     text = html.unescape(_ASS_TAG.sub("", _TAG.sub("", text)))
-    return " ".join(text.replace("\u00a0", " ").split())
+    return markup.clean(" ".join(text.replace("\u00a0", " ").split()))
 
 
 def _voices(payload: str) -> list[tuple[str | None, str]]:
@@ -110,22 +111,31 @@ def join_turns(pieces: Iterable[tuple[str, str, float | None, float | None]], me
     ]
 
 
-def cues_to_turns(cues: list[Cue], meeting_id: str) -> list[Turn]:
+def numbered(pieces: Iterable[tuple[str, str, float | None, float | None]], meeting_id: str) -> list[Turn]:
+    """Pieces as turns, one each, numbered in record order."""
+    return [
+        Turn(meeting_id=meeting_id, index=i, speaker=speaker, text=text, start=start, end=end)
+        for i, (speaker, text, start, end) in enumerate(pieces)
+    ]
+
+
+def cues_to_turns(cues: list[Cue], meeting_id: str, host: str | None = None) -> list[Turn]:
     """Who says each cue: its voice tag, else its `Name:` label, else whoever spoke last, else nobody known.
 
     A lowercase label ("stokes:") is only believed when the file keeps using it or labels most of
-    its cues, since a wrapped line can start with "follows: ..." too.
+    its cues, since a wrapped line can start with "follows: ..." too. Captions that name nobody
+    are cut into segments of the talk, said by the record's stated host or by "Unknown speaker".
     """
     pieces: list[tuple[Cue, str | None, str, tuple[str, str] | None]] = []
     for cue in cues:
         for voice, text in _voices(cue.payload):
             pieces.append((cue, voice, text, None if voice else split_label(text)))
     untagged = sum(1 for _, voice, _, _ in pieces if voice is None)
-    labels = Counter(label[0] for _, _, _, label in pieces if label)
-    dense = untagged > 0 and labels.total() * 2 >= untagged
+    labels_found = Counter(label[0] for _, _, _, label in pieces if label)
+    dense = untagged > 0 and labels_found.total() * 2 >= untagged
 
     def believed(name: str) -> bool:
-        return name != name.lower() or dense or labels[name] >= 2
+        return name != name.lower() or dense or labels_found[name] >= 2
 
     speaker: str | None = None
     out: list[tuple[str, str, float | None, float | None]] = []
@@ -137,6 +147,9 @@ def cues_to_turns(cues: list[Cue], meeting_id: str) -> list[Turn]:
         elif speaker is None:
             speaker = UNKNOWN_SPEAKER
         out.append((speaker, text, cue.start, cue.end))
+    if all(who == UNKNOWN_SPEAKER for who, _, _, _ in out):
+        nobody = host or UNKNOWN_SPEAKER
+        return numbered(segment((nobody, text, start, end) for _, text, start, end in out), meeting_id)
     return join_turns(out, meeting_id)
 
 

@@ -37,6 +37,7 @@ def make_meeting(
     date: dt.date | None = None,
     language: str | None = None,
     url: str | None = None,
+    chat: bool = False,
 ) -> Meeting:
     """The meeting of a record: what the record says, else what its file name says; never invented."""
     return Meeting(
@@ -47,6 +48,7 @@ def make_meeting(
         source=str(path),
         url=url,
         format=fmt,
+        chat=chat,
     )
 
 

@@ -1,0 +1,76 @@
+"""Text transcripts with a time on every line (`00:01:02 words`, `[0:05] words`) or on a line of its own.
+
+YouTube's "show transcript" copied out, and many podcast pages, look like this. With `Name:` after
+the time, turns are the speakers'; without, the talk is cut into segments (`segments.py`), said by
+the host the header names (`Host: …`) or by "Unknown speaker". Nobody is invented.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from parser.models import Record, RecordError
+from parser.readers.cues import UNKNOWN_SPEAKER, join_turns, numbered, split_label
+from parser.readers.markup import clean, seconds
+from parser.readers.metadata import make_meeting, title_and_date
+from parser.readers.segments import segment
+
+NAME = "timed-text"
+
+_HEAD = 24  # a time is at the start of a line: the pattern sees no more than this
+_TIMED = re.compile(r"^[\[(]?(?P<time>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?)[\])]?(?:[ \t]+|[ \t]*[-–—][ \t]*|$)")
+_HOST = re.compile(r"^(?:host|speaker|presenter|narrator)\s*:\s*(?P<name>\S.{0,79})$", re.IGNORECASE)
+
+
+def _timed(line: str) -> tuple[float, str] | None:
+    """(seconds, the words after the time) of a line that opens with a time."""
+    m = _TIMED.match(line[:_HEAD])
+    if not m:
+        return None
+    at = seconds(m["time"])
+    return (at, line[m.end() :].strip()) if at is not None else None
+
+
+def read_text(text: str, path: Path) -> Record:
+    """Read a text transcript of timed lines; a `RecordError` when no timed line has words."""
+    header: list[str] = []
+    lines: list[tuple[float, list[str]]] = []
+    for raw in text.lstrip("\ufeff").split("\n"):
+        line = raw.strip()
+        found = _timed(line)
+        if found:
+            lines.append((found[0], [found[1]] if found[1] else []))
+        elif line and lines:
+            lines[-1][1].append(line)
+        elif line:
+            header.append(line)
+    pieces = [(at, clean(" ".join(words))) for at, words in lines]
+    pieces = [(at, words) for at, words in pieces if words]
+    if not pieces:
+        raise RecordError(path, "no timed lines with words found (expected lines like '00:01:02 words')")
+    host = next((m["name"].strip() for line in header if (m := _HOST.match(line))), None)
+    labelled = [split_label(words) for _, words in pieces]
+    names = Counter(found[0] for found in labelled if found)
+    ends = [*(at for at, _ in pieces[1:]), None]
+    if names.total() * 2 >= len(pieces):
+        out = []
+        speaker = UNKNOWN_SPEAKER
+        for (at, words), found, end in zip(pieces, labelled, ends, strict=True):
+            if found:
+                speaker, words = found
+            out.append((speaker, words, at, end))
+        turns = join_turns(out, path.stem)
+    else:
+        nobody = host or UNKNOWN_SPEAKER
+        turns = numbered(segment((nobody, words, at, end) for (at, words), end in zip(pieces, ends, strict=True)), path.stem)
+    title, date = title_and_date([line for line in header if not _HOST.match(line)])
+    return Record(meeting=make_meeting(path, NAME, turns, title=title, date=date), turns=turns)
+
+
+def sniff(text: str) -> bool:
+    """Most of the opening lines open with a time (or are one), and there are several."""
+    lines = [line.strip() for line in text.lstrip("\ufeff")[:50_000].split("\n")[:300] if line.strip()]
+    timed = sum(1 for line in lines if _timed(line))
+    return timed >= 5 and timed * 2 >= len(lines)
