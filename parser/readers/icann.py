@@ -13,6 +13,7 @@ from pathlib import Path
 from parser.models import Record, RecordError, Turn
 from parser.readers import labels, markup
 from parser.readers.metadata import make_meeting, title_and_date
+from parser.readers.naming import meeting_id
 from parser.text import fold
 
 NAME = "icann"
@@ -177,10 +178,10 @@ def read_text(text: str, path: Path) -> Record:
     if not turns:
         raise RecordError(path, "no speaker turns found (expected labels like 'Name:' or 'NAME :' at line starts)")
     title, date = title_and_date(header)
-    meeting_id = path.stem
+    the_id = meeting_id(path)
     made = [
         Turn(
-            meeting_id=meeting_id,
+            meeting_id=the_id,
             index=i,
             speaker=t.speaker,
             text="\n".join(filter(None, map(markup.clean, t.paragraphs))),

@@ -16,6 +16,7 @@ from parser.models import Record, RecordError
 from parser.readers import markup
 from parser.readers.cues import UNKNOWN_SPEAKER, join_turns
 from parser.readers.metadata import make_meeting
+from parser.readers.naming import meeting_id
 
 NAME = "json"
 
@@ -69,7 +70,7 @@ def _qmsum(data: dict[str, Any], path: Path) -> Record:
     meeting = _validate(_QMSum, data, path, "QMSum meeting")
     texts = ((e.speaker.strip() or UNKNOWN_SPEAKER, markup.clean(e.content)) for e in meeting.meeting_transcripts)
     pieces = ((speaker, text, None, None) for speaker, text in texts if markup.has_words(text))
-    turns = join_turns(pieces, path.stem)
+    turns = join_turns(pieces, meeting_id(path))
     if not turns:
         raise RecordError(path, "the meeting has no words", "meeting_transcripts")
     return Record(meeting=make_meeting(path, NAME, turns), turns=turns)
@@ -82,7 +83,7 @@ def _podcast(data: dict[str, Any], path: Path) -> Record:
     for segment in transcript.segments:
         speaker = (segment.speaker or "").strip() or speaker
         pieces.append((speaker, markup.clean(" ".join(segment.body.split())), round(segment.start, 3), round(segment.end, 3)))
-    turns = join_turns(pieces, path.stem)
+    turns = join_turns(pieces, meeting_id(path))
     if not turns:
         raise RecordError(path, "the transcript has no words", "segments")
     return Record(meeting=make_meeting(path, NAME, turns), turns=turns)

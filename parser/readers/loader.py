@@ -9,6 +9,7 @@ from pathlib import Path
 
 from parser.models import Record, RecordError
 from parser.readers.decode import decode
+from parser.readers.naming import SIDECAR_SUFFIX, preferred
 from parser.readers.registry import KNOWN_EXTENSIONS, choose, choose_binary
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,10 @@ def iter_files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, bool]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                yield found, True
+            found = (p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            # A folder's files together, a corrected copy before the raw one (see `_Copies`).
+            for file in sorted(found, key=lambda p: (p.parent, not preferred(p), p.name)):
+                yield file, True
         else:
             yield path, False
 
@@ -67,6 +70,60 @@ def load(paths: Iterable[Path | str]) -> LoadResult:
     return result
 
 
+class _Copies:
+    """Two records of one meeting in one folder (a transcript and its corrected copy) answer once.
+
+    Records are compared by their turns' words: when most turns of the smaller are in the other,
+    the later one is set aside. Only a folder's records are remembered, as hashes.
+    """
+
+    SAME = 0.6  # share of the smaller record's turns found in the other
+    MIN_WORDS = 4  # shorter turns ("Yes.", "Thank you.") say nothing about which meeting it is
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.kept: list[tuple[str, int]] = []  # (file name, how many turns hashed)
+        self.owners: dict[int, list[int]] = {}  # turn hash → kept records holding it
+
+    def copy_of(self, path: Path, record: Record) -> str | None:
+        """The file name of a kept record this one repeats, else None (and this one is remembered)."""
+        if path.parent != self.folder:
+            self.folder, self.kept, self.owners = path.parent, [], {}
+        hashes = {hash(" ".join(words)) for t in record.turns if len(words := t.text.lower().split()) >= self.MIN_WORDS}
+        if len(hashes) >= 3:
+            shared: dict[int, int] = {}
+            for h in hashes:
+                for owner in self.owners.get(h, ()):
+                    shared[owner] = shared.get(owner, 0) + 1
+            for owner, count in shared.items():
+                if count >= self.SAME * min(len(hashes), self.kept[owner][1]):
+                    return self.kept[owner][0]
+        number = len(self.kept)
+        self.kept.append((path.name, len(hashes)))
+        for h in hashes:
+            self.owners.setdefault(h, []).append(number)
+        return None
+
+
+def _renamed(record: Record, new_id: str) -> Record:
+    meeting = record.meeting.model_copy(update={"id": new_id})
+    return Record(meeting=meeting, turns=[t.model_copy(update={"meeting_id": new_id}) for t in record.turns])
+
+
+def _unique_id(base: str, path: Path, taken: set[str]) -> str:
+    """`base`, or, when another record has it, with its folders' names in front (`acdt-2026-08-17_092`)."""
+    candidate = base
+    for folder in list(path.parents)[:3]:
+        if candidate not in taken:
+            return candidate
+        if folder.name and candidate != folder.name and not candidate.startswith(f"{folder.name}-"):
+            candidate = f"{folder.name}-{candidate}"
+    n = 2
+    while f"{candidate}-{n}" in taken:
+        n += 1
+    return candidate if candidate not in taken else f"{candidate}-{n}"
+
+
 def iter_records(paths: Iterable[Path | str], result: LoadResult) -> Iterator[Record]:
     """Each record under `paths` in turn, with the files that failed or were skipped noted in `result`.
 
@@ -75,12 +132,23 @@ def iter_records(paths: Iterable[Path | str], result: LoadResult) -> Iterator[Re
     README, notes), are skipped with a note. Nothing is kept here, so a store can be built from a
     corpus larger than its records would take as Python objects all at once.
     """
+    copies = _Copies()
+    taken: set[str] = set()
     for path, in_folder in iter_files(paths):
+        if in_folder and path.name.endswith(SIDECAR_SUFFIX):
+            continue  # read with its record by `naming.read_sidecar`
         if in_folder and path.suffix.lower() not in KNOWN_EXTENSIONS:
             result.skipped.append((str(path), f"unknown kind of file ({path.suffix or 'no extension'})"))
             continue
         try:
-            yield read_file(path)
+            record = read_file(path)
+            kept = copies.copy_of(path, record)
+            if kept is not None:
+                result.skipped.append((str(path), f"a copy of the same meeting as {kept}, which is kept"))
+                continue
+            new_id = _unique_id(record.meeting.id, path, taken)
+            taken.add(new_id)
+            yield record if new_id == record.meeting.id else _renamed(record, new_id)
         except NotARecord as err:
             if not in_folder:
                 result.errors.append(err)

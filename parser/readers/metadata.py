@@ -1,32 +1,14 @@
-"""Meeting metadata every reader shares: an id from the file name, a date from it when the record has none."""
+"""Meeting metadata every reader shares: what the record says first, then `naming` (sidecar, folder, file name)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from parser.models import Meeting, Turn
 from parser.readers.dates import find_date
 from parser.readers.language import guess_language
-
-_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
-
-
-def date_from_name(path: Path) -> dt.date | None:
-    """`2026-02-05_174.vtt` → 2026-02-05; None when the name holds no real date."""
-    m = _DATE_IN_NAME.search(path.stem)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
-
-
-def title_from_name(path: Path) -> str:
-    """A readable title from the file name when the record states none: `acde-230` → `acde 230`."""
-    return re.sub(r"[_]+", " ", path.stem).strip() or path.name
+from parser.readers.naming import folder_title_and_date, meeting_id, name_title_and_date, read_sidecar
 
 
 def make_meeting(
@@ -39,14 +21,17 @@ def make_meeting(
     url: str | None = None,
     chat: bool = False,
 ) -> Meeting:
-    """The meeting of a record: what the record says, else what its file name says; never invented."""
+    """The meeting of a record: what the record says, else its sidecar, its folder, its file name; never invented."""
+    side = read_sidecar(path)
+    folder_title, folder_date = folder_title_and_date(path)
+    name_title, name_date = name_title_and_date(path)
     return Meeting(
-        id=path.stem,
-        title=title or title_from_name(path),
-        date=date or date_from_name(path),
-        language=language or guess_language([t.text for t in turns]),
+        id=meeting_id(path),
+        title=title or side.title or folder_title or name_title,
+        date=date or side.date or folder_date or name_date,
+        language=language or side.language or guess_language([t.text for t in turns]),
         source=str(path),
-        url=url,
+        url=url or side.url,
         format=fmt,
         chat=chat,
     )

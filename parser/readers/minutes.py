@@ -16,6 +16,7 @@ from parser.models import Record, RecordError, Turn
 from parser.readers import labels, markup
 from parser.readers.dates import find_date
 from parser.readers.metadata import make_meeting
+from parser.readers.naming import meeting_id
 from parser.text import fold
 
 NAME = "minutes"
@@ -162,13 +163,13 @@ def read_text(text: str, path: Path) -> Record:
     preamble, turns = _scan(text)
     if not turns:
         raise RecordError(path, "no speaker turns found (expected a '**Name**' line followed by '* words')")
-    meeting_id = path.stem
+    the_id = meeting_id(path)
     made = []
     for i, t in enumerate(turns):
         following = turns[i + 1].start if i + 1 < len(turns) else None
         end = following if following is not None and t.start is not None and following >= t.start else None
         text = "\n".join(filter(None, map(markup.clean, t.paragraphs)))
-        made.append(Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text=text, start=t.start, end=end))
+        made.append(Turn(meeting_id=the_id, index=i, speaker=t.speaker, text=text, start=t.start, end=end))
     title, date = _title_and_date(preamble)
     return Record(meeting=make_meeting(path, NAME, made, title=title, date=date), turns=made)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from parser.models import Record, RecordError, Turn
 from parser.readers import markup
 from parser.readers.metadata import make_meeting, title_and_date
+from parser.readers.naming import meeting_id
 from parser.text import fold
 
 NAME = "otter"
@@ -109,14 +110,14 @@ def read_text(text: str, path: Path) -> Record:
     turns = _merge(blocks)
     if not turns:
         raise RecordError(path, "no Otter speaker blocks with words found (expected 'Name  0:00' header lines)")
-    meeting_id = path.stem
+    the_id = meeting_id(path)
     made: list[Turn] = []
     for i, t in enumerate(turns):
         following = turns[i + 1].start if i + 1 < len(turns) else None
         end = following if following is not None and following >= t.start else None
         made.append(
             Turn(
-                meeting_id=meeting_id,
+                meeting_id=the_id,
                 index=i,
                 speaker=t.speaker,
                 text="\n".join(filter(None, map(markup.clean, t.paragraphs))),

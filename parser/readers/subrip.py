@@ -13,6 +13,7 @@ from pathlib import Path
 from parser.models import Record, RecordError
 from parser.readers.cues import blocks, cues_to_turns, parse_cues, split_lines
 from parser.readers.metadata import make_meeting
+from parser.readers.naming import meeting_id
 
 NAME = "srt"
 
@@ -24,7 +25,7 @@ def read_text(text: str, path: Path) -> Record:
     cues = parse_cues(blocks(split_lines(text)), path, hours=True)
     if not cues:
         raise RecordError(path, "no cues found (expected lines like '00:00:01,000 --> 00:00:04,000')")
-    turns = cues_to_turns(cues, path.stem)
+    turns = cues_to_turns(cues, meeting_id(path))
     if not turns:
         raise RecordError(path, "the cues hold no words")
     return Record(meeting=make_meeting(path, NAME, turns), turns=turns)

@@ -15,6 +15,7 @@ from parser.models import Record, RecordError
 from parser.readers.cues import UNKNOWN_SPEAKER, join_turns, numbered, split_label
 from parser.readers.markup import clean, seconds
 from parser.readers.metadata import make_meeting, title_and_date
+from parser.readers.naming import meeting_id
 from parser.readers.segments import segment
 
 NAME = "timed-text"
@@ -61,10 +62,12 @@ def read_text(text: str, path: Path) -> Record:
             if found:
                 speaker, words = found
             out.append((speaker, words, at, end))
-        turns = join_turns(out, path.stem)
+        turns = join_turns(out, meeting_id(path))
     else:
         nobody = host or UNKNOWN_SPEAKER
-        turns = numbered(segment((nobody, words, at, end) for (at, words), end in zip(pieces, ends, strict=True)), path.stem)
+        turns = numbered(
+            segment((nobody, words, at, end) for (at, words), end in zip(pieces, ends, strict=True)), meeting_id(path)
+        )
     title, date = title_and_date([line for line in header if not _HOST.match(line)])
     return Record(meeting=make_meeting(path, NAME, turns, title=title, date=date), turns=turns)
 

@@ -16,6 +16,7 @@ from parser.models import Record, RecordError
 from parser.readers.cues import blocks, cues_to_turns, parse_cues, split_lines
 from parser.readers.dates import find_date
 from parser.readers.metadata import make_meeting
+from parser.readers.naming import meeting_id
 
 NAME = "vtt"
 
@@ -83,7 +84,7 @@ def read_text(text: str, path: Path) -> Record:
     cues = parse_cues(_cue_blocks(lines, meta), path)
     if not cues:
         raise RecordError(path, "no cues found (expected lines like '00:00:01.000 --> 00:00:04.000')")
-    turns = cues_to_turns(cues, path.stem, host=meta.host)
+    turns = cues_to_turns(cues, meeting_id(path), host=meta.host)
     if not turns:
         raise RecordError(path, "the cues hold no words")
     meeting = make_meeting(path, NAME, turns, title=meta.title, date=meta.date or meta.loose_date, language=meta.language)

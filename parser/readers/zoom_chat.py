@@ -12,6 +12,7 @@ from pathlib import Path
 from parser.models import Record, RecordError, Turn
 from parser.readers.markup import clean
 from parser.readers.metadata import make_meeting
+from parser.readers.naming import meeting_id
 
 NAME = "zoom-chat"
 
@@ -49,7 +50,7 @@ def read_text(text: str, path: Path) -> Record:
             messages[-1][2].append(line.strip())
     said = [(start, who, clean("\n".join(lines))) for start, who, lines in messages]
     turns = [
-        Turn(meeting_id=path.stem, index=i, speaker=who, text=words, start=start, chat=True)
+        Turn(meeting_id=meeting_id(path), index=i, speaker=who, text=words, start=start, chat=True)
         for i, (start, who, words) in enumerate(m for m in said if m[2])
     ]
     if not turns:
