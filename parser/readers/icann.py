@@ -88,13 +88,14 @@ def _paragraphs(text: str, believed: frozenset[str]) -> list[tuple[list[str], in
 
     A page counts once it holds somebody's words or the header, so the disclaimer box, which
     the text form sets between two `---`, is not a page of its own. A `Page N of M` line sets
-    the page: a header (after a break) the page of what follows, a footer the page it closes.
+    the page: as a header (after a break, or as the first one was) of what follows, as a footer of what it closes.
     """
     out: list[tuple[list[str], int, bool]] = []
     page = 0
     new_page = True
     broken = False
-    since_break = False  # whether words came since the last page break
+    since_break = False  # whether words came since the start or the last page break
+    headers: bool | None = None  # whether page numbers head their pages, as the first one did
     current: list[str] = []
 
     def flush() -> None:
@@ -124,7 +125,9 @@ def _paragraphs(text: str, believed: frozenset[str]) -> list[tuple[list[str], in
             flush()
             number = page_number(line) if line else None
             if number is not None:
-                page = number - (0 if since_break else 1)
+                header = not since_break or bool(headers)
+                headers = header if headers is None else headers
+                page = number - 1 if header else number
                 broken = new_page = True
                 since_break = False
             continue
