@@ -214,7 +214,8 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
         timed = 0 if "-->" in block[0] else 1
         if timed >= len(block) or "-->" not in block[timed]:
             if not cues or _CUE_NUMBER.match(block[0]) or any(_CUT_TIMING.match(line) for line in block[:2]):
-                raise RecordError(path, f"cue {number}: no 'start --> end' timing line", f"line {first + 1}")
+                at = first + (2 if _CUE_NUMBER.match(block[0]) and len(block) > 1 else 1)  # where the timing should be
+                raise RecordError(path, f"cue {number}: no 'start --> end' timing line", f"line {at}")
             cues[-1] = replace(cues[-1], payload="\n".join([cues[-1].payload, *block]))
             continue
         line = block[timed].strip()
