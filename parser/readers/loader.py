@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,37 +73,49 @@ def load(paths: Iterable[Path | str]) -> LoadResult:
 
 
 class _Copies:
-    """Two records of one meeting in one folder (a transcript and its corrected copy) answer once.
+    """Two records of one meeting (a transcript and its corrected copy; the same captions as .srt and
+    .vtt) answer once: the first read is kept, and corrected copies are read first.
 
-    Records are compared by their turns' words: when most turns of the smaller are in the other,
-    the later one is set aside. Only a folder's records are remembered, as hashes.
+    Records are compared by their turns: a record is a copy when the turns it shares with a kept
+    record in its folder, or with a kept record of the same id, are most of either. Each record is
+    remembered by a small sketch (the smallest hashes of its turns), never by its text.
     """
 
-    SAME = 0.6  # share of the smaller record's turns found in the other
-    MIN_WORDS = 4  # shorter turns ("Yes.", "Thank you.") say nothing about which meeting it is
+    K = 32  # hashes kept per record
+    KEYS = 8  # of which these find the records to compare with, within a folder
+    SAME = 0.4  # shared share of the two records' turns together (0.4 ≈ 60 % of each)
+    MIN_CHARS = 20  # shorter turns ("Yes.", "Thank you.") say nothing about which meeting it is
 
     def __init__(self) -> None:
         self.folder: Path | None = None
-        self.kept: list[tuple[str, int]] = []  # (file name, how many turns hashed)
-        self.owners: dict[int, list[int]] = {}  # turn hash → kept records holding it
+        self.in_folder: dict[int, list[tuple[str, array[int]]]] = {}
+        self.by_id: dict[str, list[tuple[str, array[int]]]] = {}
+
+    def _sketch(self, record: Record) -> array[int]:
+        hashes = {zlib.crc32(t.text.encode("utf-8", "surrogatepass")) for t in record.turns if len(t.text) >= self.MIN_CHARS}
+        return array("q", sorted(hashes)[: self.K])
+
+    def _same(self, a: array[int], b: array[int]) -> bool:
+        union = sorted(set(a) | set(b))[: self.K]
+        both = set(a) & set(b)
+        return sum(1 for h in union if h in both) >= self.SAME * len(union)
 
     def copy_of(self, path: Path, record: Record) -> str | None:
-        """The file name of a kept record this one repeats, else None (and this one is remembered)."""
+        """The kept record this one repeats, else None (and this one is remembered)."""
         if path.parent != self.folder:
-            self.folder, self.kept, self.owners = path.parent, [], {}
-        hashes = {hash(" ".join(words)) for t in record.turns if len(words := t.text.lower().split()) >= self.MIN_WORDS}
-        if len(hashes) >= 3:
-            shared: dict[int, int] = {}
-            for h in hashes:
-                for owner in self.owners.get(h, ()):
-                    shared[owner] = shared.get(owner, 0) + 1
-            for owner, count in shared.items():
-                if count >= self.SAME * min(len(hashes), self.kept[owner][1]):
-                    return self.kept[owner][0]
-        number = len(self.kept)
-        self.kept.append((path.name, len(hashes)))
-        for h in hashes:
-            self.owners.setdefault(h, []).append(number)
+            self.folder, self.in_folder = path.parent, {}
+        sketch = self._sketch(record)
+        if len(sketch) < 3:
+            return None
+        same_id = self.by_id.setdefault(record.meeting.id, [])
+        near = [entry for key in sketch[: self.KEYS] for entry in self.in_folder.get(key, ())]
+        for name, other in [*near, *same_id]:
+            if self._same(sketch, other):
+                return name
+        entry = (str(path), sketch)
+        same_id.append(entry)
+        for key in sketch[: self.KEYS]:
+            self.in_folder.setdefault(key, []).append(entry)
         return None
 
 
