@@ -18,6 +18,7 @@ _TIMED_NOTE = re.compile(rf"\[([^\[\]\d\n]{{1,40}}?)\s*(?:at\s+)?{_STAMP}\]")
 # A time on its own in brackets or parentheses: `[24:27]`, `(1:02:03)`.
 INLINE_TIME = re.compile(rf"[\[(]({_STAMP})[\])]")
 _SPACES = re.compile(r"[ \t]{2,}")
+_WORD = re.compile(r"[^\W_]")
 
 
 def seconds(stamp: str) -> float | None:
@@ -45,7 +46,9 @@ def clean(text: str) -> str:
     if "[" in text:
         text = _TIMED_NOTE.sub(lambda m: f"[{m[1].strip()}]", text)
     if "  " in text or "\t" in text:
-        text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = "\n".join(line.strip() for line in text.split("\n"))
     return text.strip()
 
 
@@ -60,4 +63,4 @@ def leading_time(text: str) -> tuple[float | None, str]:
 
 def has_words(text: str) -> bool:
     """Whether anything is said: `{vocalsound} .` once cleaned is a lone full stop."""
-    return any(ch.isalnum() for ch in text)
+    return _WORD.search(text) is not None
