@@ -95,3 +95,10 @@ def test_older_zoom_chat_lines(tmp_path: Path) -> None:
         ("Alice Smith", "hello", 36083.0),
         ("Bob Jones", "hi there", 36125.0),
     ]
+
+
+def test_a_note_may_give_the_records_link(tmp_path: Path) -> None:
+    text = (RECORDS / "captions-no-speakers.vtt").read_text(encoding="utf-8")
+    copy = tmp_path / "linked.vtt"
+    copy.write_text(text.replace("NOTE recorded 2023-06-01", "NOTE\nURL: https://example.org/ep12.mp3"), encoding="utf-8")
+    assert read_file(copy).meeting.url == "https://example.org/ep12.mp3"
