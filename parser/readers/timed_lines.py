@@ -7,6 +7,7 @@ the host the header names (`Host: …`) or by "Unknown speaker". Nobody is inven
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
@@ -72,8 +73,18 @@ def read_text(text: str, path: Path) -> Record:
     return Record(meeting=make_meeting(path, NAME, turns, title=title, date=date), turns=turns)
 
 
+MAX_MEDIAN_GAP = 120.0  # seconds: talk is timed every few seconds or so
+
+
 def sniff(text: str) -> bool:
-    """Most of the opening lines open with a time (or are one), and there are several."""
+    """Most of the opening lines open with a time (or are one), several, a few seconds apart."""
     lines = [line.strip() for line in text.lstrip("\ufeff")[:50_000].split("\n")[:300] if line.strip()]
-    timed = sum(1 for line in lines if _timed(line))
-    return timed >= 5 and timed * 2 >= len(lines)
+    times = [found[0] for line in lines if (found := _timed(line))]
+    if len(times) < 5 or len(times) * 2 < len(lines):
+        return False
+    stamps = [m["time"] for line in lines if (m := _TIMED.match(line[:_HEAD]))]
+    clock = [s for s in stamps if s.count(":") == 1 and s.endswith(("0", "5"))]
+    if len(clock) * 5 >= len(stamps) * 4:
+        return False  # `09:00`, `09:30`, `10:15`: the clock times of an agenda, not m:ss into a talk
+    gaps = sorted(b - a for a, b in itertools.pairwise(times))
+    return gaps[len(gaps) // 2] <= MAX_MEDIAN_GAP

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from parser.readers.cues import UNKNOWN_SPEAKER
-from parser.readers.loader import read_file
+from parser.readers.loader import NotARecord, read_file
 
 RECORDS = Path(__file__).parent / "records"
 
@@ -102,3 +104,14 @@ def test_a_note_may_give_the_records_link(tmp_path: Path) -> None:
     copy = tmp_path / "linked.vtt"
     copy.write_text(text.replace("NOTE recorded 2023-06-01", "NOTE\nURL: https://example.org/ep12.mp3"), encoding="utf-8")
     assert read_file(copy).meeting.url == "https://example.org/ep12.mp3"
+
+
+def test_an_agenda_with_times_is_not_a_transcript(tmp_path: Path) -> None:
+    path = tmp_path / "agenda.txt"
+    path.write_text(
+        "Board day\n09:00 Welcome and coffee\n09:30 Budget review\n10:15 Travel policy\n11:00 Break\n"
+        "11:20 Elections\n12:30 Lunch\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(NotARecord):
+        read_file(path)
