@@ -22,8 +22,9 @@ SPEAKERS_LISTED = 5
 
 
 def place(hit: HitOut) -> list[str]:
-    """Where in its record the turn stands: its page, its time, either or both or neither."""
-    parts = [f"p. {hit.page}"] if hit.page is not None else []
+    """Where in its record the turn stands: chat or speech, its page, its time."""
+    parts = ["chat"] if hit.chat else []
+    parts += [f"p. {hit.page}"] if hit.page is not None else []
     if hit.start is not None:
         parts.append(timestamp(hit.start))
     return parts
@@ -80,6 +81,8 @@ def render_hit(hit: HitOut, marker: tuple[str, str] = ("[", "]")) -> str:
     if hit.score < 100:
         header += f" (score {hit.score:.0f})"
     body = header + "\n" + textwrap.indent(textwrap.fill(text, 96), "  ")
+    if hit.url:
+        body += f"\n  ↗ {hit.url}"
     return body + f"\n  ↳ {hit.context}" if hit.context else body
 
 

@@ -23,7 +23,8 @@ class HitOut(BaseModel):
     start: float | None = None
     end: float | None = None
     span: tuple[int, int] | None = Field(default=None, description="matched part of text: [start, end)")
-    url: str | None = None
+    url: str | None = Field(default=None, description="the record's link, at the turn's time where the host allows")
+    chat: bool = Field(default=False, description="a chat message of the meeting, not speech")
     context: str | None = Field(default=None, description="the command that shows the turns around this one")
 
 

@@ -20,6 +20,7 @@ class Meeting(BaseModel):
     source: str = ""
     url: str | None = None
     format: str = ""
+    chat: bool = Field(default=False, description="the record is the chat of a meeting, not its speech")
 
 
 class Turn(BaseModel):
@@ -34,6 +35,7 @@ class Turn(BaseModel):
     page: int | None = None
     start: float | None = None
     end: float | None = None
+    chat: bool = Field(default=False, description="a chat message, not speech (the store keeps this per meeting)")
 
     @classmethod
     def trusted(
@@ -45,6 +47,7 @@ class Turn(BaseModel):
         page: int | None = None,
         start: float | None = None,
         end: float | None = None,
+        chat: bool = False,
     ) -> Turn:
         """A turn from values its reader made with exactly these types: not validated again.
 
@@ -53,7 +56,7 @@ class Turn(BaseModel):
         """
         turn = _new(cls)
         fields = {"meeting_id": meeting_id, "index": index, "speaker": speaker, "text": text}
-        _set(turn, "__dict__", fields | {"page": page, "start": start, "end": end})
+        _set(turn, "__dict__", fields | {"page": page, "start": start, "end": end, "chat": chat})
         _set(turn, "__pydantic_fields_set__", _TURN_FIELDS)
         _set(turn, "__pydantic_extra__", None)
         _set(turn, "__pydantic_private__", None)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.replies import HitOut, Reply
 from parser.index.search import Hit
 from parser.index.store import TurnStore
 
 MAX_ARGUMENT = 500
+_YOUTUBE = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be"})
+_MEDIA = (".mp3", ".mp4", ".m4a", ".m4v", ".webm", ".ogg", ".oga", ".opus", ".wav", ".mov", ".aac", ".flac")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,22 @@ def hit_out(store: TurnStore, hit: Hit, prefix: str = "!") -> HitOut:
         start=turn.start,
         end=turn.end,
         span=hit.span,
-        url=meeting.url,
+        url=timed_url(meeting.url, turn.start),
+        chat=meeting.chat or turn.chat,
         context=context_command(meeting.id, turn.index, prefix),
     )
+
+
+def timed_url(url: str | None, start: float | None) -> str | None:
+    """The record's link, opening at `start` where the host accepts it: YouTube's `t=`, a media file's `#t=`."""
+    if not url or start is None:
+        return url
+    parts = urlsplit(url)
+    seconds = int(start)
+    if (parts.hostname or "").lower() in _YOUTUBE:
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "t"]
+        query.append(("t", f"{seconds}s"))
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    if parts.path.lower().endswith(_MEDIA):
+        return urlunsplit(parts._replace(fragment=f"t={seconds}"))
+    return url

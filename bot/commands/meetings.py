@@ -17,6 +17,7 @@ from parser.text import fold
 
 PER_PAGE = 10
 MAX_LONE_PAGE_DIGITS = 3
+_NUMBERS = re.compile(r"([0-9]+)")
 _PAGE = re.compile(r"^(?:page|p):(\S*)$", re.IGNORECASE)
 
 
@@ -58,9 +59,17 @@ def matches(meeting: Meeting, dates: list[str], words: list[str]) -> bool:
     return words_fit(words, meeting)
 
 
+def natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that reads numbers as numbers: `covid 2` before `covid 10`."""
+    parts = (part.strip() for part in _NUMBERS.split(fold(text)))
+    return tuple((0, int(part)) if part.isascii() and part.isdigit() else (1, part) for part in parts if part)
+
+
 def newest_first(meetings: list[Meeting]) -> list[Meeting]:
-    """Newest first, undated last, then by title, so the order never changes between pages."""
-    return sorted(meetings, key=lambda m: (m.date is None, -(m.date.toordinal() if m.date else 0), fold(m.title), m.id))
+    """Newest first, undated last, then by title and id (numbers as numbers), so the order never changes between pages."""
+    return sorted(
+        meetings, key=lambda m: (m.date is None, -(m.date.toordinal() if m.date else 0), natural(m.title), natural(m.id), m.id)
+    )
 
 
 def meeting_out(store: TurnStore, meeting: Meeting) -> MeetingOut:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parser.models import RecordError, Turn
+from parser.readers import labels, markup
+from parser.readers.segments import segment
 
 UNKNOWN_SPEAKER = "Unknown speaker"
 
@@ -31,7 +33,7 @@ class Cue:
 # ---------------------------------------------------------------- cue text
 
 
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+_VOICE = re.compile(r"<v(?:\.[^\s<>]{0,64})?[ \t]++([^<>\n]{0,200})>")  # bounded: linear on any payload
 # Markup (<c.yellow>, <i>, </v>, <font ...>) and karaoke timestamps (<00:00:01.000>); a bare `<` in prose stays.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>")
 _ASS_TAG = re.compile(r"\{\\[^{}]*\}")  # SubRip's {\an8} positioning
@@ -40,7 +42,7 @@ _ASS_TAG = re.compile(r"\{\\[^{}]*\}")  # SubRip's {\an8} positioning
 def clean(text: str) -> str:
     """The words of a cue: tags stripped, entities unescaped, wrapped lines joined with single spaces."""
     text = html.unescape(_ASS_TAG.sub("", _TAG.sub("", text)))
-    return " ".join(text.replace("\u00a0", " ").split())
+    return markup.clean(" ".join(text.replace("\u00a0", " ").split()))
 
 
 def _voices(payload: str) -> list[tuple[str | None, str]]:
@@ -62,25 +64,6 @@ def _voices(payload: str) -> list[tuple[str | None, str]]:
 
 _LABEL = re.compile(r"^(?P<name>[^\W\d_][^:]{0,49}?)[ \u00a0]?:\s+(?P<rest>\S.*)$", re.DOTALL)
 _SENTENCE_PUNCT = re.compile(r"[?!;…\"“”«»]")
-_INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
-_ABBREVIATIONS = frozenset("dr mr mrs ms mx prof jr sr st".split())
-_PARTICLES = frozenset("van von der den de del della di da dos das du la le al el bin ibn ter".split())
-# Words that start prose or a heading, never a name ("So here's the thing:", "Note:", "Step 1:").
-_NOT_NAMES = frozenset(
-    """
-    a an the and or but so if then than that this these those there here it its is are was were be been am
-    i me my we us our you your he him his she her they them their what which who why how when where
-    not no yes yeah yep ok okay well now just also too very really actually basically honestly anyway
-    right sure true exactly agreed correct wait look listen see remember first second third finally lastly
-    let let's it's that's there's here's what's i'm i've i'd i'll we're we've you're they're don't can't
-    to of in on at by for from with about as into like
-    note notes nb ps re fyi edit update warning caution important reminder tip hint example question answer
-    summary agenda action decision result results conclusion problem solution source link links step part
-    chapter item point option rule fact bonus spoiler translation music applause laughter transcript
-    caption captions subtitle subtitles disclaimer topic title date time location recap todo goal reason
-    thing things idea lesson takeaway bottom long short
-    """.split()
-)
 
 
 def split_label(text: str) -> tuple[str, str] | None:
@@ -93,21 +76,10 @@ def split_label(text: str) -> tuple[str, str] | None:
     if not m:
         return None
     name = m["name"].strip()
-    words = name.replace("’", "'").split()
     if len(name) == 1:
         return name, m["rest"].strip()  # "Q:", "A:", "I:" — interview roles
-    if not words or len(words) > 6 or _SENTENCE_PUNCT.search(name):
+    if _SENTENCE_PUNCT.search(name) or not labels.personal(name):
         return None
-    for i, word in enumerate(words):
-        bare = word.rstrip(",")
-        if bare.endswith(".") and not (_INITIALS.match(bare) or bare[:-1].lower() in _ABBREVIATIONS):
-            return None
-        if bare.lower() in _NOT_NAMES and (i == 0 or bare.islower()):
-            return None
-    if len(words) > 1 and any(w[0].isupper() for w in words):
-        for word in words:
-            if word[0].islower() and word.islower() and word not in _PARTICLES:
-                return None  # "Fun fact:", "Long story short:" — a capitalised sentence start, not a name
     return name, m["rest"].strip()
 
 
@@ -138,22 +110,31 @@ def join_turns(pieces: Iterable[tuple[str, str, float | None, float | None]], me
     ]
 
 
-def cues_to_turns(cues: list[Cue], meeting_id: str) -> list[Turn]:
+def numbered(pieces: Iterable[tuple[str, str, float | None, float | None]], meeting_id: str) -> list[Turn]:
+    """Pieces as turns, one each, numbered in record order."""
+    return [
+        Turn(meeting_id=meeting_id, index=i, speaker=speaker, text=text, start=start, end=end)
+        for i, (speaker, text, start, end) in enumerate(pieces)
+    ]
+
+
+def cues_to_turns(cues: list[Cue], meeting_id: str, host: str | None = None) -> list[Turn]:
     """Who says each cue: its voice tag, else its `Name:` label, else whoever spoke last, else nobody known.
 
     A lowercase label ("stokes:") is only believed when the file keeps using it or labels most of
-    its cues, since a wrapped line can start with "follows: ..." too.
+    its cues, since a wrapped line can start with "follows: ..." too. Captions that name nobody
+    are cut into segments of the talk, said by the record's stated host or by "Unknown speaker".
     """
     pieces: list[tuple[Cue, str | None, str, tuple[str, str] | None]] = []
     for cue in cues:
         for voice, text in _voices(cue.payload):
             pieces.append((cue, voice, text, None if voice else split_label(text)))
     untagged = sum(1 for _, voice, _, _ in pieces if voice is None)
-    labels = Counter(label[0] for _, _, _, label in pieces if label)
-    dense = untagged > 0 and labels.total() * 2 >= untagged
+    labels_found = Counter(label[0] for _, _, _, label in pieces if label)
+    dense = untagged > 0 and labels_found.total() * 2 >= untagged
 
     def believed(name: str) -> bool:
-        return name != name.lower() or dense or labels[name] >= 2
+        return name != name.lower() or dense or labels_found[name] >= 2
 
     speaker: str | None = None
     out: list[tuple[str, str, float | None, float | None]] = []
@@ -165,6 +146,9 @@ def cues_to_turns(cues: list[Cue], meeting_id: str) -> list[Turn]:
         elif speaker is None:
             speaker = UNKNOWN_SPEAKER
         out.append((speaker, text, cue.start, cue.end))
+    if all(who == UNKNOWN_SPEAKER for who, _, _, _ in out):
+        nobody = host or UNKNOWN_SPEAKER
+        return numbered(segment((nobody, text, start, end) for _, text, start, end in out), meeting_id)
     return join_turns(out, meeting_id)
 
 
@@ -229,7 +213,8 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
         timed = 0 if "-->" in block[0] else 1
         if timed >= len(block) or "-->" not in block[timed]:
             if not cues or _CUE_NUMBER.match(block[0]) or any(_CUT_TIMING.match(line) for line in block[:2]):
-                raise RecordError(path, f"cue {number}: no 'start --> end' timing line", f"line {first + 1}")
+                at = first + (2 if _CUE_NUMBER.match(block[0]) and len(block) > 1 else 1)  # where the timing should be
+                raise RecordError(path, f"cue {number}: no 'start --> end' timing line", f"line {at}")
             cues[-1] = replace(cues[-1], payload="\n".join([cues[-1].payload, *block]))
             continue
         line = block[timed].strip()

@@ -11,43 +11,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
+from parser.readers import labels, markup
 from parser.readers.metadata import make_meeting, title_and_date
+from parser.readers.naming import meeting_id
 from parser.text import fold
 
 NAME = "icann"
 
-_PAGE_BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|\f)\s*$")
-# A label: capitals (any script's upper case), spaces, dots, hyphens, apostrophes, brackets,
-# then an optional (French, non-breaking) space and a colon.
-_LABEL = re.compile(
-    r"^(?:>>\s*)?(?:\*\*)?(?P<label>[^\W\d_](?:[^\W\d_]|[ .'’()\-])*?)[\s\u00a0\u202f]*:(?:\*\*)?"
-    r"[\s\u00a0\u202f]*(?P<rest>.*)$"
-)
-# Furniture, one pattern so that a line costs one match: a page header, a language tag, an end marker.
+_PAGE_BREAK = re.compile(r"^[^\S\f]*+(?:-{3,}+|\*{3,}+|_{3,}+|\f)\s*+$")
+_FURNITURE_MAX = 80  # longer lines are never furniture; the patterns below only see short lines
+_PAGE_NUMBER = re.compile(r"^\s*(?i:page|página|pagina|seite)\s+(\d{1,5})\s+(?i:of|de|sur|/|von)\s+\d{1,5}\s*$")
+# Furniture, one pattern so that a line costs one match: a language tag, an end marker.
 _FURNITURE = re.compile(
-    r"^(?:(?i:\s*(?:page|página|pagina|seite)\s+\d+\s+(?:of|de|sur|/|von)\s+\d+\s*)"
-    r"|\s*(?:EN|FR|ES|PT|AR|RU|ZH)\s*"
-    r"|(?i:\W*\[?\s*(?:END OF TRANSCRIPTION|END OF TRANSCRIPT|FIN DE LA TRANSCRIPTION|"
+    r"^(?:\s*(?:EN|FR|ES|PT|AR|RU|ZH)\s*"
+    r"|(?i:[^\w\[]*+\[?\s*(?:END OF TRANSCRIPTION|END OF TRANSCRIPT|FIN DE LA TRANSCRIPTION|"
     r"FIN DE LA TRANSCRIPCIÓN|FIN DE LA TRANSCRIPCION|FIM DA TRANSCRIÇÃO)\s*\]?\W*))$"
 )
-_DISCLAIMER_START = re.compile(r"^\W*(?:remarque|note|nota|notice)\s*:", re.IGNORECASE)
+_DISCLAIMER_START = re.compile(r"^\W*+(?:remarque|note|nota|notice)\s*:", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"»”’)\]*]*\s*$")
 
 
-def is_label(line: str) -> re.Match[str] | None:
-    """The speaker label that starts `line`, if it is one: all capitals, a colon, at most 8 words."""
-    if ":" not in line:  # most lines, and the regular expression is slow to say so
+def is_label(line: str) -> labels.Label | None:
+    """The speaker label that starts `line`, if it may be one: capitals or a capitalised name, a colon.
+
+    Whether a file's labels are believed is decided over the file (`labels.believed`).
+    """
+    found = labels.split(line)
+    return found if found and labels.speaker_like(found.name) else None
+
+
+def page_number(line: str) -> int | None:
+    """N of a `Page N of M` line, which sets the page of what follows it."""
+    if len(line) > _FURNITURE_MAX:
         return None
-    m = _LABEL.match(line)
-    if not m:
-        return None
-    label = m["label"].strip()
-    letters = [c for c in label if c.isalpha()]
-    if len(letters) < 2 or any(c.islower() for c in letters) or len(label.split()) > 8:
-        return None
-    if len(label) > 60:
-        return None
-    return m
+    m = _PAGE_NUMBER.match(line)
+    return int(m[1]) if m else None
+
+
+def sentence_end(text: str) -> bool:
+    """Whether `text` ends a sentence (closing quotes and brackets aside)."""
+    return _SENTENCE_END.search(text[-64:]) is not None
 
 
 def is_disclaimer(paragraph: str) -> bool:
@@ -57,7 +60,9 @@ def is_disclaimer(paragraph: str) -> bool:
 
 def is_furniture(line: str) -> bool:
     """A line the page carries but nobody said: page numbers, language tags, end markers."""
-    return _FURNITURE.match(line) is not None
+    if len(line) > _FURNITURE_MAX:
+        return False
+    return _FURNITURE.match(line) is not None or _PAGE_NUMBER.match(line) is not None
 
 
 @dataclass
@@ -67,16 +72,30 @@ class _Turn:
     paragraphs: list[str] = field(default_factory=list)
 
 
-def _paragraphs(text: str) -> list[tuple[list[str], int, bool]]:
+def _believed(text: str) -> frozenset[str]:
+    """The labels of this text that name speakers, judged over the whole file."""
+    found = labels.candidates(line for line in text.split("\n") if ":" in line)
+    return labels.believed(found) if labels.prose_like(text) else frozenset()
+
+
+def _label(line: str, believed: frozenset[str]) -> labels.Label | None:
+    found = is_label(line) if ":" in line else None
+    return found if found and found.name in believed else None
+
+
+def _paragraphs(text: str, believed: frozenset[str]) -> list[tuple[list[str], int, bool]]:
     """Split the record into (lines of a paragraph, its page, whether a break precedes it).
 
     A page counts once it holds somebody's words or the header, so the disclaimer box, which
-    the text form sets between two `---`, is not a page of its own.
+    the text form sets between two `---`, is not a page of its own. A `Page N of M` line sets
+    the page: as a header (after a break, or as the first one was) of what follows, as a footer of what it closes.
     """
     out: list[tuple[list[str], int, bool]] = []
     page = 0
     new_page = True
     broken = False
+    since_break = False  # whether words came since the start or the last page break
+    headers: bool | None = None  # whether page numbers head their pages, as the first one did
     current: list[str] = []
 
     def flush() -> None:
@@ -94,20 +113,29 @@ def _paragraphs(text: str) -> list[tuple[list[str], int, bool]]:
         broken = False
 
     for raw in text.split("\n"):
-        if _PAGE_BREAK.match(raw) or "\f" in raw:
+        if "\f" in raw or _PAGE_BREAK.match(raw):
             flush()
             broken = new_page = True
+            since_break = False
             raw = raw.replace("\f", "")
             if _PAGE_BREAK.match(raw) or not raw.strip():
                 continue
         line = raw.strip().replace("\u00a0", " ")
         if not line or is_furniture(line):
             flush()
+            number = page_number(line) if line else None
+            if number is not None:
+                header = not since_break or bool(headers)
+                headers = header if headers is None else headers
+                page = number - 1 if header else number
+                broken = new_page = True
+                since_break = False
             continue
+        since_break = True
         if line.startswith(">>"):
             line = line[2:].strip()
             flush()  # every caption line starts a new paragraph
-        label = is_label(line)
+        label = _label(line, believed)
         if label:
             flush()
         current.append(line)
@@ -120,12 +148,13 @@ def _paragraphs(text: str) -> list[tuple[list[str], int, bool]]:
 def _join(previous: str, following: str) -> bool:
     """Whether a page break cut one sentence in two between these paragraphs."""
     first = following.lstrip("«\"“'( ")[:1]
-    return not _SENTENCE_END.search(previous) or (first.isalpha() and first.islower())
+    return not sentence_end(previous) or (first.isalpha() and first.islower())
 
 
 def read_text(text: str, path: Path) -> Record:
     """Read an ICANN transcript already in text form (from .txt/.md, or from a PDF or DOCX)."""
-    paragraphs = _paragraphs(text)
+    believed = _believed(text)
+    paragraphs = _paragraphs(text, believed)
     header: list[str] = []
     turns: list[_Turn] = []
     carried_break = False
@@ -135,12 +164,11 @@ def read_text(text: str, path: Path) -> Record:
             carried_break |= after_break  # the page header, repeated on every page
             continue
         after_break, carried_break = after_break or carried_break, False
-        m = is_label(paragraph)
+        m = _label(paragraph, believed) if len(lines) == 1 else None
         if m:
-            turns.append(_Turn(speaker=m["label"].strip(), page=page))
-            rest = m["rest"].strip()
-            if rest:
-                turns[-1].paragraphs.append(rest)
+            turns.append(_Turn(speaker=m.name, page=page))
+            if m.rest:
+                turns[-1].paragraphs.append(m.rest)
             continue
         if not turns:
             header.extend(lines)
@@ -151,23 +179,25 @@ def read_text(text: str, path: Path) -> Record:
         else:
             current.paragraphs.append(paragraph)
     if not turns:
-        raise RecordError(path, "no speaker turns found (expected labels like 'NAME :' at line starts)")
+        raise RecordError(path, "no speaker turns found (expected labels like 'Name:' or 'NAME :' at line starts)")
     title, date = title_and_date(header)
-    meeting_id = path.stem
+    the_id = meeting_id(path)
     made = [
-        Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text="\n".join(t.paragraphs), page=t.page)
+        Turn(
+            meeting_id=the_id,
+            index=i,
+            speaker=t.speaker,
+            text="\n".join(filter(None, map(markup.clean, t.paragraphs))),
+            page=t.page,
+        )
         for i, t in enumerate(turns)
     ]
     return Record(meeting=make_meeting(path, NAME, made, title=title, date=date), turns=made)
 
 
 def sniff(text: str) -> bool:
-    """Capital labels with colons at line starts, several times: an ICANN-style transcript."""
-    labels = 0
-    for line in text[:200_000].split("\n"):
-        stripped = line.strip()
-        if is_label(stripped):
-            labels += 1
-            if labels >= 2:
-                return True
-    return False
+    """Speaker labels with colons at line starts, believed over the file: a plain-text transcript."""
+    head = text[:200_000]
+    found = labels.candidates(line for line in head.split("\n") if ":" in line)
+    believed = labels.believed(found)
+    return sum(found[name] for name in believed) >= 2 and labels.prose_like(head)

@@ -1,8 +1,7 @@
 """JSON records: QMSum meetings and podcast-namespace transcripts (`{"version", "segments"}`).
 
-QMSum text keeps its `{disfmarker}`, `{vocalsound}`… markers exactly as the record has them, as the
-ICANN reader keeps `[inaudible]`: they are annotations, not words, so hiding them is for display
-and search to decide, not for the reader. Entries with no words are dropped.
+QMSum's `{disfmarker}`, `{vocalsound}`… markers are annotations, not words: they are taken out
+(`parser/readers/markup.py`), and entries left with no words are dropped.
 """
 
 from __future__ import annotations
@@ -15,8 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from parser.models import Record, RecordError
+from parser.readers import markup
 from parser.readers.cues import UNKNOWN_SPEAKER, join_turns
 from parser.readers.metadata import make_meeting
+from parser.readers.naming import meeting_id
 
 NAME = "json"
 
@@ -68,8 +69,9 @@ def _validate(model: type[BaseModel], data: dict[str, Any], path: Path, kind: st
 
 def _qmsum(data: dict[str, Any], path: Path) -> Record:
     meeting = _validate(_QMSum, data, path, "QMSum meeting")
-    pieces = ((e.speaker.strip() or UNKNOWN_SPEAKER, e.content.strip(), None, None) for e in meeting.meeting_transcripts)
-    turns = join_turns(pieces, path.stem)
+    texts = ((e.speaker.strip() or UNKNOWN_SPEAKER, markup.clean(e.content)) for e in meeting.meeting_transcripts)
+    pieces = ((speaker, text, None, None) for speaker, text in texts if markup.has_words(text))
+    turns = join_turns(pieces, meeting_id(path))
     if not turns:
         raise RecordError(path, "the meeting has no words", "meeting_transcripts")
     return Record(meeting=make_meeting(path, NAME, turns), turns=turns)
@@ -81,8 +83,8 @@ def _podcast(data: dict[str, Any], path: Path) -> Record:
     pieces = []
     for segment in transcript.segments:
         speaker = (segment.speaker or "").strip() or speaker
-        pieces.append((speaker, " ".join(segment.body.split()), round(segment.start, 3), round(segment.end, 3)))
-    turns = join_turns(pieces, path.stem)
+        pieces.append((speaker, markup.clean(" ".join(segment.body.split())), round(segment.start, 3), round(segment.end, 3)))
+    turns = join_turns(pieces, meeting_id(path))
     if not turns:
         raise RecordError(path, "the transcript has no words", "segments")
     return Record(meeting=make_meeting(path, NAME, turns), turns=turns)
@@ -94,6 +96,8 @@ def read_text(text: str, path: Path) -> Record:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as err:
         raise RecordError(path, f"not valid JSON: {err.msg}", f"line {err.lineno}, column {err.colno}") from None
+    except (RecursionError, ValueError) as err:  # nested too deep, or a number too long to read
+        raise RecordError(path, f"not a JSON record this bot can read ({type(err).__name__})") from None
     if isinstance(data, dict) and "meeting_transcripts" in data:
         return _qmsum(data, path)
     if isinstance(data, dict) and "segments" in data:

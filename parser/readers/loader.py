@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError
 from parser.readers.decode import decode
+from parser.readers.naming import SIDECAR_SUFFIX, preferred
 from parser.readers.registry import KNOWN_EXTENSIONS, choose, choose_binary
 
 log = logging.getLogger(__name__)
@@ -32,8 +35,10 @@ def iter_files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, bool]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                yield found, True
+            found = (p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            # A folder's files together, a corrected copy before the raw one (see `_Copies`).
+            for file in sorted(found, key=lambda p: (p.parent, not preferred(p), p.name)):
+                yield file, True
         else:
             yield path, False
 
@@ -67,6 +72,72 @@ def load(paths: Iterable[Path | str]) -> LoadResult:
     return result
 
 
+class _Copies:
+    """Two records of one meeting (a transcript and its corrected copy; the same captions as .srt and
+    .vtt) answer once: the first read is kept, and corrected copies are read first.
+
+    Records are compared by their turns: a record is a copy when the turns it shares with a kept
+    record in its folder, or with a kept record of the same id, are most of either. Each record is
+    remembered by a small sketch (the smallest hashes of its turns), never by its text.
+    """
+
+    K = 32  # hashes kept per record
+    KEYS = 8  # of which these find the records to compare with, within a folder
+    SAME = 0.4  # shared share of the two records' turns together (0.4 ≈ 60 % of each)
+    MIN_CHARS = 20  # shorter turns ("Yes.", "Thank you.") say nothing about which meeting it is
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.in_folder: dict[int, list[tuple[str, array[int]]]] = {}
+        self.by_id: dict[str, list[tuple[str, array[int]]]] = {}
+
+    def _sketch(self, record: Record) -> array[int]:
+        hashes = {zlib.crc32(t.text.encode("utf-8", "surrogatepass")) for t in record.turns if len(t.text) >= self.MIN_CHARS}
+        return array("q", sorted(hashes)[: self.K])
+
+    def _same(self, a: array[int], b: array[int]) -> bool:
+        union = sorted(set(a) | set(b))[: self.K]
+        both = set(a) & set(b)
+        return sum(1 for h in union if h in both) >= self.SAME * len(union)
+
+    def copy_of(self, path: Path, record: Record) -> str | None:
+        """The kept record this one repeats, else None (and this one is remembered)."""
+        if path.parent != self.folder:
+            self.folder, self.in_folder = path.parent, {}
+        sketch = self._sketch(record)
+        if len(sketch) < 3:
+            return None
+        same_id = self.by_id.setdefault(record.meeting.id, [])
+        near = [entry for key in sketch[: self.KEYS] for entry in self.in_folder.get(key, ())]
+        for name, other in [*near, *same_id]:
+            if self._same(sketch, other):
+                return name
+        entry = (str(path), sketch)
+        same_id.append(entry)
+        for key in sketch[: self.KEYS]:
+            self.in_folder.setdefault(key, []).append(entry)
+        return None
+
+
+def _renamed(record: Record, new_id: str) -> Record:
+    meeting = record.meeting.model_copy(update={"id": new_id})
+    return Record(meeting=meeting, turns=[t.model_copy(update={"meeting_id": new_id}) for t in record.turns])
+
+
+def _unique_id(base: str, path: Path, taken: set[str]) -> str:
+    """`base`, or, when another record has it, with its folders' names in front (`acdt-2026-08-17_092`)."""
+    candidate = base
+    for folder in list(path.parents)[:3]:
+        if candidate not in taken:
+            return candidate
+        if folder.name and candidate != folder.name and not candidate.startswith(f"{folder.name}-"):
+            candidate = f"{folder.name}-{candidate}"
+    n = 2
+    while f"{candidate}-{n}" in taken:
+        n += 1
+    return candidate if candidate not in taken else f"{candidate}-{n}"
+
+
 def iter_records(paths: Iterable[Path | str], result: LoadResult) -> Iterator[Record]:
     """Each record under `paths` in turn, with the files that failed or were skipped noted in `result`.
 
@@ -75,12 +146,23 @@ def iter_records(paths: Iterable[Path | str], result: LoadResult) -> Iterator[Re
     README, notes), are skipped with a note. Nothing is kept here, so a store can be built from a
     corpus larger than its records would take as Python objects all at once.
     """
+    copies = _Copies()
+    taken: set[str] = set()
     for path, in_folder in iter_files(paths):
+        if in_folder and path.name.endswith(SIDECAR_SUFFIX):
+            continue  # read with its record by `naming.read_sidecar`
         if in_folder and path.suffix.lower() not in KNOWN_EXTENSIONS:
             result.skipped.append((str(path), f"unknown kind of file ({path.suffix or 'no extension'})"))
             continue
         try:
-            yield read_file(path)
+            record = read_file(path)
+            kept = copies.copy_of(path, record)
+            if kept is not None:
+                result.skipped.append((str(path), f"a copy of the same meeting as {kept}, which is kept"))
+                continue
+            new_id = _unique_id(record.meeting.id, path, taken)
+            taken.add(new_id)
+            yield record if new_id == record.meeting.id else _renamed(record, new_id)
         except NotARecord as err:
             if not in_folder:
                 result.errors.append(err)

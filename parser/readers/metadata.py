@@ -1,4 +1,4 @@
-"""Meeting metadata every reader shares: title, date and language from the record, else from its file name.
+"""Meeting metadata every reader shares: what the record says first, then `naming` (sidecar, folder, file name).
 
 Dates are read in the languages ICANN publishes in; the language is a small guess from the most
 common words; nothing is invented.
@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from parser.models import Meeting, Turn
+from parser.readers.naming import folder_title_and_date, meeting_id, name_title_and_date, read_sidecar
 from parser.text import fold, tokens
 
 _MONTHS = {
@@ -90,25 +91,6 @@ def guess_language(texts: Iterable[str], sample_chars: int = 20_000) -> str | No
     return best if n >= 5 and n > 1.3 * runner_up else None
 
 
-_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
-
-
-def date_from_name(path: Path) -> dt.date | None:
-    """`2026-02-05_174.vtt` → 2026-02-05; None when the name holds no real date."""
-    m = _DATE_IN_NAME.search(path.stem)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
-
-
-def title_from_name(path: Path) -> str:
-    """A readable title from the file name when the record states none: `acde-230` → `acde 230`."""
-    return re.sub(r"[_]+", " ", path.stem).strip() or path.name
-
-
 def make_meeting(
     path: Path,
     fmt: str,
@@ -117,16 +99,21 @@ def make_meeting(
     date: dt.date | None = None,
     language: str | None = None,
     url: str | None = None,
+    chat: bool = False,
 ) -> Meeting:
-    """The meeting of a record: what the record says, else what its file name says; never invented."""
+    """The meeting of a record: what the record says, else its sidecar, its folder, its file name; never invented."""
+    side = read_sidecar(path)
+    folder_title, folder_date = folder_title_and_date(path)
+    name_title, name_date = name_title_and_date(path)
     return Meeting(
-        id=path.stem,
-        title=title or title_from_name(path),
-        date=date or date_from_name(path),
-        language=language or guess_language(t.text for t in turns),
+        id=meeting_id(path),
+        title=title or side.title or folder_title or name_title,
+        date=date or side.date or folder_date or name_date,
+        language=language or side.language or guess_language(t.text for t in turns),
         source=str(path),
-        url=url,
+        url=url or side.url,
         format=fmt,
+        chat=chat,
     )
 
 

@@ -13,19 +13,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
+from parser.readers import labels, markup
 from parser.readers.metadata import find_date, make_meeting
+from parser.readers.naming import meeting_id
 from parser.text import fold
 
 NAME = "minutes"
 
 # `**Name**`, `**Name**: words`, `**Name:** words` on a line of their own.
-_LABEL = re.compile(r"^\s*\*\*\s*(?P<name>[^\W\d_][^*:\n]{0,59}?)\s*(?P<colon>:)?\s*\*\*\s*(?P<colon2>:)?\s*(?P<rest>.*)$")
-_HEADING = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+# Possessive runs and a name that cannot end in a space keep both linear on any line.
+_LABEL = re.compile(
+    r"^\s*+\*\*\s*+(?P<name>[^\W\d_](?:[^*:\n]{0,58}[^\s*:])?)\s*+(?P<colon>:)?+\s*+\*\*\s*+(?P<colon2>:)?+\s*+(?P<rest>.*)$"
+)
+_HEADING = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})(?:\s++(?P<text>.*))?$")
 _RULE = re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _TABLE = re.compile(r"^\s*\|")
 _BULLET = re.compile(r"^\s*(?:[*+-]|\d{1,3}[.)])\s+")
 _LOOSE_BULLET = re.compile(r"^\s*\*(?=[^\s*])(?!.*\*)")  # `*words` with no closing star: a bullet typed fast
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 # Bold lines that title a part of the write-up rather than name a speaker.
 _SECTIONS = {
     "agenda",
@@ -55,15 +60,19 @@ def label(line: str) -> tuple[str, str] | None:
     rest = m["rest"].strip()
     if rest and not (m["colon"] or m["colon2"]):
         return None
-    if len(name.split()) > 6 or fold(name) in _SECTIONS:
-        return None
+    if len(name.split()) > 6 or fold(name) in _SECTIONS or (fold(name).split() or [""])[0] in labels.NOT_NAMES:
+        return None  # `**Break:** \\[24:27\\]`, `**Note:** …`: the write-up, not a speaker
     return name, rest
 
 
 def _section_line(line: str) -> bool:
     """A bold line such as `**Summary**` that opens a part of the write-up."""
     m = _LABEL.match(line)
-    return m is not None and not m["rest"].strip() and fold(m["name"]) in _SECTIONS
+    if not m:
+        return False
+    name = fold(m["name"])
+    rest = markup.leading_time(markup.unescape(m["rest"]))[1]
+    return (not rest.strip() and name in _SECTIONS) or (name.split() or [""])[0] in labels.NOT_NAMES
 
 
 def _strip_bullet(line: str) -> tuple[str, bool]:
@@ -84,6 +93,15 @@ def _plain(line: str) -> str:
 class _Turn:
     speaker: str
     paragraphs: list[str] = field(default_factory=list)
+    start: float | None = None
+
+    def add(self, words: str) -> None:
+        """A paragraph of words; a time that opens it (`\\[12:34\\] words`) is the turn's start if it has none."""
+        time, words = markup.leading_time(markup.unescape(words))
+        if self.start is None and not self.paragraphs:
+            self.start = time
+        if words:
+            self.paragraphs.append(words)
 
 
 def _scan(text: str) -> tuple[list[str], list[_Turn]]:
@@ -102,8 +120,8 @@ def _scan(text: str) -> tuple[list[str], list[_Turn]]:
                 turns.append(current)
             open_paragraph = False
             if rest:
-                current.paragraphs.append(rest)
-                open_paragraph = True
+                current.add(rest)
+                open_paragraph = bool(current.paragraphs)
             continue
         if _HEADING.match(line) or _RULE.match(line) or _TABLE.match(line) or _section_line(line):
             current = None
@@ -123,14 +141,14 @@ def _scan(text: str) -> tuple[list[str], list[_Turn]]:
         if open_paragraph and not bullet and current.paragraphs:
             current.paragraphs[-1] = f"{current.paragraphs[-1]} {words}"
         else:
-            current.paragraphs.append(words)
-        open_paragraph = True
+            current.add(words)
+        open_paragraph = bool(current.paragraphs)
     return preamble, [t for t in turns if t.paragraphs]
 
 
 def _title_and_date(preamble: list[str]) -> tuple[str | None, dt.date | None]:
     """The first `#` heading is the title; the date is the one a `Date` line states, else the first."""
-    headings = [(len(m["hashes"]), _plain(m["text"])) for line in preamble if (m := _HEADING.match(line))]
+    headings = [(len(m["hashes"]), _plain(m["text"] or "")) for line in preamble if (m := _HEADING.match(line))]
     title = next((text for level, text in headings if level == 1 and text), None)
     title = title or next((text for _, text in headings if text), None)
     plain = [_plain(line) for line in preamble if not _TABLE.match(line)]
@@ -144,8 +162,13 @@ def read_text(text: str, path: Path) -> Record:
     preamble, turns = _scan(text)
     if not turns:
         raise RecordError(path, "no speaker turns found (expected a '**Name**' line followed by '* words')")
-    meeting_id = path.stem
-    made = [Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text="\n".join(t.paragraphs)) for i, t in enumerate(turns)]
+    the_id = meeting_id(path)
+    made = []
+    for i, t in enumerate(turns):
+        following = turns[i + 1].start if i + 1 < len(turns) else None
+        end = following if following is not None and t.start is not None and following >= t.start else None
+        text = "\n".join(filter(None, map(markup.clean, t.paragraphs)))
+        made.append(Turn(meeting_id=the_id, index=i, speaker=t.speaker, text=text, start=t.start, end=end))
     title, date = _title_and_date(preamble)
     return Record(meeting=make_meeting(path, NAME, made, title=title, date=date), turns=made)
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
+from parser.readers import markup
 from parser.readers.metadata import make_meeting, title_and_date
+from parser.readers.naming import meeting_id
 from parser.text import fold
 
 NAME = "otter"
@@ -24,7 +26,9 @@ _HEADER = re.compile(
     rf"^(?:\*\*\s*(?P<bold>{_NAME})\s*\*\*[ \t\u00a0]+|(?P<plain>{_NAME})(?:[ \t\u00a0]{{2,}}|\t|[ \t\u00a0]*(?=\[)))"
     rf"(?:\[\s*(?P<stamp>{_STAMP})\s*\]|(?P<bare>{_STAMP}))\s*$"
 )
-_FOOTER = re.compile(r"^\W*transcribed by\s+(?:https?://)?(?:www\.)?otter\.ai\W*$", re.IGNORECASE)
+_MAX_HEADER = 160  # a name and a time: longer lines are words, and the pattern never sees them
+# `Transcribed by https://otter.ai`, also as a link: `<https://otter.ai>`, `[otter.ai](https://otter.ai)`.
+_FOOTER = re.compile(r"^\W*transcribed by\b.{0,100}?otter\.ai\W*$", re.IGNORECASE)
 
 
 def _seconds(stamp: str) -> float | None:
@@ -40,7 +44,10 @@ def _seconds(stamp: str) -> float | None:
 
 def header(line: str) -> tuple[str, float] | None:
     """The speaker and start (seconds) of an Otter block header line, if `line` is one."""
-    m = _HEADER.match(line.strip())
+    line = line.strip()
+    if len(line) > _MAX_HEADER or (not line[:1].isalpha() and not line.startswith("**")):
+        return None
+    m = _HEADER.match(line)
     if not m:
         return None
     seconds = _seconds(m["stamp"] or m["bare"])
@@ -74,7 +81,7 @@ def _blocks(text: str) -> tuple[list[str], list[_Turn]]:
         if found:
             flush()
             blocks.append(_Turn(speaker=found[0], start=found[1]))
-        elif not line or _FOOTER.match(line):
+        elif not line or (len(line) <= _MAX_HEADER and _FOOTER.match(line)):
             flush()
         elif blocks:
             lines.append(line)
@@ -103,17 +110,17 @@ def read_text(text: str, path: Path) -> Record:
     turns = _merge(blocks)
     if not turns:
         raise RecordError(path, "no Otter speaker blocks with words found (expected 'Name  0:00' header lines)")
-    meeting_id = path.stem
+    the_id = meeting_id(path)
     made: list[Turn] = []
     for i, t in enumerate(turns):
         following = turns[i + 1].start if i + 1 < len(turns) else None
         end = following if following is not None and following >= t.start else None
         made.append(
             Turn(
-                meeting_id=meeting_id,
+                meeting_id=the_id,
                 index=i,
                 speaker=t.speaker,
-                text="\n".join(t.paragraphs),
+                text="\n".join(filter(None, map(markup.clean, t.paragraphs))),
                 start=t.start,
                 end=end,
             )

@@ -36,6 +36,10 @@ def reason(err: Exception) -> str:
     return f"{type(err).__name__}: {first}"[:160] if first else type(err).__name__
 
 
+def _sentence_end(text: str) -> bool:
+    return _SENTENCE_END.search(text[-64:]) is not None
+
+
 def _clean(line: str) -> str:
     """Extracted lines carry justification spaces and NBSPs; words are what count."""
     return " ".join(line.replace("\u00a0", " ").split())
@@ -136,8 +140,8 @@ def paragraphs(page: Page, header: bool = False) -> tuple[list[str], bool]:
             flush()
             continue
         label = icann.is_label(line)
-        alone = label is not None and not label["rest"].strip()
-        if label and current and (alone or header or _SENTENCE_END.search(current[-1]) or icann.is_label(current[-1])):
+        alone = label is not None and not label.rest
+        if label and current and (alone or header or _sentence_end(current[-1]) or icann.is_label(current[-1])):
             flush()
         header = header and not label
         current.append(line)

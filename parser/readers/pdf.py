@@ -23,8 +23,14 @@ log = logging.getLogger(__name__)
 
 
 def magic(data: bytes) -> bool:
-    """A PDF starts with `%PDF-` (readers allow some bytes before it)."""
-    return b"%PDF-" in data[:1024]
+    """A PDF opens with `%PDF-`: at its first bytes, or after some bytes when it also ends as a PDF does.
+
+    A text transcript that mentions `%PDF-` in its first kilobyte is not a PDF.
+    """
+    at = data.find(b"%PDF-", 0, 1024)
+    if at < 0:
+        return False
+    return not data[:at].strip(b" \t\r\n\x00\xef\xbb\xbf") or b"%%EOF" in data[-2048:]
 
 
 def _page_lines(page: PageObject) -> Page:

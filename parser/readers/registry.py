@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from parser.models import Record, RecordError
-from parser.readers import docx_reader, icann, json_records, minutes, otter, pdf, subrip, vtt
+from parser.readers import docx_reader, icann, json_records, minutes, otter, pdf, subrip, timed_lines, vtt, zoom_chat
 
 log = logging.getLogger(__name__)
 Data = TypeVar("Data", str, bytes)
@@ -73,8 +73,10 @@ READERS: tuple[Reader, ...] = (
     Reader(json_records.NAME, (".json",), json_records.sniff, json_records.read_text),
     Reader(vtt.NAME, (".vtt", ".webvtt"), vtt.sniff, vtt.read_text),
     Reader(subrip.NAME, (".srt",), subrip.sniff, subrip.read_text),
+    Reader(zoom_chat.NAME, (".txt",), zoom_chat.sniff, zoom_chat.read_text),
     Reader(otter.NAME, (".txt", ".md", ".markdown", ".text"), otter.sniff, otter.read_text),
     Reader(minutes.NAME, (".md", ".markdown", ".txt", ".text"), minutes.sniff, minutes.read_text),
+    Reader(timed_lines.NAME, (".txt", ".text"), timed_lines.sniff, timed_lines.read_text),
     Reader(icann.NAME, (".txt", ".md", ".markdown", ".text"), icann.sniff, icann.read_text),
 )
 

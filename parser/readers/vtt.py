@@ -15,6 +15,7 @@ from pathlib import Path
 from parser.models import Record, RecordError
 from parser.readers.cues import blocks, cues_to_turns, parse_cues, split_lines
 from parser.readers.metadata import find_date, make_meeting
+from parser.readers.naming import meeting_id
 
 NAME = "vtt"
 
@@ -25,6 +26,8 @@ _HEADER = re.compile(r"^WEBVTT(?:[ \t].*)?$")
 _META = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z ]{0,20}?)\s*[:=]\s*(?P<value>\S.*)$")
 _TITLE_KEYS = frozenset({"title", "meeting", "meeting title", "topic", "subject"})
 _DATE_KEYS = frozenset({"date", "meeting date", "recorded", "recorded on", "recording date"})
+_URL_KEYS = frozenset({"url", "link", "source", "video", "recording"})
+_HOST_KEYS = frozenset({"host", "speaker", "presenter", "narrator"})
 _LANGUAGE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)?$")
 
 
@@ -34,6 +37,8 @@ class _Meta:
     date: dt.date | None = None
     loose_date: dt.date | None = None
     language: str | None = None
+    host: str | None = None
+    url: str | None = None
 
     def read(self, lines: Iterable[str]) -> None:
         """Metadata a header or NOTE states: `Title: …`, `Date: …`, `Language: en`, or a bare date."""
@@ -44,6 +49,10 @@ class _Meta:
                 self.title = m["value"].strip()
             elif m and key in _DATE_KEYS and self.date is None:
                 self.date = find_date(m["value"])
+            elif m and key in _URL_KEYS and self.url is None and m["value"].strip().startswith(("https://", "http://")):
+                self.url = m["value"].strip().split()[0]
+            elif m and key in _HOST_KEYS and self.host is None:
+                self.host = " ".join(m["value"].split())[:80] or None
             elif m and key in ("language", "lang") and self.language is None:
                 lang = _LANGUAGE.match(m["value"].strip())
                 self.language = lang[1].lower() if lang else None
@@ -78,10 +87,12 @@ def read_text(text: str, path: Path) -> Record:
     cues = parse_cues(_cue_blocks(lines, meta), path)
     if not cues:
         raise RecordError(path, "no cues found (expected lines like '00:00:01.000 --> 00:00:04.000')")
-    turns = cues_to_turns(cues, path.stem)
+    turns = cues_to_turns(cues, meeting_id(path), host=meta.host)
     if not turns:
         raise RecordError(path, "the cues hold no words")
-    meeting = make_meeting(path, NAME, turns, title=meta.title, date=meta.date or meta.loose_date, language=meta.language)
+    meeting = make_meeting(
+        path, NAME, turns, title=meta.title, date=meta.date or meta.loose_date, language=meta.language, url=meta.url
+    )
     return Record(meeting=meeting, turns=turns)
 
 

@@ -98,7 +98,7 @@ def test_parser_json_and_errors(tmp_path: Path) -> None:
     data = json.loads(done.stdout)
     [meeting] = data["meetings"]
     assert meeting["id"] == "icann70-lacralo-roundtable-fr" and len(meeting["turns"]) == 38
-    assert set(meeting["turns"][0]) == {"index", "speaker", "text", "page", "start", "end"}
+    assert set(meeting["turns"][0]) == {"index", "speaker", "text", "page", "start", "end", "chat"}
     assert data["errors"][0]["file"] == str(broken)
     assert done.stderr.strip().startswith(f"error: {broken}: ")
 

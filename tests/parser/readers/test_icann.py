@@ -162,3 +162,21 @@ def test_text_without_any_speaker_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("Just some notes.\nNothing said by anyone here.\n", encoding="utf-8")
     with pytest.raises(RecordError, match=r"notes\.txt: not a meeting record this bot can read"):
         read_file(path)
+
+
+def test_page_headers_set_the_page_of_what_follows() -> None:
+    """`records/paged-headers.txt` (written for this test): `Page N of 3` headers, 4 turns on pages 1, 2, 2, 3."""
+    record = read_file(Path(__file__).parent / "records" / "paged-headers.txt")
+    assert [(t.speaker, t.page) for t in record.turns] == [("CHAIR", 1), ("MARIA OKONJO", 2), ("DAVID PARK", 2), ("CHAIR", 3)]
+    assert record.turns[1].text == "The accounts were audited in January\nand the auditors found nothing of note."
+    assert record.meeting.title == "Budget Committee — Public Session"
+    assert not any("Page" in t.text for t in record.turns)
+
+
+def test_page_footers_close_their_page(tmp_path: Path) -> None:
+    path = tmp_path / "footers.txt"
+    path.write_text(
+        "ANA LIMA: First page words.\nPage 1 of 2\nBO CHEN: Second page words.\nANA LIMA: Still page two.\nPage 2 of 2\n",
+        encoding="utf-8",
+    )
+    assert [t.page for t in read_file(path).turns] == [1, 2, 2]

@@ -138,3 +138,10 @@ def test_damaged_pdfs_are_record_errors(tmp_path: Path, pdf_path: Path) -> None:
     for name, (content, problem) in cases.items():
         with pytest.raises(RecordError, match=problem):
             read_bytes(content, tmp_path / name)
+
+
+def test_a_transcript_that_mentions_a_pdf_header_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "about-pdfs.txt"
+    path.write_text("ANA LIMA: Every PDF file starts with %PDF-1.7, you know.\nBO CHEN: I did not know that.\n", encoding="utf-8")
+    record = read_file(path)
+    assert record.meeting.format == "icann" and [t.speaker for t in record.turns] == ["ANA LIMA", "BO CHEN"]

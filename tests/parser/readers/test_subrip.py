@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parser.models import Record, RecordError, Turn
-from parser.readers.loader import read_file
+from parser.readers.loader import load, read_file
 from parser.readers.subrip import read_text, sniff
 
 EPISODE = "srt/podcast-namespace-episode.srt"
@@ -138,7 +138,11 @@ def test_markup_blank_line_in_a_cue_and_no_speaker() -> None:
         ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\n00:00:03,000 --> 00:00:0x\nho\n", "cue 2: bad timestamp", "line 6"),
         ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\n00:03,000 --> 00:04,000\nho\n", "cue 2: bad timestamp", "line 6"),
         ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\n", "cue 2: no 'start --> end' timing line", "line 5"),
-        ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\n00:00:03,0", "cue 2: no 'start --> end' timing line", "line 5"),
+        (
+            "1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\n00:00:03,0",
+            "cue 2: no 'start --> end' timing line",
+            "line 6",
+        ),  # the cut timing line
         ("1\n00:00:05,000 --> 00:00:02,000\nhi\n", "cue 1: ends before it starts", "line 2"),
         ("1\n00:00:01,000 --> 00:00:02,000\n\n", "the cues hold no words", None),
     ],
@@ -162,3 +166,17 @@ def test_sniff() -> None:
 def test_any_text_is_a_record_or_a_record_error(body: str) -> None:
     with contextlib.suppress(RecordError):
         read_text("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n" + body, Path("meeting.srt"))
+
+
+@pytest.mark.parametrize(
+    ("timing", "line"),
+    [("00:00:0x,000 --> 00:00:04,000", 2), ("00:00:01,000 00:00:04,000", 2), ("00:00:01,000 --> 00:00:04", 2)],
+)
+def test_a_broken_first_cue_is_reported_where_it_breaks(tmp_path: Path, timing: str, line: int) -> None:
+    path = tmp_path / "broken-first.srt"
+    path.write_text(f"1\n{timing}\nAna: Hello.\n\n2\n00:00:05,000 --> 00:00:07,000\nBo: Hi.\n", encoding="utf-8")
+    with pytest.raises(RecordError) as caught:
+        read_file(path)
+    assert "cue 1" in caught.value.problem and caught.value.where == f"line {line}"
+    in_a_folder = load([tmp_path])
+    assert [e.where for e in in_a_folder.errors] == [f"line {line}"] and not in_a_folder.skipped

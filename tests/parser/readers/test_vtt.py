@@ -351,3 +351,11 @@ def test_sniff() -> None:
 def test_any_text_is_a_record_or_a_record_error(body: str) -> None:
     with contextlib.suppress(RecordError):
         _read("WEBVTT\n\n" + body)
+
+
+def test_a_broken_first_cue_is_reported_where_it_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "broken-first.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:0x.000 --> 00:00:04.000\nAna: Hello.\n\n00:00:05.000 --> 00:00:07.000\nBo: Hi.\n")
+    with pytest.raises(RecordError) as caught:
+        read_file(path)
+    assert "cue 1" in caught.value.problem and caught.value.where == "line 4"
