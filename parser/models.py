@@ -20,6 +20,9 @@ class Meeting(BaseModel):
     source: str = ""
     url: str | None = None
     format: str = ""
+    scope: int | None = Field(
+        default=None, description="None: shared, seen everywhere; else the id of the one server it was added in"
+    )
 
 
 class Turn(BaseModel):
