@@ -8,6 +8,7 @@ from bot.replies import (
     ContextReply,
     HelpReply,
     HitOut,
+    ListReply,
     MeetingsReply,
     Reply,
     SpeakerReply,
@@ -109,6 +110,8 @@ def render(reply: Reply) -> str:
         lines.append(f"[{reply.verdict}] {reply.summary}")
     elif reply.summary:
         lines.append(reply.summary)
+    if isinstance(reply, ListReply):
+        lines.extend(reply.lines)
     if isinstance(reply, SpeakerReply) and reply.speaker:
         if len(reply.labels) > 1:
             lines.append("Printed as: " + ", ".join(reply.labels))

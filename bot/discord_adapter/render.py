@@ -11,7 +11,7 @@ from typing import Any
 import discord
 
 from bot.render_text import excerpt, place, remaining, timestamp, where
-from bot.replies import ContextReply, HelpReply, HitOut, MeetingsReply, Reply, SpeakerReply, StatsReply, WhosaidReply
+from bot.replies import ContextReply, HelpReply, HitOut, ListReply, MeetingsReply, Reply, SpeakerReply, StatsReply, WhosaidReply
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +258,8 @@ def render(reply: Reply) -> dict[str, Any]:
             parts.append("Printed as: " + escape(", ".join(reply.labels)))
         parts.append("Meetings: " + escape(", ".join(reply.meetings)))
         embed.description = shorten("\n".join(parts), DESCRIPTION_LIMIT)
+    if isinstance(reply, ListReply):
+        embed.description = shorten("\n".join(escape_prose(line) for line in reply.lines), DESCRIPTION_LIMIT) or None
     if isinstance(reply, StatsReply):
         embed.description = _stats(reply) or None
         shown = 0
