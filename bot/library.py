@@ -33,6 +33,11 @@ class LimitError(Exception):
     """A person or a server has as many watches as the settings allow."""
 
 
+def watches_said(n: int) -> str:
+    """`1 watch`, `2 watches`."""
+    return f"{n} watch" if n == 1 else f"{n} watches"
+
+
 def clean_name(name: str) -> str:
     """A file name as given, without folders, cut to a length any database keeps (the extension stays)."""
     name = Path(name.replace("\\", "/")).name.strip() or "record"
@@ -153,9 +158,9 @@ class Library:
             existing = self.database.watches(guild_id)
             mine = [w for w in existing if w.user_id == user_id]
             if len(mine) >= self.settings.watches_per_person:
-                raise LimitError(f"You have {len(mine)} watches in this server, the most one person may keep.")
+                raise LimitError(f"You have {watches_said(len(mine))} in this server, the most one person may keep.")
             if len(existing) >= self.settings.watches_per_server:
-                raise LimitError(f"This server has {len(existing)} watches, the most it may keep.")
+                raise LimitError(f"This server has {watches_said(len(existing))}, the most it may keep.")
             return self.database.add_watch(guild_id, channel_id, user_id, words, speaker)
 
     def watches(self, guild_id: int | None = None, channel_id: int | None = None) -> list[Watch]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.commands.base import Command, Request, plural
+from bot.commands.base import Command, Request
 from bot.commands.server import in_server
+from bot.library import watches_said
 from bot.replies import ListReply
 
 
@@ -20,7 +21,7 @@ async def watches(request: Request) -> ListReply:
     lines = [f"{w.id}: “{w.words}”" + (f" said by {w.speaker}" if w.speaker else "") for w in found]
     return ListReply(
         command="watches",
-        summary=f"{plural(len(found), 'watch')} in this channel".replace("watchs", "watches"),
+        summary=f"{watches_said(len(found))} in this channel",
         lines=[*lines, f"`{request.prefix}unwatch N` ends watch N."],
         total=len(found),
     )

@@ -69,6 +69,7 @@ async def test_a_record_added_in_the_chat_is_searchable_announced_and_still_ther
         async with bot_up(fake, store, database_url):
             watching = await ask(fake, "!watch zyxwv report", channel=records_channel)
             assert title(watching).startswith("Watch 1: “zyxwv report”")
+            await ask(fake, "!watch zyxwv", channel=other_server)  # that server never sees this one's records
 
             mark = len(fake.sent)
             added = await ask(fake, "!add", files=[("2024-05-02-weekly-call.vtt", WEEKLY)])
@@ -92,6 +93,9 @@ async def test_a_record_added_in_the_chat_is_searchable_announced_and_still_ther
             await ask(fake, "!add", files=[("budget.vtt", BUDGET)])
             await ask(fake, "!quote zyxwv")  # anything alerts would post is posted before this answer is read
             assert alerts_in(fake, records_channel, mark) == []
+            assert alerts_in(fake, other_server, 0) == []
+            in_dm = await ask(fake, "!add", dm=True, files=[("weekly.vtt", WEEKLY)])
+            assert in_dm.embed["description"] == "`!add` works in a server, not in direct messages."
 
         async with bot_up(fake, store, database_url):
             assert title(await ask(fake, "!quote zyxwv")) == "2 turns match “zyxwv”"
@@ -192,3 +196,14 @@ async def test_a_record_put_on_disk_is_picked_up_and_announced(corpus_folder: Pa
             await fake.wait_for(lambda: alerts_in(fake, records_channel, mark), what="an alert for the file put on disk")
             await fake.wait_for(lambda: alerts_in(fake, other_records, mark), what="the other server's alert")
             assert title(await ask(fake, "!quote zyxwv")) == "2 turns match “zyxwv”"
+
+
+async def test_watches_are_limited_per_person_and_ended_by_their_creator(store: TurnStore, tmp_path: Path) -> None:
+    async with fake_discord() as fake, bot_up(fake, store, f"sqlite:///{tmp_path / 'db.sqlite3'}", watches_per_person=1):
+        await ask(fake, "!watch budget")
+        second = await ask(fake, "!watch council")
+        assert second.embed["description"].startswith("You have 1 watch in this server, the most one person may keep.")
+        assert "someone else's" in (await ask(fake, "!unwatch 1", author=fake.bob)).embed["description"]
+        ended = await fake.message_for(await fake.slash("unwatch", number=1))
+        assert title(ended) == "Ended watch 1: “budget”"
+        assert "no watches" in (await ask(fake, "!watches")).embed["description"]
