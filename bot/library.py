@@ -62,6 +62,7 @@ class Library:
         self.database = database
         self.settings = settings
         self.added: list[Callable[[list[Meeting]], None]] = []
+        self._kept_as: dict[str, str] = {}  # meeting id in the store → id in the database, where they differ
         self._lock = threading.Lock()  # one change at a time: each builds on the store the last one made
 
     @classmethod
@@ -90,11 +91,13 @@ class Library:
                 log.warning("a record added in server %s can no longer be read: %s", stored.guild_id, err.line())
                 continue
             records.append(_scoped(record, stored.guild_id, stored.meeting_id))
+        self._kept_as = {}
         if not records:
             return shared
         store, meetings = extended(shared, records)
         for record, meeting in zip(records, meetings, strict=True):
             if meeting.id != record.meeting.id:
+                self._kept_as[meeting.id] = record.meeting.id
                 log.warning(
                     "record %s of server %s is now %s: a shared record took its id", record.meeting.id, meeting.scope, meeting.id
                 )
@@ -130,7 +133,7 @@ class Library:
             meeting = self.store.meetings.get(meeting_id)
             if meeting is None or meeting.scope != guild_id:
                 return False
-            self.database.remove_record(guild_id, meeting_id)
+            self.database.remove_record(guild_id, self._kept_as.get(meeting_id, meeting_id))
             self.store = without(self.store, meeting_id)
         return True
 

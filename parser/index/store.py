@@ -107,6 +107,8 @@ class TurnStore:
         """
         if scope in self._views:
             return self._views[scope]
+        if scope is not None and not any(m.scope == scope for m in self.meetings.values()):
+            return self.view(None)  # a server with no records of its own sees what a DM sees: one view for all of them
         seen = {k: m for k, m in self.meetings.items() if m.scope is None or m.scope == scope}
         if len(seen) == len(self.columns.meeting_ids):
             return self
