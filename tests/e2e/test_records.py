@@ -64,7 +64,7 @@ async def test_a_record_added_in_the_chat_is_searchable_announced_and_still_ther
     store: TurnStore, database_url: str
 ) -> None:
     async with fake_discord() as fake:
-        records_channel = fake.guilds[0]["channels"][1]
+        general, records_channel = fake.guilds[0]["channels"]
         other_server = fake.guilds[1]["channels"][0]
         async with bot_up(fake, store, database_url):
             watching = await ask(fake, "!watch zyxwv report", channel=records_channel)
@@ -88,6 +88,10 @@ async def test_a_record_added_in_the_chat_is_searchable_announced_and_still_ther
             assert "No quote matches" in (await ask(fake, "!quote zyxwv", channel=other_server)).embed["description"]
             assert "No quote matches" in (await ask(fake, "!quote zyxwv", dm=True)).embed["description"]
             assert "1 meeting" in title(await ask(fake, "!meetings", channel=other_server))
+            for where, expected in ((general, ["2024-05-02-weekly-call"]), (other_server, [])):
+                typing = await fake.autocomplete("quote", "meeting", "weekly", channel=where, words="zyxwv")
+                choices = (await fake.answer_to(typing))["data"]["choices"]
+                assert [c["value"] for c in choices] == expected
 
             mark = len(fake.sent)
             await ask(fake, "!add", files=[("budget.vtt", BUDGET)])

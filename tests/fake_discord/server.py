@@ -325,10 +325,11 @@ class FakeDiscord:
             data["resolved"] = resolved
         return await self.interact(2, data, user=user, dm=dm, channel=channel)
 
-    async def autocomplete(self, name: str, focused: str, typed: str, **others: Any) -> Json:
+    async def autocomplete(self, name: str, focused: str, typed: str, channel: Json | None = None, **others: Any) -> Json:
         """Typing in an autocomplete option: INTERACTION_CREATE of type 4."""
         options = [payloads.option(k, v) for k, v in others.items()] + [payloads.option(focused, typed, focused=True)]
-        return await self.interact(4, {"id": str(payloads.snowflake()), "name": name, "type": 1, "options": options})
+        data = {"id": str(payloads.snowflake()), "name": name, "type": 1, "options": options}
+        return await self.interact(4, data, channel=channel)
 
     async def click(self, sent: Sent, custom_id: str, *, user: Json | None = None) -> Json:
         """Pressing a button of a message the bot sent: INTERACTION_CREATE of type 3."""
