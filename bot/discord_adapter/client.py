@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot import core
 from bot.alerts import alerts_for
 from bot.commands.base import Place, Upload, plural
-from bot.corpus import CorpusError, build_store
+from bot.corpus import DEFAULT_CACHE, CorpusError, build_store
 from bot.discord_adapter.views import send_alert, send_new
 from bot.library import Library
 from bot.replies import APOLOGY, AlertReply, Reply
@@ -91,6 +91,7 @@ class VerbatimBot(commands.Bot):
         self.background: set[asyncio.Task[Any]] = set()
         self._reloading = False
         self.library: Library | None = None
+        self.cache_dir: Path | None = DEFAULT_CACHE  # where reloads keep the store's snapshot
 
     @property
     def store(self) -> TurnStore | None:
@@ -108,7 +109,7 @@ class VerbatimBot(commands.Bot):
         must not answer as if the servers' records were gone).
         """
         if self.store is None:
-            self.store, _ = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases)
+            self.store, _ = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases, self.cache_dir)
         self.library = await asyncio.to_thread(Library.open, self.store, self.settings)
         self.library.added.append(self._records_added)
         self._drop_missing_message_content()
@@ -192,7 +193,7 @@ class VerbatimBot(commands.Bot):
         self._reloading = True
         old = self.store
         try:
-            store, result = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases)
+            store, result = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases, self.cache_dir)
         except CorpusError as err:
             log.warning("reload failed, the previous records keep serving: %s", err)
             return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")

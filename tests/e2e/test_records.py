@@ -192,6 +192,7 @@ async def test_a_record_put_on_disk_is_picked_up_and_announced(corpus_folder: Pa
         records_channel = fake.guilds[0]["channels"][1]
         other_records = fake.guilds[1]["channels"][1]
         bot = make_bot(make_settings(database_url=database_url, corpus_check_minutes=0.005), [corpus_folder], shared)
+        bot.cache_dir = corpus_folder.parent / "cache"  # the reload's snapshot stays in the test's folder
         async with running(fake, bot):
             await ask(fake, "!watch zyxwv", channel=records_channel)
             await ask(fake, "!watch zyxwv", channel=other_records)
