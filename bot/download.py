@@ -40,6 +40,15 @@ class Limits:
         return cls(max_bytes, timeout, tuple(ipaddress.ip_network(a, strict=False) for a in allow))
 
 
+def size_said(n: int) -> str:
+    """A size as people read it: `800 bytes`, `40 kB`, `20 MB`."""
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1_000_000:
+        return f"{n / 1000:.0f} kB"
+    return f"{n / 1e6:.0f} MB" if n >= 10_000_000 else f"{n / 1e6:.1f} MB"
+
+
 def forbidden(address: str, allow: Sequence[Network] = ()) -> bool:
     """Whether the bot must not connect to `address`: loopback, private, link-local, reserved… unless allowed."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -135,7 +144,7 @@ async def fetch(url: str, limits: Limits) -> tuple[str, bytes]:
 
 async def _body(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
     """The body, refused as soon as it is known to pass `max_bytes` (announced or as it arrives)."""
-    too_big = DownloadError(f"The record is larger than {max_bytes / 1e6:.0f} MB, the most this bot takes.")
+    too_big = DownloadError(f"The record is larger than {size_said(max_bytes)}, the most this bot takes.")
     if response.content_length is not None and response.content_length > max_bytes:
         raise too_big
     data = bytearray()

@@ -35,14 +35,16 @@ async def add(request: Request) -> AddReply:
                 url, Limits.of(settings.download_max_bytes, settings.download_timeout, settings.download_allow)
             )
         except DownloadError as err:
-            raise UserError(f"Nothing was added: {err}") from None
+            raise UserError(f"Nothing was added. {err}") from None
         source = url
     else:
         raise UserError(
             f"Attach a record file to `{request.prefix}add`, or give an http(s) link: `{request.prefix}add https://…`."
         )
     if len(data) > settings.download_max_bytes:
-        raise UserError(f"Nothing was added: the file is larger than {settings.download_max_bytes / 1e6:.0f} MB.")
+        from bot.download import size_said
+
+        raise UserError(f"Nothing was added: the file is larger than {size_said(settings.download_max_bytes)}.")
     try:
         meeting, record = await asyncio.to_thread(library.add, guild_id, place.user_id, name, data, source)
     except RecordError as err:

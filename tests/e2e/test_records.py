@@ -162,6 +162,13 @@ async def test_what_is_not_a_record_or_not_a_public_link_is_refused_and_nothing_
             sneaky = await ask(fake, f"!add http://127.0.0.1:{port}/redirect?to=http://10.1.2.3/weekly.vtt")
             assert "10.1.2.3 is a private or local address" in sneaky.embed["description"]
             assert "1 meeting" in title(await ask(fake, "!meetings"))
+        async with bot_up(fake, store, database_url, download_max_bytes=100):
+            big_link = await ask(fake, f"!add {fake.serve_file('weekly.vtt', WEEKLY)['url']}")
+            too_big = "Nothing was added. The record is larger than 100 bytes, the most this bot takes."
+            assert big_link.embed["description"] == too_big
+            big_file = await ask(fake, "!add", files=[("weekly.vtt", WEEKLY)])
+            assert big_file.embed["description"] == "weekly.vtt is larger than 100 bytes, the most this bot takes."
+            assert "1 meeting" in title(await ask(fake, "!meetings"))
 
 
 def test_the_console_says_add_is_for_a_discord_server(store: TurnStore) -> None:

@@ -16,6 +16,7 @@ from bot.commands import COMMANDS
 from bot.commands.base import Place, Upload
 from bot.discord_adapter.render import render
 from bot.discord_adapter.views import ReplyView, in_time
+from bot.download import size_said
 from bot.replies import Reply
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ async def uploads(ctx: Ctx, attachments: list[discord.Attachment]) -> tuple[Uplo
         if attachment.size > limit:
             return Reply(
                 command=ctx.command.name if ctx.command else "",
-                error=f"{attachment.filename} is larger than {limit / 1e6:.0f} MB, the most this bot takes.",
+                error=f"{attachment.filename} is larger than {size_said(limit)}, the most this bot takes.",
             )
     return tuple([Upload(a.filename, await a.read()) for a in attachments])
 
