@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 NAME_LIMIT = 120  # characters of a file name kept: the meeting id is made from it
 
 
+class DatabaseUnavailable(Exception):
+    """The database could not be opened at start; the message says which and why, in one line."""
+
+
 class LimitError(Exception):
     """A person or a server has as many watches as the settings allow."""
 
@@ -68,9 +72,17 @@ class Library:
     @classmethod
     def open(cls, shared: TurnStore, settings: Settings) -> Library:
         """Connect to the database (migrating it), and add every stored record to the shared ones."""
-        from bot.storage.database import database_url, open_database  # SQLAlchemy only when a bot runs
+        from sqlalchemy.exc import SQLAlchemyError  # SQLAlchemy only when a bot runs
 
-        library = cls(shared, open_database(database_url(settings.database_url, settings.data_dir)), settings)
+        from bot.storage.database import database_url, open_database, shown
+
+        url = database_url(settings.database_url, settings.data_dir)
+        try:
+            database = open_database(url)
+        except (SQLAlchemyError, OSError) as err:
+            cause = getattr(err, "orig", None) or err
+            raise DatabaseUnavailable(f"The database {shown(url)} could not be opened: {' '.join(str(cause).split())}") from err
+        library = cls(shared, database, settings)
         library.store = library._with_added(shared)
         return library
 

@@ -20,7 +20,7 @@ from bot.alerts import alerts_for
 from bot.commands.base import Place, Upload, plural
 from bot.corpus import DEFAULT_CACHE, CorpusError, build_store
 from bot.discord_adapter.views import send_alert, send_new
-from bot.library import Library
+from bot.library import DatabaseUnavailable, Library
 from bot.replies import APOLOGY, AlertReply, Reply
 from config.settings import Settings
 from parser.index.store import TurnStore
@@ -274,6 +274,9 @@ async def serve(bot: VerbatimBot, token: str) -> int:
         await runner
     except asyncio.CancelledError:
         pass
+    except DatabaseUnavailable as err:
+        print(f"{err}. Check VERBATIM_DATABASE_URL (or DATABASE_URL), or unset it to use SQLite.", file=sys.stderr)
+        return 2
     except discord.LoginFailure:
         print("Discord refused the token: copy it again from the Bot page of your application.", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.library import Library
+from bot.library import DatabaseUnavailable, Library
 from config.settings import Settings
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, RecordError, Turn
@@ -62,3 +62,12 @@ def test_a_record_whose_id_a_shared_one_took_is_still_removed_for_good(tmp_path:
     assert list(library.database.records()) == []
     assert not library.remove(GUILD, "weekly")  # a shared record is no server's to remove
     library.close()
+
+
+def test_a_database_that_cannot_be_opened_is_said_in_one_line(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the database's folder should be")
+    url = f"sqlite:///{blocked / 'verbatim.sqlite3'}"
+    with pytest.raises(DatabaseUnavailable) as caught:
+        Library.open(shared_store("agm"), Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+    assert str(caught.value) == f"The database {url} could not be opened: unable to open database file"
