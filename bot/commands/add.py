@@ -11,7 +11,11 @@ from bot.commands.server import in_server, require_records_permission
 from bot.replies import AddReply
 from parser.models import RecordError
 
-_URL = re.compile(r"^<?(\S+?)>?$")  # Discord users wrap a link in <…> to keep it from unfurling
+_LINK = re.compile(r"(?i)^https?://\S+$")
+
+
+def _how(prefix: str) -> str:
+    return f"Attach a record file to `{prefix}add`, or give an http(s) link: `{prefix}add https://…`."
 
 
 async def add(request: Request) -> AddReply:
@@ -23,11 +27,9 @@ async def add(request: Request) -> AddReply:
         upload = request.files[0]
         name, data, source = upload.name, upload.data, "attachment"
     elif link:
-        url = _URL.match(link)[1]  # type: ignore[index]
-        if not re.match(r"(?i)^https?://", url):
-            raise UserError(
-                f"Attach a record file to `{request.prefix}add`, or give an http(s) link: `{request.prefix}add https://…`."
-            )
+        url = link.split()[0].strip("<>")  # Discord users wrap a link in <…> to keep it from unfurling
+        if not _LINK.match(url):
+            raise UserError(_how(request.prefix))
         from bot.download import DownloadError, Limits, fetch  # aiohttp only when a link is given
 
         try:
@@ -38,9 +40,7 @@ async def add(request: Request) -> AddReply:
             raise UserError(f"Nothing was added. {err}") from None
         source = url
     else:
-        raise UserError(
-            f"Attach a record file to `{request.prefix}add`, or give an http(s) link: `{request.prefix}add https://…`."
-        )
+        raise UserError(_how(request.prefix))
     if len(data) > settings.download_max_bytes:
         from bot.download import size_said
 

@@ -157,6 +157,8 @@ async def test_what_is_not_a_record_or_not_a_public_link_is_refused_and_nothing_
             assert "127.0.0.1 is a private or local address" in loopback.embed["description"]
             ftp = await ask(fake, "!add ftp://example.org/weekly.vtt")
             assert "Attach a record file" in ftp.embed["description"]
+            words = await ask(fake, "!add the minutes of Tuesday")
+            assert "Attach a record file" in words.embed["description"]
         async with bot_up(fake, store, database_url):  # 127.0.0.1 allowed: a redirect is checked again
             port = fake.port
             sneaky = await ask(fake, f"!add http://127.0.0.1:{port}/redirect?to=http://10.1.2.3/weekly.vtt")
