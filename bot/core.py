@@ -7,13 +7,17 @@ their traceback and come back as a short apology, so the caller keeps serving.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import process
 
 from bot.commands import COMMANDS
-from bot.commands.base import MAX_ARGUMENT, Request, UserError
+from bot.commands.base import MAX_ARGUMENT, Place, Request, Upload, UserError
 from bot.replies import APOLOGY, HelpReply, Reply
 from parser.index.store import TurnStore
+
+if TYPE_CHECKING:
+    from bot.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +38,26 @@ def parse(message: str, prefix: str) -> tuple[str, str] | None:
     return head.strip().lower(), argument.strip()
 
 
-async def answer(store: TurnStore, message: str, prefix: str = "!") -> Reply:
+async def answer(store: TurnStore, message: str, prefix: str = "!", **where: Any) -> Reply:
     """Answer one chat message. Never raises."""
     parsed = parse(message, prefix)
     if parsed is None:
         return Reply(command="", query=message, error=f"Commands start with `{prefix}`: try `{prefix}help`.")
     name, argument = parsed
-    return await run(store, name, argument, prefix)
+    return await run(store, name, argument, prefix, **where)
 
 
-async def run(store: TurnStore, name: str, argument: str, prefix: str = "!") -> Reply:
-    """Run command `name` on `argument`. Never raises: errors come back in the reply."""
+async def run(
+    store: TurnStore,
+    name: str,
+    argument: str,
+    prefix: str = "!",
+    *,
+    library: Library | None = None,
+    place: Place | None = None,
+    files: tuple[Upload, ...] = (),
+) -> Reply:
+    """Run command `name` on `argument` (asked at `place`, with `files`). Never raises: errors come back in the reply."""
     if name in ("help", "h", "?"):
         return help_reply(prefix)
     command = COMMANDS.get(name)
@@ -52,7 +65,7 @@ async def run(store: TurnStore, name: str, argument: str, prefix: str = "!") -> 
         near = process.extractOne(name, list(COMMANDS), score_cutoff=60) if name else None
         hint = f" Did you mean `{prefix}{near[0]}`?" if near else ""
         return Reply(command=name, query=argument, error=f"Unknown command `{prefix}{name}`.{hint} `{prefix}help` lists them.")
-    if command.needs_argument and not argument:
+    if command.needs_argument and not argument and not files:
         return Reply(command=name, error=f"`{prefix}{name}` needs something to look for, e.g. `{prefix}{command.example}`.")
     if len(argument) > MAX_ARGUMENT:
         return Reply(
@@ -61,7 +74,8 @@ async def run(store: TurnStore, name: str, argument: str, prefix: str = "!") -> 
             error=f"That is {len(argument)} characters; `{prefix}{name}` takes at most {MAX_ARGUMENT}.",
         )
     try:
-        return await command.handler(Request(store=store, command=name, argument=argument, prefix=prefix))
+        request = Request(store, name, argument, prefix, library=library, place=place, files=files)
+        return await command.handler(request)
     except UserError as err:
         return Reply(command=name, query=argument, error=str(err))
     except Exception:

@@ -9,6 +9,7 @@ from bot.replies import (
     ContextReply,
     HelpReply,
     HitOut,
+    ListReply,
     MeetingsReply,
     Reply,
     SpeakerReply,
@@ -121,6 +122,8 @@ def render(reply: Reply, saved: Sequence[str] = ()) -> str:
         lines.append(f"[{reply.verdict}] {reply.summary}")
     elif reply.summary:
         lines.append(reply.summary)
+    if isinstance(reply, ListReply):
+        lines.extend(reply.lines)
     if isinstance(reply, SpeakerReply) and reply.speaker:
         if len(reply.labels) > 1:
             lines.append("Printed as: " + ", ".join(reply.labels))

@@ -165,3 +165,29 @@ class StatsReply(Reply):
     meetings: list[MeetingShare] = Field(default_factory=list)
     distinctive: list[str] = Field(default_factory=list, description="words this speaker uses more than others")
     candidates: list[str] = Field(default_factory=list)
+
+
+class ListReply(Reply):
+    """A short answer of a few lines (watches, settings, a removal)."""
+
+    lines: list[str] = Field(default_factory=list)
+
+
+class AddReply(ListReply):
+    """A record added from the chat: what it became, searchable at once."""
+
+    meeting_id: str | None = None
+    title: str | None = None
+    date: dt.date | None = None
+    turn_count: int = 0
+    speakers: list[str] = Field(default_factory=list, description="labels as printed, most turns first")
+
+
+class AlertReply(QuoteReply):
+    """A watch that a new record answers: posted once in the watch's channel, naming its creator."""
+
+    guild_id: int = 0
+    channel_id: int = 0
+    user_id: int = Field(default=0, description="who set the watch: the only person the alert may mention")
+    watch_id: int = 0
+    meeting_id: str = ""

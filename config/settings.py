@@ -26,6 +26,15 @@ def user_cache_dir() -> Path:
     return (Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache") / "verbatim"
 
 
+def user_data_dir() -> Path:
+    """The per-user data folder: `$XDG_DATA_HOME/verbatim` (Linux), Application Support (macOS), %APPDATA% (Windows)."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "Verbatim"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Verbatim"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "verbatim"
+
+
 class Settings(BaseSettings):
     """Everything the bot can be told without changing code."""
 
@@ -55,6 +64,33 @@ class Settings(BaseSettings):
     )
     cooldown_rate: int = Field(default=5, ge=1, description="commands one user may run per cooldown_seconds")
     cooldown_seconds: float = Field(default=30.0, ge=0.0)
+    data_dir: Path = Field(
+        default_factory=lambda: user_data_dir(),
+        description="where the bot keeps its SQLite database (default: the user's data folder)",
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VERBATIM_DATABASE_URL", "DATABASE_URL"),
+        description="SQLAlchemy URL of the database (PostgreSQL: postgresql://…); unset: a SQLite file in data_dir",
+    )
+    download_max_bytes: int = Field(default=20_000_000, ge=1, description="largest record /add downloads or accepts, in bytes")
+    download_timeout: float = Field(default=30.0, gt=0, description="seconds a record's download may take, redirects included")
+    download_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses or networks /add may download from although private or loopback (tests: 127.0.0.1)",
+    )
+    watches_per_person: int = Field(default=10, ge=0, description="watches one person may keep in one server")
+    watches_per_server: int = Field(default=100, ge=0, description="watches one server may keep")
+    corpus_check_minutes: float = Field(
+        default=5.0, ge=0, description="how often the corpus files are checked for changes; 0: never"
+    )
+
+    @field_validator("download_allow", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [p.strip() for p in value.replace(" ", ",").split(",") if p.strip()]
+        return value
 
     @field_validator("owner_ids", "shard_ids", mode="before")
     @classmethod

@@ -21,6 +21,9 @@ class Meeting(BaseModel):
     url: str | None = None
     format: str = ""
     chat: bool = Field(default=False, description="the record is the chat of a meeting, not its speech")
+    scope: int | None = Field(
+        default=None, description="None: shared, seen everywhere; else the id of the one server it was added in"
+    )
 
 
 class Turn(BaseModel):

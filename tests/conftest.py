@@ -34,3 +34,11 @@ def store(icann_record: Record) -> TurnStore:
     from config.aliases import load_aliases
 
     return TurnStore([icann_record], load_aliases())
+
+
+@pytest.fixture(autouse=True)
+def data_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a test starts keeps its database in a temporary folder, never in the user's data folder."""
+    monkeypatch.setenv("VERBATIM_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("VERBATIM_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.replies import HitOut, Reply
 from parser.index.search import Hit
 from parser.index.store import TurnStore
+
+if TYPE_CHECKING:
+    from bot.library import Library
 
 MAX_ARGUMENT = 500
 _YOUTUBE = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be"})
@@ -16,13 +20,35 @@ _MEDIA = (".mp3", ".mp4", ".m4a", ".m4v", ".webm", ".ogg", ".oga", ".opus", ".wa
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a command was asked, and by whom: what a chat platform tells (the console has none)."""
+
+    guild_id: int | None
+    channel_id: int
+    user_id: int
+    manage_guild: bool = False  # the person may manage the server (Discord's Manage Server)
+    role_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file that came with the command, as received."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Request:
-    """One command as typed: its name, its argument, and the store it is asked of."""
+    """One command as typed: its name, its argument, the store it is asked of, and where it was asked."""
 
     store: TurnStore
     command: str
     argument: str
     prefix: str = "!"
+    library: Library | None = None  # only where records can be added: a bot in a server
+    place: Place | None = None
+    files: tuple[Upload, ...] = ()
 
 
 Handler = Callable[[Request], Awaitable[Reply]]

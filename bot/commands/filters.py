@@ -60,9 +60,9 @@ class Filters:
         return not self.languages or (meeting.language or "").lower() in self.languages
 
     def mask(self, store: TurnStore) -> np.ndarray | None:
-        """One boolean per turn (None when nothing is filtered); a filter that keeps nothing is an error."""
+        """One boolean per turn (None: nothing filtered, every turn seen); a filter that keeps nothing is an error."""
         if not self.active:
-            return None
+            return store.visible  # a server's view: only its records and the shared ones
         mask = np.zeros(len(store), dtype=bool)
         if self.meetings or self.dates or self.languages:
             for meeting in store.meetings.values():
@@ -76,6 +76,8 @@ class Filters:
             for person in self.speakers:
                 said[np.asarray(person.turn_ids, dtype=np.int64)] = True
             mask &= said
+        if store.visible is not None:
+            mask &= store.visible
         if not mask.any():
             raise UserError(f"No turn fits the filters ({self.describe()}).")
         return mask

@@ -176,7 +176,7 @@ async def stats(request: Request) -> StatsReply:
         if len(store.meetings) == 1:
             only = next(iter(store.meetings.values()))
             return await share_stats(store, store.meeting_range[only.id], only, typed)
-        return await share_stats(store, range(len(store.turns)), None, typed)
+        return await share_stats(store, store.seen_turns(), None, typed)
     try:
         meeting = resolve_meeting(store, typed, request.prefix)
     except MeetingLookupError as err:

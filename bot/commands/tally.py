@@ -106,7 +106,7 @@ def _corpus_terms(store: TurnStore) -> Counter[str]:
     """Every term of the corpus with its count, made once per store: the background speakers are compared with."""
     counts = _counts(store)
     if counts.terms is None:
-        counts.terms = Counter(w for folded in store.folded for w in folded.split() if _is_term(w))
+        counts.terms = Counter(w for t in store.seen_turns() for w in store.folded[t].split() if _is_term(w))
     return counts.terms
 
 

@@ -16,16 +16,21 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import core
-from bot.commands.base import plural
+from bot.alerts import alerts_for
+from bot.commands.base import Place, Upload, plural
 from bot.corpus import CorpusError, build_store
-from bot.discord_adapter.views import send_new
-from bot.replies import APOLOGY, Reply
+from bot.discord_adapter.views import send_alert, send_new
+from bot.library import DatabaseUnavailable, Library
+from bot.replies import APOLOGY, AlertReply, Reply
 from config.settings import Settings
 from parser.index.store import TurnStore
+from parser.models import Meeting
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = tuple(f"bot.discord_adapter.exts.{name}" for name in ("search", "browse", "admin", "meta", "generic"))
+EXTENSIONS = tuple(
+    f"bot.discord_adapter.exts.{name}" for name in ("search", "browse", "admin", "meta", "records", "watches", "generic")
+)
 CLOSE_GRACE = 20.0
 MESSAGE_CONTENT_HELP = (
     "The Message Content intent is not enabled for this application, so Discord would refuse the "
@@ -35,14 +40,18 @@ MESSAGE_CONTENT_HELP = (
 )
 
 
-def _run_core(store: TurnStore, name: str, argument: str, prefix: str) -> Reply:
+def _run_core(store: TurnStore, name: str, argument: str, prefix: str, **where: Any) -> Reply:
     """The core's coroutine, run to completion on a worker thread's own event loop."""
-    return asyncio.run(core.run(store, name, argument, prefix))
+    return asyncio.run(core.run(store, name, argument, prefix, **where))
 
 
-def _answer_core(store: TurnStore, message: str, prefix: str) -> Reply:
+def _answer_core(store: TurnStore, message: str, prefix: str, **where: Any) -> Reply:
     """A whole command line answered on a worker thread's own event loop."""
-    return asyncio.run(core.answer(store, message, prefix))
+    return asyncio.run(core.answer(store, message, prefix, **where))
+
+
+def _alerts_core(library: Library, meetings: list[Meeting], prefix: str) -> list[AlertReply]:
+    return asyncio.run(alerts_for(library, meetings, prefix))
 
 
 class VerbatimBot(commands.Bot):
@@ -81,11 +90,29 @@ class VerbatimBot(commands.Bot):
         self.add_check(self._cooldown)
         self.background: set[asyncio.Task[Any]] = set()
         self._reloading = False
+        self.library: Library | None = None
+
+    @property
+    def store(self) -> TurnStore | None:
+        """Every record being served: the library's live store once it is open, else the shared records."""
+        return self.library.store if self.library is not None else self._store
+
+    @store.setter
+    def store(self, store: TurnStore | None) -> None:
+        self._store = store
 
     async def setup_hook(self) -> None:
-        """After login, before the gateway: records, intents, commands; a broken extension is logged, not fatal."""
+        """After login, before the gateway: records (shared, then every server's), intents, commands.
+
+        A broken extension is logged, not fatal; a database that cannot be reached is (the bot
+        must not answer as if the servers' records were gone).
+        """
         if self.store is None:
-            self.store, _ = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases, self.settings.cache_dir)
+            built, _ = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases, self.settings.cache_dir)
+            self.store = built
+        library = await asyncio.to_thread(Library.open, self.store, self.settings)
+        library.added.append(self._records_added)
+        self.library = library
         self._drop_missing_message_content()
         self.tree.error(self._on_tree_error)
         for extension in EXTENSIONS:
@@ -114,17 +141,51 @@ class VerbatimBot(commands.Bot):
             raise commands.CommandOnCooldown(bucket, retry_after, commands.BucketType.user)
         return True
 
-    async def ask(self, name: str, argument: str) -> Reply:
-        """Run one core command on a worker thread, so a slow search never stalls the gateway."""
-        if self.store is None:
-            return Reply(command=name, error="The records are still loading; try again in a moment.")
-        return await asyncio.to_thread(_run_core, self.store, name, argument, self.settings.prefix)
+    def view(self, guild_id: int | None) -> TurnStore | None:
+        """The records a server sees (None: a DM): the shared ones and its own."""
+        if self.library is not None:
+            return self.library.view(guild_id)
+        return None if self.store is None else self.store.view(guild_id)
 
-    async def ask_message(self, message: str) -> Reply:
-        """Answer a whole command line (a button's `!context …`), like the console does."""
-        if self.store is None:
+    async def ask(self, name: str, argument: str, place: Place | None = None, files: tuple[Upload, ...] = ()) -> Reply:
+        """Run one core command on a worker thread, so a slow search never stalls the gateway."""
+        store = self.view(place.guild_id if place else None)
+        if store is None:
+            return Reply(command=name, error="The records are still loading; try again in a moment.")
+        where = {"library": self.library, "place": place, "files": files}
+        return await asyncio.to_thread(_run_core, store, name, argument, self.settings.prefix, **where)
+
+    async def ask_message(self, message: str, guild_id: int | None = None) -> Reply:
+        """Answer a whole command line (a button's `!context …`) as asked in that server, like the console does."""
+        store = self.view(guild_id)
+        if store is None:
             return Reply(command="", error="The records are still loading; try again in a moment.")
-        return await asyncio.to_thread(_answer_core, self.store, message, self.settings.prefix)
+        return await asyncio.to_thread(_answer_core, store, message, self.settings.prefix)
+
+    def _records_added(self, meetings: list[Meeting]) -> None:
+        """Told by the library (on whichever thread added them): post the alerts they answer, on the loop."""
+        self.loop.call_soon_threadsafe(self.spawn, self.post_alerts(meetings))
+
+    async def post_alerts(self, meetings: list[Meeting]) -> None:
+        """Each watch a new record answers, posted once in its channel, mentioning the watch's creator alone."""
+        if self.library is None:
+            return
+        try:
+            alerts = await asyncio.to_thread(_alerts_core, self.library, meetings, self.settings.prefix)
+        except Exception:
+            log.exception("could not work out the alerts for %s", [m.id for m in meetings])
+            return
+        for alert in alerts:
+            try:
+                await send_alert(self, alert)
+            except Exception as err:  # a channel gone, no permission, the connection closing: the others still go
+                log.warning(
+                    "could not post watch %s of server %s in channel %s: %s",
+                    alert.watch_id,
+                    alert.guild_id,
+                    alert.channel_id,
+                    err,
+                )
 
     async def reload_corpus(self) -> Reply:
         """Read the records again off the loop; swap them in only if they load, so a bad edit never takes the bot down."""
@@ -146,6 +207,9 @@ class VerbatimBot(commands.Bot):
         finally:
             self._reloading = False
         self.store = store
+        if self.library is not None:
+            await asyncio.to_thread(self.library.replace_shared, store)
+            store = self.library.store
         before = f" (was {plural(len(old.meetings), 'meeting')}, {len(old):,} turns)" if old is not None else ""
         unread = f"; {plural(len(result.errors), 'file')} could not be read, see the log" if result.errors else ""
         summary = f"Reloaded {plural(len(store.meetings), 'meeting')}, {len(store):,} turns{before}{unread}."
@@ -170,6 +234,11 @@ class VerbatimBot(commands.Bot):
         embed = discord.Embed(description=text, colour=discord.Colour.red())
         with contextlib.suppress(discord.HTTPException):
             await send_new(interaction, embed=embed, ephemeral=True)
+
+    async def close(self) -> None:
+        await super().close()
+        if self.library is not None:
+            self.library.close()
 
     async def on_ready(self) -> None:
         """The line a host looks for in the log to know the bot is up."""
@@ -206,6 +275,9 @@ async def serve(bot: VerbatimBot, token: str) -> int:
         await runner
     except asyncio.CancelledError:
         pass
+    except DatabaseUnavailable as err:
+        print(f"{err}. Check VERBATIM_DATABASE_URL (or DATABASE_URL), or unset it to use SQLite.", file=sys.stderr)
+        return 2
     except discord.LoginFailure:
         print("Discord refused the token: copy it again from the Bot page of your application.", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.render_text import excerpt, place, remaining, timestamp, where
-from bot.replies import ContextReply, HelpReply, HitOut, MeetingsReply, Reply, SpeakerReply, StatsReply, WhosaidReply
+from bot.replies import ContextReply, HelpReply, HitOut, ListReply, MeetingsReply, Reply, SpeakerReply, StatsReply, WhosaidReply
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -32,7 +32,7 @@ COLOUR_CLOSE = discord.Colour.gold()
 
 _EVERYONE = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _ANGLE = re.compile(r"<(?=[@#:/!&]|a:|t:)")
-_SCHEME = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*):(?=//)")
+_SCHEME = re.compile(r"([A-Za-z0-9+.-]+):(?=//)")  # any run before "://", even one that starts with a digit
 _MARKDOWN = re.compile(r"([\\*_`~|\[\]()<>])")
 _LINE_START = re.compile(r"^(\s*)([#+-]|\d+\.)", re.MULTILINE)
 _FILENAME = re.compile(r"[^A-Za-z0-9_.-]")
@@ -247,6 +247,8 @@ def render(reply: Reply) -> dict[str, Any]:
             parts.append("Printed as: " + escape(", ".join(reply.labels)))
         parts.append("Meetings: " + escape(", ".join(reply.meetings)))
         embed.description = shorten("\n".join(parts), DESCRIPTION_LIMIT)
+    if isinstance(reply, ListReply):
+        embed.description = shorten("\n".join(escape_prose(line) for line in reply.lines), DESCRIPTION_LIMIT) or None
     if isinstance(reply, StatsReply):
         embed.description = _stats(reply) or None
         shown = 0

@@ -16,7 +16,7 @@ import discord
 
 from bot.commands import COMMANDS
 from bot.discord_adapter.render import edit_kwargs, paging, render, shorten
-from bot.replies import APOLOGY, ContextReply, HitOut, Reply
+from bot.replies import APOLOGY, AlertReply, ContextReply, HitOut, Reply
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,15 @@ ButtonCallback = Callable[[discord.Interaction[Any]], Coroutine[Any, Any, None]]
 class Asker(Protocol):
     """What the buttons need of the bot: a whole command line answered (the client gives it)."""
 
-    async def ask_message(self, message: str) -> Reply: ...
+    async def ask_message(self, message: str, guild_id: int | None = None) -> Reply: ...
+
+
+class AlertBot(Asker, Protocol):
+    """What an alert needs of the bot: its channels, and answers for the alert's context button."""
+
+    def get_channel(self, id: int, /) -> Any: ...
+
+    async def fetch_channel(self, channel_id: int, /) -> Any: ...
 
 
 async def in_time(work: Awaitable[T], on_slow: Callable[[], Awaitable[Any]]) -> T:
@@ -145,7 +153,7 @@ class ReplyView(discord.ui.View):
 
     async def _show(self, interaction: discord.Interaction[Any], line: str, index: int) -> None:
         """Ask the core for another page and put it in place of this one."""
-        reply = await in_time(self.bot.ask_message(line), interaction.response.defer)
+        reply = await in_time(self.bot.ask_message(line, interaction.guild_id), interaction.response.defer)
         if reply.error:
             await _send(interaction, render(reply), None, ephemeral=True)
             return
@@ -166,13 +174,35 @@ class ReplyView(discord.ui.View):
 
         async def show_context(interaction: discord.Interaction[Any]) -> None:
             line = hit.context or ""
-            reply = await in_time(self.bot.ask_message(line), lambda: interaction.response.defer(thinking=True))
+            reply = await in_time(
+                self.bot.ask_message(line, interaction.guild_id), lambda: interaction.response.defer(thinking=True)
+            )
             view = ReplyView.for_reply(self.bot, interaction.user.id, reply, line)
             message = await _send(interaction, render(reply), view)
             if view is not None:
                 view.message = message
 
         return show_context
+
+
+class AlertView(ReplyView):
+    """The context button under an alert: the whole channel was told, so anyone may press it."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        return True
+
+
+async def send_alert(bot: AlertBot, alert: AlertReply) -> None:
+    """Post an alert in its watch's channel; its mention may notify the watch's creator and nobody else."""
+    channel = bot.get_channel(alert.channel_id) or await bot.fetch_channel(alert.channel_id)
+    if not isinstance(channel, discord.abc.Messageable):
+        log.warning("watch %s: channel %s cannot take messages", alert.watch_id, alert.channel_id)
+        return
+    view = AlertView.for_reply(bot, alert.user_id, alert, "")
+    only_them = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(alert.user_id)], replied_user=False)
+    message = await channel.send(content=f"<@{alert.user_id}>", **render(alert), view=view, allowed_mentions=only_them)  # type: ignore[arg-type]
+    if view is not None:
+        view.message = message
 
 
 async def _send(

@@ -303,15 +303,21 @@ def _pair_segment(stream: Stream, pair_words: np.ndarray, size: int) -> Segment:
     return Segment(global_keys.astype(np.uint64), segment.ptr, segment.post)
 
 
-def index_speakers(columns: TurnColumns, aliases: Mapping[str, Iterable[str]] | None) -> SpeakerIndex:
-    """Speakers from the label of every turn: one call per printed label, with the meetings it is in."""
+def index_speakers(
+    columns: TurnColumns, aliases: Mapping[str, Iterable[str]] | None, visible: np.ndarray | None = None
+) -> SpeakerIndex:
+    """Speakers from the label of every turn (every `visible` one): one call per printed label, with its meetings."""
     index = SpeakerIndex(aliases)
     label_ids = columns.label_ids
     order = np.argsort(label_ids, kind="stable")
+    if visible is not None:
+        order = order[visible[order]]
     bounds = np.searchsorted(label_ids[order], np.arange(len(columns.labels) + 1))
     starts = np.asarray(columns.meeting_starts, dtype=np.int64)
     for label_id, label in enumerate(columns.labels):
         turn_ids = order[bounds[label_id] : bounds[label_id + 1]].astype(np.int64)
+        if not len(turn_ids):
+            continue  # a label of records this scope does not see
         meeting_numbers = np.unique(np.searchsorted(starts, turn_ids, side="right") - 1)
         index.add_label(label, turn_ids, (columns.meeting_ids[m] for m in meeting_numbers))
     index.finish()

@@ -114,6 +114,10 @@ class SpeakerIndex:
         """The speaker a printed label resolves to (after `finish`)."""
         return self._by_label[label]
 
+    def label_speaker(self, label: str) -> Speaker | None:
+        """The speaker of a printed label, or None for a label of records this index does not hold."""
+        return self._by_label.get(label)
+
     def finish(self) -> None:
         """Merge labels that extend another, name each speaker, and learn every alias as a key."""
         self._merge_extended_names()

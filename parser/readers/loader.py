@@ -51,6 +51,14 @@ def read_file(path: Path) -> Record:
         raise RecordError(path, "no such file") from None
     except OSError as err:
         raise RecordError(path, f"cannot be opened: {err.strerror or err}") from None
+    return read_bytes(data, path)
+
+
+def read_bytes(data: bytes, path: Path) -> Record:
+    """Read one record from its bytes; `path` names it (its name gives the id, and the format a hint).
+
+    Records added from the chat come this way: their bytes are kept, never written as files.
+    """
     if not data.strip():
         raise RecordError(path, "the file is empty")
     binary = choose_binary(data)

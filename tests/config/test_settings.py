@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,22 @@ def test_aliases_file(tmp_path: Path) -> None:
 def test_project_aliases_name_real_speakers() -> None:
     aliases = load_aliases()
     assert aliases["MIGUEL IGNACIO ESTRADA"] == ["Nacho", "Nacho Estrada"]
+
+
+def test_the_database_comes_from_verbatim_database_url_else_herokus_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://heroku@db.example/app")
+    assert Settings(_env_file=None).database_url == "postgres://heroku@db.example/app"
+    monkeypatch.setenv("VERBATIM_DATABASE_URL", "postgresql://mine@localhost/verbatim")
+    assert Settings(_env_file=None).database_url == "postgresql://mine@localhost/verbatim"
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG data folder: Linux and the like")
+def test_the_data_folder_defaults_to_the_users_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VERBATIM_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert Settings(_env_file=None).data_dir == tmp_path / "verbatim"
+
+
+def test_download_allow_takes_a_list_of_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VERBATIM_DOWNLOAD_ALLOW", "127.0.0.1, ::1")
+    assert Settings(_env_file=None).download_allow == ["127.0.0.1", "::1"]

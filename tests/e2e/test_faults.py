@@ -124,16 +124,18 @@ async def test_sync_is_owner_only_never_automatic_and_every_option_is_described(
     assert fake.commands == {}
 
     synced = await ask(fake, "!sync", author=fake.owner)
-    assert synced.embed["title"].startswith("Synced 9 slash commands to every server")
+    assert synced.embed["title"].startswith("Synced 15 slash commands to every server")
     names = {c["name"] for c in fake.commands["global"]}
-    assert {"quote", "whosaid", "speaker", "context", "meetings", "stats", "help", "reload", "sync"} == names
+    asking = {"quote", "whosaid", "speaker", "context", "meetings", "stats", "help"}
+    servers = {"add", "remove", "config", "watch", "watches", "unwatch"}
+    assert asking | servers | {"reload", "sync"} == names
     for command in fake.commands["global"]:
         assert command["description"] != "…"
         assert all(o["description"] != "…" for o in command.get("options", []))
 
     here = await ask(fake, "!sync here", author=fake.owner)
-    assert here.embed["title"].startswith("Synced 9 slash commands to this server")
-    assert len(fake.commands[fake.channel["guild_id"]]) == 9
+    assert here.embed["title"].startswith("Synced 15 slash commands to this server")
+    assert len(fake.commands[fake.channel["guild_id"]]) == 15
     assert "needs a server" in (await ask(fake, "!sync here", author=fake.owner, dm=True)).embed["description"]
 
 

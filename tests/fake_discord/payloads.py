@@ -15,6 +15,9 @@ from typing import Any
 
 DISCORD_EPOCH_MS = 1420070400000
 ALL_PERMISSIONS = str((1 << 50) - 1)
+MANAGE_GUILD = 1 << 5
+# What @everyone may do in the fake's guilds: read, write, embed, attach, use commands; not manage the server.
+MEMBER_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31) | (1 << 38))
 MESSAGE_CONTENT_INTENT = 1 << 15
 FLAG_MESSAGE_CONTENT = 1 << 18
 FLAG_MESSAGE_CONTENT_LIMITED = 1 << 19
@@ -62,8 +65,22 @@ def user(name: str, *, bot: bool = False, user_id: int | None = None) -> Json:
     }
 
 
-def member(of: Json) -> Json:
-    return {"user": of, "roles": [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0, "pending": False}
+def member(of: Json, roles: list[str] | None = None) -> Json:
+    return {"user": of, "roles": roles or [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0, "pending": False}
+
+
+def role(role_id: int, name: str, permissions: str, position: int = 1) -> Json:
+    return {
+        "id": str(role_id),
+        "name": name,
+        "permissions": permissions,
+        "position": position,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
 
 
 def text_channel(guild_id: int, name: str = "general") -> Json:
@@ -85,19 +102,17 @@ def dm_channel(recipient: Json) -> Json:
     return {"id": str(snowflake()), "type": 1, "recipients": [recipient], "last_message_id": None}
 
 
-def guild(guild_id: int, name: str, owner: Json, members: list[Json], channels: list[Json]) -> Json:
-    """A GUILD_CREATE payload: one @everyone role with every permission, the members, the channels."""
-    everyone = {
-        "id": str(guild_id),
-        "name": "@everyone",
-        "permissions": ALL_PERMISSIONS,
-        "position": 0,
-        "color": 0,
-        "hoist": False,
-        "managed": False,
-        "mentionable": False,
-        "flags": 0,
-    }
+def guild(
+    guild_id: int,
+    name: str,
+    owner: Json,
+    members: list[Json],
+    channels: list[Json],
+    roles: list[Json] | None = None,
+    member_roles: dict[str, list[str]] | None = None,
+) -> Json:
+    """A GUILD_CREATE payload: @everyone (members' permissions) and other roles, the members, the channels."""
+    everyone = role(guild_id, "@everyone", MEMBER_PERMISSIONS, position=0)
     return {
         "id": str(guild_id),
         "name": name,
@@ -107,10 +122,10 @@ def guild(guild_id: int, name: str, owner: Json, members: list[Json], channels: 
         "member_count": len(members),
         "large": False,
         "features": [],
-        "roles": [everyone],
+        "roles": [everyone, *(roles or [])],
         "emojis": [],
         "stickers": [],
-        "members": [member(u) for u in members],
+        "members": [member(u, (member_roles or {}).get(u["id"])) for u in members],
         "channels": channels,
         "threads": [],
         "voice_states": [],
@@ -156,6 +171,7 @@ def message(
     components: list[Json] | None = None,
     attachments: list[Json] | None = None,
     flags: int = 0,
+    roles: list[str] | None = None,
 ) -> Json:
     data: Json = {
         "id": str(snowflake()),
@@ -177,11 +193,20 @@ def message(
     }
     if guild_id is not None:
         data["guild_id"] = str(guild_id)
-        data["member"] = {k: v for k, v in member(author).items() if k != "user"}
+        data["member"] = {k: v for k, v in member(author, roles).items() if k != "user"}
     return data
 
 
+def attachment(attachment_id: int, name: str, size: int, url: str) -> Json:
+    return {"id": str(attachment_id), "filename": name, "size": size, "url": url, "proxy_url": url, "content_type": "text/plain"}
+
+
 def option(name: str, value: Any, focused: bool = False) -> Json:
+    """An option as Discord sends it; an attachment (a dict with `filename`) by its id, a role by its id."""
+    if isinstance(value, dict) and "filename" in value:
+        return {"name": name, "type": 11, "value": value["id"]}
+    if isinstance(value, dict) and "permissions" in value:
+        return {"name": name, "type": 8, "value": value["id"]}
     kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
     found: Json = {"name": name, "type": kind, "value": value}
     if focused:
@@ -189,8 +214,18 @@ def option(name: str, value: Any, focused: bool = False) -> Json:
     return found
 
 
-def interaction(kind: int, app_id: int, who: Json, channel: Json, data: Json, *, extra: Json | None = None) -> Json:
-    """An INTERACTION_CREATE payload, in a guild channel (member) or a DM (user)."""
+def interaction(
+    kind: int,
+    app_id: int,
+    who: Json,
+    channel: Json,
+    data: Json,
+    *,
+    extra: Json | None = None,
+    roles: list[str] | None = None,
+    permissions: str = ALL_PERMISSIONS,
+) -> Json:
+    """An INTERACTION_CREATE payload, in a guild channel (member, with its roles and permissions) or a DM (user)."""
     payload: Json = {
         "id": str(snowflake()),
         "application_id": str(app_id),
@@ -208,7 +243,7 @@ def interaction(kind: int, app_id: int, who: Json, channel: Json, data: Json, *,
     if channel.get("guild_id"):
         payload["guild_id"] = channel["guild_id"]
         payload["guild_locale"] = "en-US"
-        payload["member"] = dict(member(who), permissions=ALL_PERMISSIONS)
+        payload["member"] = dict(member(who, roles), permissions=permissions)
         payload["context"] = 0
         payload["authorizing_integration_owners"] = {"0": channel["guild_id"]}
     else:

@@ -75,10 +75,22 @@ class Sent:
 
     def pinged(self) -> list[str]:
         """Who Discord would notify: mentions in the content, as far as allowed_mentions lets them."""
-        parse = (self.allowed_mentions or {"parse": ["everyone", "users", "roles"]}).get("parse", [])
+        allowed = self.allowed_mentions or {"parse": ["everyone", "users", "roles"]}
+        parse = allowed.get("parse", [])
+        users = {str(u) for u in allowed.get("users", [])}  # named one by one: only these
         content = self.data.get("content") or ""
         hits = [m.group(0) for m in _RAW_MENTION.finditer(content)]
-        return [h for h in hits if ("everyone" in parse if h.startswith("@") else "users" in parse or "roles" in parse)]
+
+        def pings(mention: str) -> bool:
+            if mention.startswith("@"):
+                return "everyone" in parse
+            if mention.startswith("<@&"):
+                return "roles" in parse
+            if mention.startswith("<@"):
+                return "users" in parse or mention.strip("<@!>") in users
+            return False
+
+        return [h for h in hits if pings(h)]
 
     def raw_mentions(self) -> list[str]:
         """Mention syntax anywhere in the message (an embed would show it as a mention pill)."""
@@ -88,7 +100,9 @@ class Sent:
 class FakeDiscord:
     """The REST API, the gateway, a guild with a channel and three people, and what the bot did."""
 
-    def __init__(self, *, app_flags: int = payloads.FLAG_MESSAGE_CONTENT_LIMITED, shard_count: int | None = None) -> None:
+    def __init__(
+        self, *, app_flags: int = payloads.FLAG_MESSAGE_CONTENT_LIMITED, shard_count: int | None = None, guild_count: int = 1
+    ) -> None:
         self.token = "fake-token"
         self.app_id = payloads.snowflake()
         self.app_flags = app_flags
@@ -100,10 +114,20 @@ class FakeDiscord:
         self.other_bot = payloads.user("otherbot", bot=True)
         people = [self.bot_user, self.owner, self.alice, self.bob, self.other_bot]
         self.guilds: list[Json] = []
-        for shard in range(shard_count or 1):
+        # Alice manages every server (a role with every permission); Bob is a plain member.
+        self.member_roles: dict[tuple[str, str], list[str]] = {}
+        for shard in range(shard_count or guild_count):
             gid = payloads.snowflake_on_shard(shard, shard_count) if shard_count else payloads.snowflake()
-            self.guilds.append(payloads.guild(gid, f"guild {shard}", self.owner, people, [payloads.text_channel(gid)]))
+            managers = payloads.role(payloads.snowflake(), "Managers", payloads.ALL_PERMISSIONS, position=2)
+            secretaries = payloads.role(payloads.snowflake(), "Secretaries", payloads.MEMBER_PERMISSIONS)
+            self.member_roles[(str(gid), self.alice["id"])] = [managers["id"]]
+            channels = [payloads.text_channel(gid), payloads.text_channel(gid, "records")]
+            member_roles = {self.alice["id"]: [managers["id"]]}
+            self.guilds.append(
+                payloads.guild(gid, f"guild {shard}", self.owner, people, channels, [managers, secretaries], member_roles)
+            )
         self.channel = self.guilds[0]["channels"][0]
+        self.files: dict[str, tuple[str, bytes]] = {}
         self.dms: dict[str, Json] = {}
         self.sent: list[Sent] = []
         self.requests: list[tuple[str, str]] = []
@@ -125,6 +149,8 @@ class FakeDiscord:
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/resume-gateway", self.gateway.handle)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        app.router.add_get("/files/{id}/{name}", self._file)
+        app.router.add_get("/redirect", self._redirect)
         self._server = TestServer(app, host="127.0.0.1")
         await self._server.start_server()
 
@@ -134,6 +160,43 @@ class FakeDiscord:
                 await ws.close()
         if self._server is not None:
             await self._server.close()
+
+    async def _file(self, request: web.Request) -> web.Response:
+        """An attachment's bytes, as Discord's CDN serves them (and any file a test serves as a link)."""
+        found = self.files.get(request.match_info["id"])
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[1], headers={"Content-Type": "application/octet-stream"})
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        """A redirect to wherever the test says (`?to=`): links that lead elsewhere."""
+        return web.Response(status=302, headers={"Location": request.query["to"]})
+
+    def serve_file(self, name: str, data: bytes) -> Json:
+        """A file on the fake's CDN: its attachment payload (its `url` downloads it)."""
+        file_id = payloads.snowflake()
+        self.files[str(file_id)] = (name, data)
+        return payloads.attachment(file_id, name, len(data), f"http://127.0.0.1:{self.port}/files/{file_id}/{name}")
+
+    def roles_of(self, who: Json, channel: Json) -> list[str]:
+        return self.member_roles.get((str(channel.get("guild_id")), who["id"]), [])
+
+    def give_role(self, who: Json, role_name: str, guild: Json | None = None) -> Json:
+        """Give a person one of a guild's roles (by name); the role's payload."""
+        guild = guild or self.guilds[0]
+        found = next(r for r in guild["roles"] if r["name"] == role_name)
+        self.member_roles.setdefault((guild["id"], who["id"]), []).append(found["id"])
+        return found
+
+    def permissions_of(self, who: Json, channel: Json) -> str:
+        """What Discord resolves for a member: everything for the owner and managers, a member's rights otherwise."""
+        guild = next((g for g in self.guilds if g["id"] == channel.get("guild_id")), None)
+        if guild is None or who["id"] == guild["owner_id"]:
+            return payloads.ALL_PERMISSIONS
+        mine = set(self.roles_of(who, channel))
+        if any(r["id"] in mine and r["permissions"] == payloads.ALL_PERMISSIONS for r in guild["roles"]):
+            return payloads.ALL_PERMISSIONS
+        return payloads.MEMBER_PERMISSIONS
 
     @property
     def port(self) -> int:
@@ -189,17 +252,26 @@ class FakeDiscord:
 
     # ----- what people do -----
 
-    async def say(self, content: str, *, author: Json | None = None, dm: bool = False, channel: Json | None = None) -> int:
-        """A MESSAGE_CREATE from someone; returns how many messages the bot had sent before it."""
+    async def say(
+        self,
+        content: str,
+        *,
+        author: Json | None = None,
+        dm: bool = False,
+        channel: Json | None = None,
+        files: list[tuple[str, bytes]] | None = None,
+    ) -> int:
+        """A MESSAGE_CREATE from someone (with files attached); returns how many messages the bot had sent before it."""
         who = author or self.alice
         mark = len(self.sent)
+        attached = [self.serve_file(name, data) for name, data in files or []]
         if dm:
-            data = payloads.message(self.dm_with(who)["id"], who, content)
+            data = payloads.message(self.dm_with(who)["id"], who, content, attachments=attached)
             await self.gateway.dispatch("MESSAGE_CREATE", data, None)
             return mark
         where = channel or self.channel
         gid = int(where["guild_id"])
-        data = payloads.message(where["id"], who, content, guild_id=gid)
+        data = payloads.message(where["id"], who, content, guild_id=gid, attachments=attached, roles=self.roles_of(who, where))
         session = self.gateway.session_for(gid)
         mentioned = f"<@{self.bot_user['id']}>" in content or f"<@!{self.bot_user['id']}>" in content
         if not session.intents & payloads.MESSAGE_CONTENT_INTENT and not mentioned:
@@ -207,34 +279,57 @@ class FakeDiscord:
         await session.dispatch("MESSAGE_CREATE", data)
         return mark
 
+    def restarting(self) -> None:
+        """The bot's process ended: forget its gateway sessions, so the next one is waited for afresh."""
+        self.gateway.sessions.clear()
+
     def dm_with(self, who: Json) -> Json:
         if who["id"] not in self.dms:
             self.dms[who["id"]] = payloads.dm_channel(who)
         return self.dms[who["id"]]
 
     async def interact(
-        self, kind: int, data: Json, *, user: Json | None = None, dm: bool = False, extra: Json | None = None
+        self,
+        kind: int,
+        data: Json,
+        *,
+        user: Json | None = None,
+        dm: bool = False,
+        extra: Json | None = None,
+        channel: Json | None = None,
     ) -> Json:
         """Any INTERACTION_CREATE, stamped with the time Discord's 3 s answer window opens."""
         who = user or self.alice
-        channel = self.dm_with(who) if dm else self.channel
-        payload = payloads.interaction(kind, self.app_id, who, channel, data, extra=extra)
+        where = self.dm_with(who) if dm else channel or self.channel
+        roles, permissions = self.roles_of(who, where), self.permissions_of(who, where)
+        payload = payloads.interaction(kind, self.app_id, who, where, data, extra=extra, roles=roles, permissions=permissions)
         self.interactions[payload["token"]] = payload
-        guild_id = None if dm else int(self.channel["guild_id"])
+        guild_id = None if dm else int(where["guild_id"])
         self.dispatched_at[payload["id"]] = time.time()
         await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id)
         return payload
 
-    async def slash(self, name: str, /, *, user: Json | None = None, dm: bool = False, **options: Any) -> Json:
-        """A slash command as Discord sends it: INTERACTION_CREATE of type 2."""
-        data = {"id": str(payloads.snowflake()), "name": name, "type": 1}
+    async def slash(
+        self, name: str, /, *, user: Json | None = None, dm: bool = False, channel: Json | None = None, **options: Any
+    ) -> Json:
+        """A slash command as Discord sends it: INTERACTION_CREATE of type 2 (attachments and roles resolved)."""
+        data: Json = {"id": str(payloads.snowflake()), "name": name, "type": 1}
         data["options"] = [payloads.option(k, v) for k, v in options.items() if v is not None]
-        return await self.interact(2, data, user=user, dm=dm)
+        resolved: Json = {}
+        for value in options.values():
+            if isinstance(value, dict) and "filename" in value:
+                resolved.setdefault("attachments", {})[value["id"]] = value
+            elif isinstance(value, dict) and "permissions" in value:
+                resolved.setdefault("roles", {})[value["id"]] = value
+        if resolved:
+            data["resolved"] = resolved
+        return await self.interact(2, data, user=user, dm=dm, channel=channel)
 
-    async def autocomplete(self, name: str, focused: str, typed: str, **others: Any) -> Json:
+    async def autocomplete(self, name: str, focused: str, typed: str, channel: Json | None = None, **others: Any) -> Json:
         """Typing in an autocomplete option: INTERACTION_CREATE of type 4."""
         options = [payloads.option(k, v) for k, v in others.items()] + [payloads.option(focused, typed, focused=True)]
-        return await self.interact(4, {"id": str(payloads.snowflake()), "name": name, "type": 1, "options": options})
+        data = {"id": str(payloads.snowflake()), "name": name, "type": 1, "options": options}
+        return await self.interact(4, data, channel=channel)
 
     async def click(self, sent: Sent, custom_id: str, *, user: Json | None = None) -> Json:
         """Pressing a button of a message the bot sent: INTERACTION_CREATE of type 3."""

@@ -10,11 +10,14 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
+import discord
 from discord.ext import commands
 
 from bot.commands import COMMANDS
+from bot.commands.base import Place, Upload
 from bot.discord_adapter.render import render
 from bot.discord_adapter.views import ReplyView, in_time
+from bot.download import size_said
 from bot.replies import Reply
 
 if TYPE_CHECKING:
@@ -56,10 +59,47 @@ def filters(speaker: str | None = None, meeting: str | None = None, date: str | 
     return " ".join(parts)
 
 
-async def respond(ctx: Ctx, name: str, slash_argument: str = "") -> None:
-    """Answer one command: the core on a worker thread, a deferral if it is slow, then the embed."""
+def place_of(ctx: Ctx) -> Place:
+    """Where the command was asked and what its author may do there (Manage Server, roles)."""
+    author = ctx.author
+    if ctx.interaction is not None:
+        permissions: discord.Permissions | None = ctx.interaction.permissions
+    elif ctx.guild is not None and isinstance(author, discord.Member):
+        permissions = ctx.channel.permissions_for(author)
+    else:
+        permissions = None
+    roles = frozenset(r.id for r in getattr(author, "roles", ()))
+    channel_id = ctx.channel.id if ctx.channel is not None else 0
+    guild_id = ctx.guild.id if ctx.guild is not None else None
+    return Place(guild_id, channel_id, author.id, bool(permissions and permissions.manage_guild), roles)
+
+
+async def uploads(ctx: Ctx, attachments: list[discord.Attachment]) -> tuple[Upload, ...] | Reply:
+    """The attached files' bytes, or a reply saying one is larger than the bot takes (nothing is read then)."""
+    limit = ctx.bot.settings.download_max_bytes
+    for attachment in attachments:
+        if attachment.size > limit:
+            return Reply(
+                command=ctx.command.name if ctx.command else "",
+                error=f"{attachment.filename} is larger than {size_said(limit)}, the most this bot takes.",
+            )
+    return tuple([Upload(a.filename, await a.read()) for a in attachments])
+
+
+async def respond(ctx: Ctx, name: str, slash_argument: str = "", attachments: list[discord.Attachment] | None = None) -> None:
+    """Answer one command: the core on a worker thread, a deferral if it is slow, then the embed.
+
+    The core is told where it was asked (a server's commands see that server's records) and is
+    handed the files attached to the message, or to the slash command's option.
+    """
     argument = slash_argument if ctx.interaction is not None else raw_argument(ctx)
-    reply = await in_time(ctx.bot.ask(name, argument), ctx.typing)
+    if attachments is None:
+        attachments = list(ctx.message.attachments) if ctx.interaction is None else []
+    files = await uploads(ctx, attachments) if attachments else ()
+    if isinstance(files, Reply):
+        reply = files
+    else:
+        reply = await in_time(ctx.bot.ask(name, argument, place_of(ctx), files), ctx.typing)
     await send_reply(ctx, reply, f"{ctx.bot.settings.prefix}{name} {argument}".strip())
 
 

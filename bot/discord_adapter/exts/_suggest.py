@@ -89,13 +89,19 @@ def _choices(found: list[Entry]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=e.label, value=e.value) for e in found]
 
 
+def _store(interaction: discord.Interaction[Any]) -> TurnStore | None:
+    """The records the interaction's server sees: the shared ones and its own."""
+    view = getattr(interaction.client, "view", None)
+    return view(interaction.guild_id) if view is not None else getattr(interaction.client, "store", None)
+
+
 async def speaker_choices(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
     """Speakers whose name, label or alias fits what is typed, most turns first."""
-    store = getattr(interaction.client, "store", None)
+    store = _store(interaction)
     return [] if store is None else _choices(suggest(entries(store)[0], current))
 
 
 async def meeting_choices(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
     """Meetings whose id or title fits what is typed, newest first."""
-    store = getattr(interaction.client, "store", None)
+    store = _store(interaction)
     return [] if store is None else _choices(suggest(entries(store)[1], current))

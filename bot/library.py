@@ -1,0 +1,185 @@
+"""The records the bot answers from while it runs: the shared ones read at start, and each server's own.
+
+Records added in a server live in the database (their bytes, who added them, when) and in the
+live store, appended to it (`parser.index.live`): searchable the moment the database has them.
+At start every stored record is read again from its bytes. Each change makes a new store and
+swaps it in, so a command running meanwhile finishes on the store it began with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from parser.index.live import extended, without
+from parser.index.store import TurnStore
+from parser.models import Meeting, Record, RecordError
+from parser.readers.loader import read_bytes
+
+if TYPE_CHECKING:
+    from bot.storage.database import Database, Watch
+    from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NAME_LIMIT = 120  # characters of a file name kept: the meeting id is made from it
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be opened at start; the message says which and why, in one line."""
+
+
+class LimitError(Exception):
+    """A person or a server has as many watches as the settings allow."""
+
+
+def watches_said(n: int) -> str:
+    """`1 watch`, `2 watches`."""
+    return f"{n} watch" if n == 1 else f"{n} watches"
+
+
+def clean_name(name: str) -> str:
+    """A file name as given, without folders, cut to a length any database keeps (the extension stays)."""
+    name = Path(name.replace("\\", "/")).name.strip() or "record"
+    if len(name) <= NAME_LIMIT:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    return (stem[: NAME_LIMIT - len(suffix) - 1] + dot + suffix) if dot and len(suffix) < 10 else name[:NAME_LIMIT]
+
+
+def _scoped(record: Record, guild_id: int, meeting_id: str | None = None) -> Record:
+    update: dict[str, object] = {"scope": guild_id}
+    if meeting_id is not None:
+        update["id"] = meeting_id
+    return record.model_copy(update={"meeting": record.meeting.model_copy(update=update)})
+
+
+class Library:
+    """The live store and the database behind it; `added` listeners hear of every new record."""
+
+    def __init__(self, store: TurnStore, database: Database, settings: Settings) -> None:
+        self.store = store
+        self.database = database
+        self.settings = settings
+        self.added: list[Callable[[list[Meeting]], None]] = []
+        self._kept_as: dict[str, str] = {}  # meeting id in the store → id in the database, where they differ
+        self._lock = threading.Lock()  # one change at a time: each builds on the store the last one made
+
+    @classmethod
+    def open(cls, shared: TurnStore, settings: Settings) -> Library:
+        """Connect to the database (migrating it), and add every stored record to the shared ones."""
+        from sqlalchemy.exc import SQLAlchemyError  # SQLAlchemy only when a bot runs
+
+        from bot.storage.database import database_url, open_database, shown
+
+        url = database_url(settings.database_url, settings.data_dir)
+        try:
+            database = open_database(url)
+        except (SQLAlchemyError, OSError) as err:
+            cause = getattr(err, "orig", None) or err
+            raise DatabaseUnavailable(f"The database {shown(url)} could not be opened: {' '.join(str(cause).split())}") from err
+        library = cls(shared, database, settings)
+        library.store = library._with_added(shared)
+        return library
+
+    def close(self) -> None:
+        self.database.close()
+
+    def view(self, guild_id: int | None) -> TurnStore:
+        """What a server sees (None: a DM): the shared records and its own."""
+        return self.store.view(guild_id)
+
+    def _with_added(self, shared: TurnStore) -> TurnStore:
+        """`shared` with every stored record read again from its bytes, under the id it was added as."""
+        records = []
+        for stored in self.database.records():
+            try:
+                record = read_bytes(stored.data, Path(stored.file_name))
+            except RecordError as err:
+                log.warning("a record added in server %s can no longer be read: %s", stored.guild_id, err.line())
+                continue
+            records.append(_scoped(record, stored.guild_id, stored.meeting_id))
+        self._kept_as = {}
+        if not records:
+            return shared
+        store, meetings = extended(shared, records)
+        for record, meeting in zip(records, meetings, strict=True):
+            if meeting.id != record.meeting.id:
+                self._kept_as[meeting.id] = record.meeting.id
+                log.warning(
+                    "record %s of server %s is now %s: a shared record took its id", record.meeting.id, meeting.scope, meeting.id
+                )
+        log.info("added %d records kept in the database", len(records))
+        return store
+
+    def _tell(self, meetings: list[Meeting]) -> None:
+        for listener in self.added:
+            try:
+                listener(meetings)
+            except Exception:
+                log.exception("a listener of new records failed")
+
+    def add(self, guild_id: int, user_id: int, name: str, data: bytes, source: str) -> tuple[Meeting, Record]:
+        """Read the bytes as a record and add it for this server; `RecordError` (nothing kept) if they are not one."""
+        from bot.storage.database import StoredRecord
+
+        name = clean_name(name)
+        record = _scoped(read_bytes(data, Path(name)), guild_id)
+        if not record.turns:
+            raise RecordError(name, "holds no turns")
+        with self._lock:
+            store, (meeting,) = extended(self.store, [record])
+            kept = StoredRecord(guild_id, meeting.id, name, source, data, user_id, dt.datetime.now(dt.UTC))
+            self.database.add_record(kept)  # committed before anyone is told
+            self.store = store
+        self._tell([meeting])
+        return meeting, record
+
+    def remove(self, guild_id: int, meeting_id: str) -> bool:
+        """Take one of this server's records out, from the database and the store."""
+        with self._lock:
+            meeting = self.store.meetings.get(meeting_id)
+            if meeting is None or meeting.scope != guild_id:
+                return False
+            self.database.remove_record(guild_id, self._kept_as.get(meeting_id, meeting_id))
+            self.store = without(self.store, meeting_id)
+        return True
+
+    def replace_shared(self, shared: TurnStore) -> list[Meeting]:
+        """Serve a new reading of the shared records (with every server's own on top); the shared meetings that are new."""
+        with self._lock:
+            before = {k for k, m in self.store.meetings.items() if m.scope is None}
+            self.store = self._with_added(shared)
+            new = [m for m in self.store.meetings.values() if m.scope is None and m.id not in before]
+        if new:
+            self._tell(new)
+        return new
+
+    # ----- settings and watches -----
+
+    def add_role(self, guild_id: int) -> int | None:
+        return self.database.add_role(guild_id)
+
+    def set_add_role(self, guild_id: int, role_id: int | None) -> None:
+        self.database.set_add_role(guild_id, role_id)
+
+    def add_watch(self, guild_id: int, channel_id: int, user_id: int, words: str, speaker: str | None) -> Watch:
+        """A new watch, within the limits per person and per server; `LimitError` says which is reached."""
+        with self._lock:
+            existing = self.database.watches(guild_id)
+            mine = [w for w in existing if w.user_id == user_id]
+            if len(mine) >= self.settings.watches_per_person:
+                raise LimitError(f"You have {watches_said(len(mine))} in this server, the most one person may keep.")
+            if len(existing) >= self.settings.watches_per_server:
+                raise LimitError(f"This server has {watches_said(len(existing))}, the most it may keep.")
+            return self.database.add_watch(guild_id, channel_id, user_id, words, speaker)
+
+    def watches(self, guild_id: int | None = None, channel_id: int | None = None) -> list[Watch]:
+        return self.database.watches(guild_id, channel_id)
+
+    def remove_watch(self, guild_id: int, watch_id: int) -> bool:
+        return self.database.remove_watch(guild_id, watch_id)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the bot's database, run at every start (`bot.storage.database.migrate`)."""

@@ -1,0 +1,223 @@
+"""A server's own records from the chat, kept across restarts, and the watches they set off — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.discord_adapter.client import VerbatimBot, make_bot
+from parser.index.store import TurnStore
+from tests.fake_discord import FakeDiscord, Sent, make_settings, running
+from tests.fake_discord.harness import vtt
+from tests.fake_discord.payloads import Json
+
+# Three turns, two speakers (counted by hand): Ana Lima twice, Bob Stone once.
+WEEKLY = vtt(
+    [
+        ("Ana Lima", "Welcome. Today the zyxwv working group reviews the DAAR report."),
+        ("Bob Stone", "The registrars agreed to publish the numbers next month."),
+        ("Ana Lima", "Then the zyxwv report goes to the council."),
+    ]
+).encode()
+# Two turns, two speakers: nothing a watch for "zyxwv" should notice.
+BUDGET = vtt([("Carla Diaz", "The budget is approved."), ("Dan Ross", "We meet again in June.")]).encode()
+
+
+async def ask(fake: FakeDiscord, text: str, **how: Any) -> Sent:
+    mark = await fake.say(text, **how)
+    return await fake.next_sent(mark, channel_id=(how.get("channel") or fake.channel)["id"] if not how.get("dm") else None)
+
+
+def title(sent: Sent) -> str:
+    return str(sent.embed.get("title") or sent.embed.get("description") or "")
+
+
+@contextlib.asynccontextmanager
+async def bot_up(fake: FakeDiscord, store: TurnStore, database_url: str, **settings: Any) -> AsyncIterator[VerbatimBot]:
+    values = {"database_url": database_url, "download_allow": ["127.0.0.1"], "corpus_check_minutes": 0, **settings}
+    bot = make_bot(make_settings(**values), [], store)
+    fake.restarting()
+    async with running(fake, bot):
+        yield bot
+
+
+@contextlib.asynccontextmanager
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord(guild_count=2)
+    await fake.start()
+    try:
+        yield fake
+        assert not fake.unexpected, f"the bot called endpoints the fake does not serve: {fake.unexpected}"
+    finally:
+        await fake.close()
+
+
+def alerts_in(fake: FakeDiscord, channel: Json, after: int) -> list[Sent]:
+    return [s for s in fake.sent[after:] if s.data["channel_id"] == channel["id"] and "New record" in title(s)]
+
+
+async def test_a_record_added_in_the_chat_is_searchable_announced_and_still_there_after_a_restart(
+    store: TurnStore, database_url: str
+) -> None:
+    async with fake_discord() as fake:
+        general, records_channel = fake.guilds[0]["channels"]
+        other_server = fake.guilds[1]["channels"][0]
+        async with bot_up(fake, store, database_url):
+            watching = await ask(fake, "!watch zyxwv report", channel=records_channel)
+            assert title(watching).startswith("Watch 1: “zyxwv report”")
+            await ask(fake, "!watch zyxwv", channel=other_server)  # that server never sees this one's records
+
+            mark = len(fake.sent)
+            added = await ask(fake, "!add", files=[("2024-05-02-weekly-call.vtt", WEEKLY)])
+            assert title(added) == "Added 2024-05-02-weekly-call · 2024-05-02: 3 turns, 2 speakers"
+            assert "Ana Lima, Bob Stone" in added.embed["description"]
+
+            found = await ask(fake, "!quote zyxwv")
+            assert title(found) == "2 turns match “zyxwv”"
+            alert = (await fake.wait_for(lambda: alerts_in(fake, records_channel, mark), what="the watch's alert"))[0]
+            assert title(alert) == "New record 2024-05-02-weekly-call · 2024-05-02: 2 turns match “zyxwv report”"
+            assert alert.data["content"] == f"<@{fake.alice['id']}>"
+            assert alert.allowed_mentions == {"parse": [], "users": [int(fake.alice["id"])]}
+            assert alert.pinged() == [f"<@{fake.alice['id']}>"]
+            assert [b["label"] for b in alert.buttons] == ["Context · Ana Lima · turn 2"]
+
+            assert "No quote matches" in (await ask(fake, "!quote zyxwv", channel=other_server)).embed["description"]
+            assert "No quote matches" in (await ask(fake, "!quote zyxwv", dm=True)).embed["description"]
+            assert "1 meeting" in title(await ask(fake, "!meetings", channel=other_server))
+            for where, expected in ((general, ["2024-05-02-weekly-call"]), (other_server, [])):
+                typing = await fake.autocomplete("quote", "meeting", "weekly", channel=where, words="zyxwv")
+                choices = (await fake.answer_to(typing))["data"]["choices"]
+                assert [c["value"] for c in choices] == expected
+
+            mark = len(fake.sent)
+            await ask(fake, "!add", files=[("budget.vtt", BUDGET)])
+            await ask(fake, "!quote zyxwv")  # anything alerts would post is posted before this answer is read
+            assert alerts_in(fake, records_channel, mark) == []
+            assert alerts_in(fake, other_server, 0) == []
+            in_dm = await ask(fake, "!add", dm=True, files=[("weekly.vtt", WEEKLY)])
+            assert in_dm.embed["description"] == "`!add` works in a server, not in direct messages."
+
+        async with bot_up(fake, store, database_url):
+            assert title(await ask(fake, "!quote zyxwv")) == "2 turns match “zyxwv”"
+            assert "3 meetings" in title(await ask(fake, "!meetings"))
+            listed = await ask(fake, "!watches", channel=records_channel)
+            assert "1: “zyxwv report”" in listed.embed["description"]
+            mark = len(fake.sent)
+            await ask(fake, "!add", files=[("weekly-call-again.vtt", WEEKLY)])
+            await fake.wait_for(lambda: alerts_in(fake, records_channel, mark), what="the watch's alert after a restart")
+            assert "No quote matches" in (await ask(fake, "!quote zyxwv", channel=other_server)).embed["description"]
+
+
+async def test_slash_add_takes_an_attachment_or_a_link_and_remove_takes_it_out(store: TurnStore, database_url: str) -> None:
+    async with fake_discord() as fake, bot_up(fake, store, database_url):
+        by_file = await fake.message_for(await fake.slash("add", file=fake.serve_file("weekly.vtt", WEEKLY)))
+        assert title(by_file) == "Added weekly: 3 turns, 2 speakers"
+        link = fake.serve_file("budget-2024.vtt", BUDGET)["url"]
+        by_link = await fake.message_for(await fake.slash("add", url=link))
+        assert title(by_link) == "Added budget-2024: 2 turns, 2 speakers"
+        assert title(await ask(fake, "!quote budget approved")) == "1 turn matches “budget approved”"
+        removed = await fake.message_for(await fake.slash("remove", meeting="budget-2024"))
+        assert title(removed) == "Removed budget-2024"
+        assert "No quote matches" in (await ask(fake, "!quote budget approved")).embed["description"]
+        shared = await ask(fake, "!remove icann70-lacralo-roundtable-fr")
+        assert "one of the shared records" in shared.embed["description"]
+
+
+async def test_only_managers_and_the_chosen_role_may_add(store: TurnStore, database_url: str) -> None:
+    async with fake_discord() as fake, bot_up(fake, store, database_url):
+        refused = await ask(fake, "!add", author=fake.bob, files=[("weekly.vtt", WEEKLY)])
+        assert "needs the Manage Server permission" in refused.embed["description"]
+        assert "1 meeting" in title(await ask(fake, "!meetings"))
+        secretaries = fake.give_role(fake.bob, "Secretaries")
+        not_yet = await ask(fake, f"!config add-role <@&{secretaries['id']}>", author=fake.bob)
+        assert "Only someone with the Manage Server permission" in not_yet.embed["description"]
+        chosen = await fake.message_for(await fake.slash("config", setting="add-role", role=secretaries))
+        assert "Members with that role may now add" in title(chosen)
+        allowed = await ask(fake, "!add", author=fake.bob, files=[("weekly.vtt", WEEKLY)])
+        assert title(allowed) == "Added weekly: 3 turns, 2 speakers"
+
+
+async def test_what_is_not_a_record_or_not_a_public_link_is_refused_and_nothing_is_kept(
+    store: TurnStore, database_url: str
+) -> None:
+    async with fake_discord() as fake:
+        async with bot_up(fake, store, database_url, download_allow=[]):
+            broken = await ask(fake, "!add", files=[("notes.txt", b"Shopping list: eggs, milk, bread.\n")])
+            assert broken.embed["description"].replace("\\", "") == (
+                "Nothing was added: notes.txt: not a meeting record this bot can read (no speaker turns recognised)"
+            )
+            private = await ask(fake, "!add http://169.254.169.254/latest/meta-data")
+            assert "169.254.169.254 is a private or local address" in private.embed["description"]
+            local = fake.serve_file("weekly.vtt", WEEKLY)["url"]
+            loopback = await ask(fake, f"!add {local}")
+            assert "127.0.0.1 is a private or local address" in loopback.embed["description"]
+            ftp = await ask(fake, "!add ftp://example.org/weekly.vtt")
+            assert "Attach a record file" in ftp.embed["description"]
+            words = await ask(fake, "!add the minutes of Tuesday")
+            assert "Attach a record file" in words.embed["description"]
+        async with bot_up(fake, store, database_url):  # 127.0.0.1 allowed: a redirect is checked again
+            port = fake.port
+            sneaky = await ask(fake, f"!add http://127.0.0.1:{port}/redirect?to=http://10.1.2.3/weekly.vtt")
+            assert "10.1.2.3 is a private or local address" in sneaky.embed["description"]
+            assert "1 meeting" in title(await ask(fake, "!meetings"))
+        async with bot_up(fake, store, database_url, download_max_bytes=100):
+            big_link = await ask(fake, f"!add {fake.serve_file('weekly.vtt', WEEKLY)['url']}")
+            too_big = "Nothing was added. The record is larger than 100 bytes, the most this bot takes."
+            assert big_link.embed["description"] == too_big
+            big_file = await ask(fake, "!add", files=[("weekly.vtt", WEEKLY)])
+            assert big_file.embed["description"] == "weekly.vtt is larger than 100 bytes, the most this bot takes."
+            assert "1 meeting" in title(await ask(fake, "!meetings"))
+
+
+def test_the_console_says_add_is_for_a_discord_server(store: TurnStore) -> None:
+    import asyncio
+
+    from bot import core
+
+    reply = asyncio.run(core.answer(store, "!add https://example.org/weekly.vtt"))
+    assert (
+        reply.error
+        == "`!add` works in a Discord server, for that server's records. Here, give record files with --corpus instead."
+    )
+
+
+@pytest.fixture
+def corpus_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "budget.vtt").write_bytes(BUDGET)
+    return folder
+
+
+async def test_a_record_put_on_disk_is_picked_up_and_announced(corpus_folder: Path, database_url: str) -> None:
+    from bot.corpus import build_store
+
+    shared, _ = build_store([corpus_folder], cache_dir=None)
+    async with fake_discord() as fake:
+        records_channel = fake.guilds[0]["channels"][1]
+        other_records = fake.guilds[1]["channels"][1]
+        settings = make_settings(database_url=database_url, corpus_check_minutes=0.005, cache_dir=corpus_folder.parent / "cache")
+        bot = make_bot(settings, [corpus_folder], shared)
+        async with running(fake, bot):
+            await ask(fake, "!watch zyxwv", channel=records_channel)
+            await ask(fake, "!watch zyxwv", channel=other_records)
+            mark = len(fake.sent)
+            (corpus_folder / "weekly.vtt").write_bytes(WEEKLY)
+            await fake.wait_for(lambda: alerts_in(fake, records_channel, mark), what="an alert for the file put on disk")
+            await fake.wait_for(lambda: alerts_in(fake, other_records, mark), what="the other server's alert")
+            assert title(await ask(fake, "!quote zyxwv")) == "2 turns match “zyxwv”"
+
+
+async def test_watches_are_limited_per_person_and_ended_by_their_creator(store: TurnStore, tmp_path: Path) -> None:
+    async with fake_discord() as fake, bot_up(fake, store, f"sqlite:///{tmp_path / 'db.sqlite3'}", watches_per_person=1):
+        await ask(fake, "!watch budget")
+        second = await ask(fake, "!watch council")
+        assert second.embed["description"].startswith("You have 1 watch in this server, the most one person may keep.")
+        assert "someone else's" in (await ask(fake, "!unwatch 1", author=fake.bob)).embed["description"]
+        ended = await fake.message_for(await fake.slash("unwatch", number=1))
+        assert title(ended) == "Ended watch 1: “budget”"
+        assert "no watches" in (await ask(fake, "!watches")).embed["description"]
