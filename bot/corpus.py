@@ -8,18 +8,20 @@ change, however small, rebuilds it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import parser as parser_package
 from config.aliases import DEFAULT_ALIASES, AliasError, load_aliases
-from config.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT, Settings
 from parser.index.snapshot import FORMAT, load_snapshot, save_snapshot
 from parser.index.store import TurnStore
-from parser.models import RecordError
+from parser.models import Record, RecordError
+from parser.readers.limits import Limits
 from parser.readers.loader import LoadResult, iter_files, iter_records
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,11 @@ class CorpusError(Exception):
     """Nothing answerable was loaded; the message says what to do."""
 
 
+def limits_of(settings: Settings) -> Limits:
+    """The record limits the settings give the readers."""
+    return Limits(settings.max_file_bytes, settings.max_unpacked_bytes, settings.max_turns, settings.max_turn_chars)
+
+
 def _stat(path: Path) -> list[object]:
     try:
         st = path.stat()
@@ -40,11 +47,12 @@ def _stat(path: Path) -> list[object]:
     return [str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def corpus_key(paths: Sequence[Path], aliases_path: Path | None) -> str:
-    """What the store is built from: every file under `paths`, the aliases, the parser's code."""
+def corpus_key(paths: Sequence[Path], aliases_path: Path | None, limits: Limits | None = None) -> str:
+    """What the store is built from: every file under `paths`, the aliases, the limits, the parser's code."""
     code = sorted(Path(parser_package.__file__).parent.rglob("*.py"))
     parts = {
         "format": FORMAT,
+        "limits": list(dataclasses.astuple(limits or Limits())),
         "records": [_stat(path) for path, _ in iter_files(paths)],
         "aliases": _stat(aliases_path or DEFAULT_ALIASES),
         "parser": [_stat(path) for path in code],
@@ -59,14 +67,31 @@ def snapshot_path(paths: Sequence[Path], cache_dir: Path) -> Path:
 
 
 def _report(result: LoadResult) -> None:
+    """The load report: one line per file passed over (INFO), mended or not read (WARNING)."""
     for path, reason in result.skipped:
         log.info("skipped %s: %s", path, reason)
+    for path, note in result.notes:
+        log.warning("%s: %s", path, note)
     for error in result.errors:
         log.warning("%s", error.line())
 
 
+def _left_out(result: LoadResult) -> Callable[[Record, Exception], None]:
+    """What to do with a record the store could not take: our bug, logged; the record reported, the rest built."""
+
+    def note(record: Record, err: Exception) -> None:
+        where = record.meeting.source or record.meeting.id
+        log.error("adding %s to the store failed", where, exc_info=err)
+        result.errors.append(RecordError(where, f"could not be added ({type(err).__name__}: {err})"))
+
+    return note
+
+
 def build_store(
-    paths: Sequence[Path], aliases_path: Path | None = None, cache_dir: Path | None = DEFAULT_CACHE
+    paths: Sequence[Path],
+    aliases_path: Path | None = None,
+    cache_dir: Path | None = DEFAULT_CACHE,
+    limits: Limits | None = None,
 ) -> tuple[TurnStore, LoadResult]:
     """Read every record under `paths` into a turn store; a bad file is reported, not fatal.
 
@@ -76,7 +101,7 @@ def build_store(
     missing = [p for p in paths if not Path(p).exists()]
     if missing and len(missing) == len(paths):
         raise CorpusError(f"No such file or folder: {', '.join(map(str, missing))}")
-    key = corpus_key(paths, aliases_path) if cache_dir is not None else ""
+    key = corpus_key(paths, aliases_path, limits) if cache_dir is not None else ""
     if cache_dir is not None:
         snapshot = snapshot_path(paths, cache_dir)
         store = load_snapshot(snapshot, key)
@@ -95,7 +120,7 @@ def build_store(
     except AliasError as err:
         raise CorpusError(str(err)) from None
     result = LoadResult()  # records are streamed into the store, not kept: `result` holds what failed
-    store = TurnStore(iter_records(paths, result), aliases)
+    store = TurnStore(iter_records(paths, result, limits), aliases, on_error=_left_out(result))
     _report(result)
     if not store.meetings:
         raise CorpusError(f"No meeting record could be read from {', '.join(map(str, paths))}.")
@@ -104,6 +129,7 @@ def build_store(
         extra = {
             "errors": [{"path": e.path, "problem": e.problem, "where": e.where} for e in result.errors],
             "skipped": [list(s) for s in result.skipped],
+            "notes": [list(n) for n in result.notes],
         }
         try:
             save_snapshot(store, snapshot_path(paths, cache_dir), key, extra)

@@ -48,12 +48,19 @@ class TurnStore:
         aliases: Mapping[str, Iterable[str]] | None = None,
         *,
         built: Built | None = None,
+        on_error: Callable[[Record, Exception], None] | None = None,
     ) -> None:
+        """A store of `records`; with `on_error`, a record that cannot be added is handed to it and left out."""
         if built is None:
             with cycles_unchecked():  # the records are read here too: `records` is often a generator
                 builder = StoreBuilder(aliases)
                 for record in records:
-                    builder.add(record)
+                    try:
+                        builder.add(record)
+                    except Exception as err:
+                        if on_error is None:
+                            raise
+                        on_error(record, err)
                 built = builder.finish()
         self.columns = built.columns
         self.meetings: dict[str, Meeting] = built.meetings

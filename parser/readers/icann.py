@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
+from parser.readers import limits
 from parser.readers.metadata import make_meeting, title_and_date
 from parser.text import fold
 
@@ -138,6 +139,7 @@ def read_text(text: str, path: Path) -> Record:
         m = is_label(paragraph)
         if m:
             turns.append(_Turn(speaker=m["label"].strip(), page=page))
+            limits.check("turns", len(turns), path)  # refused while the record is still small
             rest = m["rest"].strip()
             if rest:
                 turns[-1].paragraphs.append(rest)
