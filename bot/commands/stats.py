@@ -196,4 +196,5 @@ COMMAND = Command(
     handler=stats,
     example="stats speaker:León",
     needs_argument=False,
+    heavy=True,
 )

@@ -16,8 +16,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import core
+from bot.commands import COMMANDS
 from bot.commands.base import plural
-from bot.corpus import CorpusError, build_store
+from bot.corpus import CorpusError, build_store, limits_of
+from bot.discord_adapter.exts._suggest import entries
+from bot.discord_adapter.lanes import Lane, in_own_thread
 from bot.discord_adapter.views import send_new
 from bot.replies import APOLOGY, Reply
 from config.settings import Settings
@@ -26,7 +29,10 @@ from parser.index.store import TurnStore
 log = logging.getLogger(__name__)
 
 EXTENSIONS = tuple(f"bot.discord_adapter.exts.{name}" for name in ("search", "browse", "admin", "meta", "generic"))
-CLOSE_GRACE = 20.0
+CLOSE_GRACE = 5.0  # SIGTERM to exit within 10 s, well inside Heroku's 30
+QUICK_WORKERS = 4
+HEAVY_WORKERS = 2  # heavy commands hold the GIL: more of them at once only slows the quick ones
+HEAVY_PER_PERSON = 1
 MESSAGE_CONTENT_HELP = (
     "The Message Content intent is not enabled for this application, so Discord would refuse the "
     "connection. Connecting without it: slash commands, mentions (@Verbatim quote …) and DMs still work, "
@@ -40,9 +46,11 @@ def _run_core(store: TurnStore, name: str, argument: str, prefix: str) -> Reply:
     return asyncio.run(core.run(store, name, argument, prefix))
 
 
-def _answer_core(store: TurnStore, message: str, prefix: str) -> Reply:
-    """A whole command line answered on a worker thread's own event loop."""
-    return asyncio.run(core.answer(store, message, prefix))
+def _load(settings: Settings, corpus: Sequence[Path]) -> tuple[TurnStore, Any]:
+    """The records read and indexed, and the suggestion lists made, all before the store serves."""
+    store, result = build_store(corpus, settings.aliases, limits=limits_of(settings))
+    entries(store)
+    return store, result
 
 
 class VerbatimBot(commands.Bot):
@@ -75,17 +83,23 @@ class VerbatimBot(commands.Bot):
         self.settings = settings
         self.corpus = list(corpus)
         self.store = store
-        self.cooldowns = commands.CooldownMapping.from_cooldown(
-            settings.cooldown_rate, settings.cooldown_seconds, commands.BucketType.user
+        # Keyed by user id, so commands and buttons count against the same bucket.
+        self.cooldowns: commands.CooldownMapping[int] = commands.CooldownMapping.from_cooldown(
+            settings.cooldown_rate, settings.cooldown_seconds, lambda user_id: user_id
         )
         self.add_check(self._cooldown)
         self.background: set[asyncio.Task[Any]] = set()
         self._reloading = False
+        self.quick = Lane("quick", QUICK_WORKERS)
+        self.heavy = Lane("heavy", HEAVY_WORKERS)
+        self._heavy_running: dict[int | None, int] = {}
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: records, intents, commands; a broken extension is logged, not fatal."""
         if self.store is None:
-            self.store, _ = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases)
+            self.store, _ = await in_own_thread(_load, self.settings, self.corpus, name="load")
+        else:
+            await self.quick.run(entries, self.store)
         self._drop_missing_message_content()
         self.tree.on_error = self._on_tree_error
         for extension in EXTENSIONS:
@@ -105,26 +119,51 @@ class VerbatimBot(commands.Bot):
         # The identify payload reads the state's own Intents object; there is no public setter after __init__.
         self._connection._intents.message_content = False
 
+    def wait_before(self, user_id: int) -> float | None:
+        """Seconds this person must wait before the bot answers them again, or None; counts one command or button."""
+        bucket = self.cooldowns.get_bucket(user_id)
+        return (bucket.update_rate_limit() or None) if bucket is not None else None
+
     async def _cooldown(self, ctx: commands.Context[Any]) -> bool:
         """One bucket per user across every command, so nobody can flood a channel through the bot."""
-        bucket = self.cooldowns.get_bucket(ctx.message)
-        retry_after = bucket.update_rate_limit() if bucket is not None else None
+        retry_after = self.wait_before(ctx.author.id)
         if retry_after:
+            bucket = self.cooldowns.get_bucket(ctx.author.id)
             assert bucket is not None
             raise commands.CommandOnCooldown(bucket, retry_after, commands.BucketType.user)
         return True
 
-    async def ask(self, name: str, argument: str) -> Reply:
-        """Run one core command on a worker thread, so a slow search never stalls the gateway."""
+    async def ask(self, name: str, argument: str, user_id: int | None = None) -> Reply:
+        """Run one core command in its lane, so a slow search never stalls the gateway nor a heavy one the quick.
+
+        A person may have `HEAVY_PER_PERSON` heavy commands running at once; the next is refused
+        until one answers.
+        """
         if self.store is None:
             return Reply(command=name, error="The records are still loading; try again in a moment.")
-        return await asyncio.to_thread(_run_core, self.store, name, argument, self.settings.prefix)
+        command = COMMANDS.get(name)
+        if command is None or not command.heavy:
+            return await self.quick.run(_run_core, self.store, name, argument, self.settings.prefix)
+        if self._heavy_running.get(user_id, 0) >= HEAVY_PER_PERSON:
+            return Reply(
+                command=name,
+                query=argument,
+                error=f"Your previous `{self.settings.prefix}{name}` is still being worked out; ask again once it has answered.",
+            )
+        self._heavy_running[user_id] = self._heavy_running.get(user_id, 0) + 1
+        try:
+            return await self.heavy.run(_run_core, self.store, name, argument, self.settings.prefix)
+        finally:
+            self._heavy_running[user_id] -= 1
+            if not self._heavy_running[user_id]:
+                del self._heavy_running[user_id]
 
-    async def ask_message(self, message: str) -> Reply:
-        """Answer a whole command line (a button's `!context …`), like the console does."""
-        if self.store is None:
-            return Reply(command="", error="The records are still loading; try again in a moment.")
-        return await asyncio.to_thread(_answer_core, self.store, message, self.settings.prefix)
+    async def ask_message(self, message: str, user_id: int | None = None) -> Reply:
+        """Answer a whole command line (a button's `!context …`), like the console does, in its lane."""
+        parsed = core.parse(message, self.settings.prefix)
+        if parsed is None:
+            return Reply(command="", query=message, error=f"Commands start with `{self.settings.prefix}`.")
+        return await self.ask(*parsed, user_id=user_id)
 
     async def reload_corpus(self) -> Reply:
         """Read the records again off the loop; swap them in only if they load, so a bad edit never takes the bot down."""
@@ -133,7 +172,7 @@ class VerbatimBot(commands.Bot):
         self._reloading = True
         old = self.store
         try:
-            store, result = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases)
+            store, result = await in_own_thread(_load, self.settings, self.corpus, name="reload")
         except CorpusError as err:
             log.warning("reload failed, the previous records keep serving: %s", err)
             return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")
@@ -170,6 +209,12 @@ class VerbatimBot(commands.Bot):
         embed = discord.Embed(description=text, colour=discord.Colour.red())
         with contextlib.suppress(discord.HTTPException):
             await send_new(interaction, embed=embed, ephemeral=True)
+
+    async def close(self) -> None:
+        """Close the Discord connection; the lanes' threads end with the process (none is waited for)."""
+        self.quick.close()
+        self.heavy.close()
+        await super().close()
 
     async def on_ready(self) -> None:
         """The line a host looks for in the log to know the bot is up."""
@@ -235,7 +280,7 @@ def run_bot(settings: Settings, corpus: Sequence[Path]) -> int:
         )
         return 2
     try:
-        store, _ = build_store(corpus, settings.aliases)
+        store, _ = build_store(corpus, settings.aliases, limits=limits_of(settings))
     except CorpusError as err:
         print(err, file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -102,14 +103,20 @@ class ReplyView(discord.ui.View):
         self.add_item(button)
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Only the person who asked turns the pages; anyone else is told so, privately."""
-        if interaction.user.id == self.author_id:
-            return True
-        command = self.reply.command or "help"
-        await interaction.response.send_message(
-            f"Only the person who asked can use these buttons. Ask your own with `/{command}`.", ephemeral=True
-        )
-        return False
+        """Only the person who asked presses the buttons, and each press counts against their cooldown like a command."""
+        if interaction.user.id != self.author_id:
+            command = self.reply.command or "help"
+            await interaction.response.send_message(
+                f"Only the person who asked can use these buttons. Ask your own with `/{command}`.", ephemeral=True
+            )
+            return False
+        wait = self.bot.wait_before(interaction.user.id)
+        if wait:
+            await interaction.response.send_message(
+                f"Slow down: you can ask again in {max(1, math.ceil(wait))} s.", ephemeral=True
+            )
+            return False
+        return True
 
     async def on_timeout(self) -> None:
         """Grey the buttons out, so nobody presses one that no longer answers."""
@@ -141,7 +148,7 @@ class ReplyView(discord.ui.View):
 
     async def _show(self, interaction: discord.Interaction[Any], line: str, index: int) -> None:
         """Ask the core for another page and put it in place of this one."""
-        reply = await in_time(self.bot.ask_message(line), interaction.response.defer)
+        reply = await in_time(self.bot.ask_message(line, interaction.user.id), interaction.response.defer)
         if reply.error:
             await _send(interaction, render(reply), None, ephemeral=True)
             return
@@ -162,7 +169,9 @@ class ReplyView(discord.ui.View):
 
         async def show_context(interaction: discord.Interaction[Any]) -> None:
             line = hit.context or ""
-            reply = await in_time(self.bot.ask_message(line), lambda: interaction.response.defer(thinking=True))
+            reply = await in_time(
+                self.bot.ask_message(line, interaction.user.id), lambda: interaction.response.defer(thinking=True)
+            )
             view = ReplyView.for_reply(self.bot, interaction.user.id, reply, line)
             message = await _send(interaction, render(reply), view)
             if view is not None:
