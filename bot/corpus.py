@@ -18,7 +18,7 @@ from pathlib import Path
 import parser as parser_package
 from config.aliases import DEFAULT_ALIASES, AliasError, load_aliases
 from config.settings import PROJECT_ROOT, Settings
-from parser.index.snapshot import FORMAT, load_snapshot, save_snapshot
+from parser.index.snapshot import FORMAT, clean_partials, load_snapshot, save_snapshot
 from parser.index.store import TurnStore
 from parser.models import Record, RecordError
 from parser.readers.limits import Limits
@@ -103,10 +103,14 @@ def build_store(
         raise CorpusError(f"No such file or folder: {', '.join(map(str, missing))}")
     key = corpus_key(paths, aliases_path, limits) if cache_dir is not None else ""
     if cache_dir is not None:
+        clean_partials(cache_dir)
         snapshot = snapshot_path(paths, cache_dir)
         store = load_snapshot(snapshot, key)
         if store is not None:
-            snapshot.touch()  # most recently used: the last to be pruned
+            try:
+                snapshot.touch()  # most recently used: the last to be pruned
+            except OSError as err:  # a read-only cache still serves
+                log.info("could not mark %s as used: %s", snapshot, err)
             extra = store.snapshot_extra
             result = LoadResult(
                 errors=[RecordError(e["path"], e["problem"], e.get("where")) for e in extra.get("errors", [])],
@@ -141,6 +145,13 @@ def build_store(
 
 def _prune(cache_dir: Path) -> None:
     """Forget all but the most recently used snapshots: a corpus that moved leaves its old one behind."""
-    snapshots = sorted(cache_dir.glob("store-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    snapshots = sorted(cache_dir.glob("store-*.npz"), key=used, reverse=True)
     for old in snapshots[KEEP:]:
         old.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 from bot.replies import (
@@ -23,7 +24,7 @@ SPEAKERS_LISTED = 5
 def place(hit: HitOut) -> list[str]:
     """Where in its record the turn stands: its page, its time, either or both or neither."""
     parts = [f"p. {hit.page}"] if hit.page is not None else []
-    if hit.start is not None:
+    if hit.start is not None and math.isfinite(hit.start):  # a store built past the door may hold any float
         parts.append(timestamp(hit.start))
     return parts
 
