@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -51,6 +52,9 @@ def _load(settings: Settings, corpus: Sequence[Path]) -> tuple[TurnStore, Any]:
     """The records read and indexed, and the suggestion lists made, all before the store serves."""
     store, result = build_store(corpus, settings.aliases, limits=limits_of(settings))
     entries(store)
+    # What exists now lives as long as the store: keep it out of the cycle collector's full passes,
+    # each of which would walk it while every thread, the event loop too, waits (150 ms at 1M turns).
+    gc.freeze()
     return store, result
 
 
@@ -286,6 +290,7 @@ def run_bot(settings: Settings, corpus: Sequence[Path]) -> int:
         print(err, file=sys.stderr)
         return 2
     logging.getLogger("discord.http").setLevel(logging.WARNING)
+    gc.freeze()  # as `_load` does after a reload
     bot = make_bot(settings, corpus, store)
     # Searches and !stats hold the GIL in worker threads: the event loop (gateway heartbeats, every
     # reply) gets it back after 1 ms instead of CPython's default 5 ms, once per waiting thread.

@@ -7,6 +7,7 @@ used to be, making each item when asked, so a million turns fit in a few hundred
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -20,23 +21,31 @@ from parser.models import Meeting, Record
 
 
 class _ByWord(Mapping[str, Any]):
-    """A read-only mapping from folded word to what the store knows of it (its postings, its IDF)."""
+    """A read-only mapping from folded word to what the store knows of it (its postings, its IDF).
 
-    def __init__(self, store: TurnStore, value: Callable[[int], Any]) -> None:
-        self._store = store
+    It holds the vocabulary, not the store: no reference cycle, so a replaced store is freed the
+    moment its last user lets go, not by a cycle collection that stops every thread at once.
+    """
+
+    def __init__(self, vocab: Vocabulary, value: Callable[[int], Any]) -> None:
+        self._vocab = vocab
         self._value = value
 
     def __getitem__(self, word: str) -> Any:
-        return self._value(self._store.vocab.ids[word])
+        return self._value(self._vocab.ids[word])
 
     def __contains__(self, word: object) -> bool:
-        return word in self._store.vocab.ids
+        return word in self._vocab.ids
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._store.vocab.words)
+        return iter(self._vocab.words)
 
     def __len__(self) -> int:
-        return len(self._store.vocab)
+        return len(self._vocab)
+
+
+def _idf(vocab: Vocabulary, turns: int, word_id: int) -> float:
+    return math.log(1 + turns / max(1, int(vocab.df[word_id])))
 
 
 class TurnStore:
@@ -78,8 +87,8 @@ class TurnStore:
             meeting_id: range(starts[k], starts[k + 1]) for k, meeting_id in enumerate(self.columns.meeting_ids)
         }
         self.snapshot_extra: dict[str, Any] = {}  # what the caller saved with a snapshot (load errors)
-        self.postings: Mapping[str, np.ndarray] = _ByWord(self, self.words.ids)  # sorted ids of the turns holding it
-        self.idf: Mapping[str, float] = _ByWord(self, self.word_idf)  # log(1 + turns / turns holding it)
+        self.postings: Mapping[str, np.ndarray] = _ByWord(self.vocab, self.words.ids)  # sorted ids of the turns holding it
+        self.idf: Mapping[str, float] = _ByWord(self.vocab, functools.partial(_idf, self.vocab, len(self)))
 
     @property
     def vocabulary(self) -> list[str]:
@@ -96,7 +105,7 @@ class TurnStore:
         return self.meetings[self.columns.meeting_id(turn_id)]
 
     def word_idf(self, word_id: int) -> float:
-        return math.log(1 + len(self) / max(1, int(self.vocab.df[word_id])))
+        return _idf(self.vocab, len(self), word_id)
 
     def variants(self, word: str) -> dict[str, int]:
         """Words of the record that `word` may stand for, with their edit distance: typos allowed."""
