@@ -53,7 +53,10 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return [int(p) for p in value.replace(" ", ",").split(",") if p.strip()]
+            parts = [p.strip() for p in value.replace(" ", ",").split(",") if p.strip()]
+            if not all(p.isascii() and p.isdigit() for p in parts):
+                raise ValueError("must be whole numbers separated by commas, e.g. 0,1")
+            return [int(p) for p in parts]
         if isinstance(value, int):
             return [value]
         return value
