@@ -284,11 +284,18 @@ def run_bot(settings: Settings, corpus: Sequence[Path]) -> int:
             file=sys.stderr,
         )
         return 2
+
+    def stop_loading(signum: int, frame: object) -> None:
+        raise SystemExit(0)  # not connected yet: nothing to close; a half-saved snapshot is removed on the way out
+
+    previous = signal.signal(signal.SIGTERM, stop_loading)
     try:
         store, _ = build_store(corpus, settings.aliases, limits=limits_of(settings))
     except CorpusError as err:
         print(err, file=sys.stderr)
         return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     gc.freeze()  # as `_load` does after a reload
     bot = make_bot(settings, corpus, store)

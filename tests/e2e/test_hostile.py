@@ -261,3 +261,31 @@ def test_the_token_is_masked_in_every_log_line(caplog: pytest.LogCaptureFixture)
         logger.removeHandler(handler)
     written = handler.stream.getvalue()  # type: ignore[attr-defined]
     assert TOKEN not in written and written.count("[token]") == 2 and "RuntimeError: 401 for Bot [token]" in written
+
+
+def test_sigterm_while_the_records_first_load_exits_cleanly(tmp_path: Path) -> None:
+    """Before the bot connects, a SIGTERM stops the load at once (here a record that never finishes arriving)."""
+    pipe = tmp_path / "arriving.vtt"
+    os.mkfifo(pipe)
+    environment = dict(os.environ, DISCORD_TOKEN=TOKEN, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--corpus", str(SAMPLE), "--corpus", str(pipe)],
+        cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    writer = None
+    try:
+        deadline = time.monotonic() + 60
+        while writer is None and time.monotonic() < deadline:
+            try:  # succeeds once the bot has opened the pipe to read it
+                writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                time.sleep(0.05)
+        assert writer is not None, "the bot never opened the record"
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if writer is not None:
+            os.close(writer)
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr.decode()
