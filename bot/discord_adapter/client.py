@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import core
+from bot import core, prepare
 from bot.commands import COMMANDS
 from bot.commands.base import plural
 from bot.corpus import CorpusError, build_store, limits_of
@@ -98,6 +98,7 @@ class VerbatimBot(commands.Bot):
         self.quick = Lane("quick", QUICK_WORKERS)
         self.heavy = Lane("heavy", HEAVY_WORKERS)
         self._heavy_running: dict[int | None, int] = {}
+        self.children: set[asyncio.subprocess.Process] = set()  # a reload's build, ended at shutdown
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: records, intents, commands; a broken extension is logged, not fatal."""
@@ -177,6 +178,8 @@ class VerbatimBot(commands.Bot):
         self._reloading = True
         old = self.store
         try:
+            job = prepare.spec(self.corpus, self.settings.aliases, limits_of(self.settings))
+            await prepare.snapshot_in_child(job, self.children)  # the build, off this process's GIL
             store, result = await in_own_thread(_load, self.settings, self.corpus, name="reload")
         except CorpusError as err:
             log.warning("reload failed, the previous records keep serving: %s", err)
@@ -219,6 +222,9 @@ class VerbatimBot(commands.Bot):
         """Close the Discord connection; the lanes' threads end with the process (none is waited for)."""
         self.quick.close()
         self.heavy.close()
+        for child in list(self.children):
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()
         await super().close()
 
     async def on_ready(self) -> None:
