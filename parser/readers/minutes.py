@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
+from parser.readers import limits
 from parser.readers.dates import find_date
 from parser.readers.metadata import make_meeting
 from parser.text import fold
@@ -145,6 +146,7 @@ def read_text(text: str, path: Path) -> Record:
     preamble, turns = _scan(text)
     if not turns:
         raise RecordError(path, "no speaker turns found (expected a '**Name**' line followed by '* words')")
+    limits.check("turns", len(turns), path)  # before a model is made of each
     meeting_id = path.stem
     made = [Turn(meeting_id=meeting_id, index=i, speaker=t.speaker, text="\n".join(t.paragraphs)) for i, t in enumerate(turns)]
     title, date = _title_and_date(preamble)

@@ -144,3 +144,15 @@ def test_the_limits_are_settings_with_the_same_defaults(monkeypatch: pytest.Monk
     monkeypatch.setenv("VERBATIM_MAX_TURNS", "12")
     monkeypatch.setenv("VERBATIM_MAX_FILE_BYTES", "3000")
     assert limits_of(Settings(_env_file=None)) == Limits(file_bytes=3000, turns=12)
+
+
+def test_otter_and_minutes_records_over_the_turn_limit_are_refused(tmp_path: Path) -> None:
+    otter = "".join(f"Speaker {n % 2 + 1}  0:{n:02d}\nWords number {n}.\n\n" for n in range(12))
+    minutes = "# Weekly call\n\n" + "".join(f"**Name {n % 2}**\n\n* point {n}\n\n" for n in range(12))
+    (tmp_path / "otter.txt").write_text(otter, encoding="utf-8")
+    (tmp_path / "minutes.md").write_text(minutes, encoding="utf-8")
+    paths = [tmp_path / "otter.txt", tmp_path / "minutes.md"]
+    assert [len(r.turns) for r in load(paths).records] == [12, 12]
+    refused = load(paths, Limits(turns=10)).errors
+    problem = "too large: more than 10 turns in one record (12; the limit is VERBATIM_MAX_TURNS)"
+    assert [e.problem for e in refused] == [problem, problem]
