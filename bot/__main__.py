@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from config.settings import Settings
+from config.settings import mask_secrets, settings_or_exit
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,12 +33,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stdout if args.mode == "run" else sys.stderr,
-    )
+    settings = settings_or_exit()
+    try:
+        logging.basicConfig(
+            level=settings.log_level.upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=sys.stdout if args.mode == "run" else sys.stderr,
+        )
+    except ValueError:
+        print(
+            f"bad setting VERBATIM_LOG_LEVEL: not a level (DEBUG, INFO, WARNING, ERROR): {settings.log_level!r}", file=sys.stderr
+        )
+        return 2
+    mask_secrets(settings)
     if args.mode != "run":
         logging.getLogger().setLevel(logging.WARNING)
     corpus = args.corpus or settings.corpus
@@ -47,10 +54,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_bot(settings, corpus)
 
-    from bot.corpus import CorpusError, build_store
+    from bot.corpus import CorpusError, build_store, limits_of
 
     try:
-        store, _ = build_store(corpus, settings.aliases, settings.cache_dir)
+        store, _ = build_store(corpus, settings.aliases, settings.cache_dir, limits=limits_of(settings))
     except CorpusError as err:
         print(err, file=sys.stderr)
         return 2

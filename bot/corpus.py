@@ -8,17 +8,20 @@ change, however small, rebuilds it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import parser as parser_package
 from config.aliases import DEFAULT_ALIASES, AliasError, load_aliases
-from parser.index.snapshot import FORMAT, load_snapshot, save_snapshot
+from config.settings import Settings
+from parser.index.snapshot import FORMAT, clean_partials, load_snapshot, save_snapshot
 from parser.index.store import TurnStore
-from parser.models import RecordError
+from parser.models import Record, RecordError
+from parser.readers.limits import Limits
 from parser.readers.loader import LoadResult, iter_files, iter_records
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,11 @@ class CorpusError(Exception):
     """Nothing answerable was loaded; the message says what to do."""
 
 
+def limits_of(settings: Settings) -> Limits:
+    """The record limits the settings give the readers."""
+    return Limits(settings.max_file_bytes, settings.max_unpacked_bytes, settings.max_turns, settings.max_turn_chars)
+
+
 def _stat(path: Path) -> list[object]:
     try:
         st = path.stat()
@@ -38,11 +46,12 @@ def _stat(path: Path) -> list[object]:
     return [str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def corpus_key(paths: Sequence[Path], aliases_path: Path | None) -> str:
-    """What the store is built from: every file under `paths`, the aliases, the parser's code."""
+def corpus_key(paths: Sequence[Path], aliases_path: Path | None, limits: Limits | None = None) -> str:
+    """What the store is built from: every file under `paths`, the aliases, the limits, the parser's code."""
     code = sorted(Path(parser_package.__file__).parent.rglob("*.py"))
     parts = {
         "format": FORMAT,
+        "limits": list(dataclasses.astuple(limits or Limits())),
         "records": [_stat(path) for path, _ in iter_files(paths)],
         "aliases": _stat(aliases_path or DEFAULT_ALIASES),
         "parser": [_stat(path) for path in code],
@@ -57,14 +66,31 @@ def snapshot_path(paths: Sequence[Path], cache_dir: Path) -> Path:
 
 
 def _report(result: LoadResult) -> None:
+    """The load report: one line per file passed over (INFO), mended or not read (WARNING)."""
     for path, reason in result.skipped:
         log.info("skipped %s: %s", path, reason)
+    for path, note in result.notes:
+        log.warning("%s: %s", path, note)
     for error in result.errors:
         log.warning("%s", error.line())
 
 
+def _left_out(result: LoadResult) -> Callable[[Record, Exception], None]:
+    """What to do with a record the store could not take: our bug, logged; the record reported, the rest built."""
+
+    def note(record: Record, err: Exception) -> None:
+        where = record.meeting.source or record.meeting.id
+        log.error("adding %s to the store failed", where, exc_info=err)
+        result.errors.append(RecordError(where, f"could not be added ({type(err).__name__}: {err})"))
+
+    return note
+
+
 def build_store(
-    paths: Sequence[Path], aliases_path: Path | None = None, cache_dir: Path | None = None
+    paths: Sequence[Path],
+    aliases_path: Path | None = None,
+    cache_dir: Path | None = None,
+    limits: Limits | None = None,
 ) -> tuple[TurnStore, LoadResult]:
     """Read every record under `paths` into a turn store; a bad file is reported, not fatal.
 
@@ -74,12 +100,16 @@ def build_store(
     missing = [p for p in paths if not Path(p).exists()]
     if missing and len(missing) == len(paths):
         raise CorpusError(f"No such file or folder: {', '.join(map(str, missing))}")
-    key = corpus_key(paths, aliases_path) if cache_dir is not None else ""
+    key = corpus_key(paths, aliases_path, limits) if cache_dir is not None else ""
     if cache_dir is not None:
+        clean_partials(cache_dir)
         snapshot = snapshot_path(paths, cache_dir)
         store = load_snapshot(snapshot, key)
         if store is not None:
-            snapshot.touch()  # most recently used: the last to be pruned
+            try:
+                snapshot.touch()  # most recently used: the last to be pruned
+            except OSError as err:  # a read-only cache still serves
+                log.info("could not mark %s as used: %s", snapshot, err)
             extra = store.snapshot_extra
             result = LoadResult(
                 errors=[RecordError(e["path"], e["problem"], e.get("where")) for e in extra.get("errors", [])],
@@ -93,7 +123,7 @@ def build_store(
     except AliasError as err:
         raise CorpusError(str(err)) from None
     result = LoadResult()  # records are streamed into the store, not kept: `result` holds what failed
-    store = TurnStore(iter_records(paths, result), aliases)
+    store = TurnStore(iter_records(paths, result, limits), aliases, on_error=_left_out(result))
     _report(result)
     if not store.meetings:
         raise CorpusError(f"No meeting record could be read from {', '.join(map(str, paths))}.")
@@ -102,6 +132,7 @@ def build_store(
         extra = {
             "errors": [{"path": e.path, "problem": e.problem, "where": e.where} for e in result.errors],
             "skipped": [list(s) for s in result.skipped],
+            "notes": [list(n) for n in result.notes],
         }
         try:
             save_snapshot(store, snapshot_path(paths, cache_dir), key, extra)
@@ -113,6 +144,13 @@ def build_store(
 
 def _prune(cache_dir: Path) -> None:
     """Forget all but the most recently used snapshots: a corpus that moved leaves its old one behind."""
-    snapshots = sorted(cache_dir.glob("store-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    snapshots = sorted(cache_dir.glob("store-*.npz"), key=used, reverse=True)
     for old in snapshots[KEEP:]:
         old.unlink(missing_ok=True)

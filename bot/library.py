@@ -15,10 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.corpus import limits_of
 from parser.index.live import extended, without
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, RecordError
-from parser.readers.loader import read_bytes
+from parser.readers.loader import admitted_bytes
 
 if TYPE_CHECKING:
     from bot.storage.database import Database, Watch
@@ -98,7 +99,7 @@ class Library:
         records = []
         for stored in self.database.records():
             try:
-                record = read_bytes(stored.data, Path(stored.file_name))
+                record, _ = admitted_bytes(stored.data, Path(stored.file_name), limits_of(self.settings))
             except RecordError as err:
                 log.warning("a record added in server %s can no longer be read: %s", stored.guild_id, err.line())
                 continue
@@ -128,7 +129,7 @@ class Library:
         from bot.storage.database import StoredRecord
 
         name = clean_name(name)
-        record = _scoped(read_bytes(data, Path(name)), guild_id)
+        record = _scoped(admitted_bytes(data, Path(name), limits_of(self.settings))[0], guild_id)
         if not record.turns:
             raise RecordError(name, "holds no turns")
         with self._lock:

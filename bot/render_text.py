@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Sequence
 
@@ -26,7 +27,7 @@ def place(hit: HitOut) -> list[str]:
     """Where in its record the turn stands: chat or speech, its page, its time."""
     parts = ["chat"] if hit.chat else []
     parts += [f"p. {hit.page}"] if hit.page is not None else []
-    if hit.start is not None:
+    if hit.start is not None and math.isfinite(hit.start):  # a store built past the door may hold any float
         parts.append(timestamp(hit.start))
     return parts
 

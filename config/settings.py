@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # `config` and `bot` are installed side by side (a clone, a wheel, an editable install alike), and the
@@ -92,11 +94,20 @@ class Settings(BaseSettings):
             return [p.strip() for p in value.replace(" ", ",").split(",") if p.strip()]
         return value
 
+    # What one record may hold (parser/readers/limits.py has the same defaults and says why).
+    max_file_bytes: int = Field(default=100 * 2**20, ge=1, description="bytes in one record file")
+    max_unpacked_bytes: int = Field(default=200 * 2**20, ge=1, description="bytes a DOCX or PDF may unpack to")
+    max_turns: int = Field(default=50_000, ge=1, description="turns in one record")
+    max_turn_chars: int = Field(default=500_000, ge=1, description="characters in one turn")
+
     @field_validator("owner_ids", "shard_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return [int(p) for p in value.replace(" ", ",").split(",") if p.strip()]
+            parts = [p.strip() for p in value.replace(" ", ",").split(",") if p.strip()]
+            if not all(p.isascii() and p.isdigit() for p in parts):
+                raise ValueError("must be whole numbers separated by commas, e.g. 0,1")
+            return [int(p) for p in parts]
         if isinstance(value, int):
             return [value]
         return value
@@ -117,3 +128,58 @@ class Settings(BaseSettings):
             parts = [p.strip() for chunk in value.split(os.pathsep) for p in chunk.split(",")]
             return [Path(p) for p in parts if p]
         return value
+
+
+def _setting_name(loc: tuple[int | str, ...]) -> str:
+    """The name a user sets: `prefix` → `VERBATIM_PREFIX`; an alias (`SHARD_COUNT`) as it is."""
+    name = str(loc[0])
+    return name if name.isupper() else f"VERBATIM_{name.upper()}"
+
+
+def settings_or_exit(factory: Callable[[], Settings] = Settings) -> Settings:
+    """The settings, or one line per bad one on stderr and exit code 2: each named, no value shown.
+
+    pydantic's own message quotes the value it refused, which for a token is a secret; nothing
+    here repeats a value.
+    """
+    try:
+        return factory()
+    except ValidationError as err:
+        for error in err.errors(include_url=False, include_input=False, include_context=False):
+            message = error["msg"].removeprefix("Value error, ")
+            where = f"setting {_setting_name(error['loc'])}" if error["loc"] else "settings"
+            print(f"bad {where}: {message}", file=sys.stderr)
+    except OSError as err:  # `.env` a folder, or unreadable
+        print(f"the settings file {err.filename or '.env'} cannot be read: {err.strerror or err}", file=sys.stderr)
+    except Exception as err:  # pydantic-settings' own errors (e.g. a list setting that is not JSON)
+        print(f"bad settings: {type(err).__name__}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+class SecretMask(logging.Filter):
+    """Replaces the token wherever a log line would show it (an exception's text, a URL, a header)."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if len(s) >= 8]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        message = record.getMessage()
+        text = logging.Formatter().formatException(record.exc_info) if record.exc_info else ""
+        if any(s in message or s in text for s in self.secrets):
+            for secret in self.secrets:
+                message, text = message.replace(secret, "[token]"), text.replace(secret, "[token]")
+            record.msg, record.args = message, None
+            if record.exc_info:
+                record.exc_info, record.exc_text = None, text
+        return True
+
+
+def mask_secrets(settings: Settings, handlers: Any = None) -> None:
+    """Every log handler of the process masks the token from here on."""
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    mask = SecretMask([token])
+    for handler in handlers if handlers is not None else logging.getLogger().handlers:
+        handler.addFilter(mask)

@@ -7,9 +7,17 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 from parser.models import Record
+from parser.readers.decode import valid_unicode
+from parser.readers.limits import Limits
 from parser.readers.loader import LoadResult, load
+
+
+def _write(text: str, stream: TextIO) -> None:
+    """A line out as valid UTF-8 whatever it holds (a file name's undecodable bytes come in as lone surrogates)."""
+    stream.write(valid_unicode(text)[0] + "\n")
 
 
 def _record_json(record: Record) -> dict[str, object]:
@@ -38,23 +46,22 @@ def _summary(record: Record, show_turns: bool) -> str:
 def report(result: LoadResult, as_json: bool, show_turns: bool) -> None:
     """Everything that was read, then one line per file that could not be."""
     if as_json:
-        json.dump(
-            {
-                "meetings": [_record_json(r) for r in result.records],
-                "errors": [{"file": e.path, "problem": e.problem, "where": e.where} for e in result.errors],
-                "skipped": [{"file": path, "reason": reason} for path, reason in result.skipped],
-            },
-            sys.stdout,
-            ensure_ascii=False,
-        )
-        sys.stdout.write("\n")
+        report = {
+            "meetings": [_record_json(r) for r in result.records],
+            "errors": [{"file": e.path, "problem": e.problem, "where": e.where} for e in result.errors],
+            "skipped": [{"file": path, "reason": reason} for path, reason in result.skipped],
+            "notes": [{"file": path, "note": note} for path, note in result.notes],
+        }
+        _write(json.dumps(report, ensure_ascii=False), sys.stdout)
     else:
         for record in result.records:
-            print(_summary(record, show_turns))
+            _write(_summary(record, show_turns), sys.stdout)
         for path, reason in result.skipped:
-            print(f"skipped {path}: {reason}")
+            _write(f"skipped {path}: {reason}", sys.stdout)
+        for path, note in result.notes:
+            _write(f"note: {path}: {note}", sys.stdout)
     for error in result.errors:
-        print(f"error: {error.line()}", file=sys.stderr)
+        _write(f"error: {error.line()}", sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="meetings with their turns, errors and skipped files as JSON")
     parser.add_argument("--turns", action="store_true", help="list every turn (text cut at 100 characters)")
     args = parser.parse_args(argv)
-    result = load(args.paths)
+    from config.settings import Settings, settings_or_exit  # the limits are settings, as for the bot
+
+    settings = settings_or_exit(Settings)
+    limits = Limits(settings.max_file_bytes, settings.max_unpacked_bytes, settings.max_turns, settings.max_turn_chars)
+    result = load(args.paths, limits)
     try:
         report(result, args.json, args.turns)
     except BrokenPipeError:  # `| head`: the reader has seen enough

@@ -60,7 +60,7 @@ class Turn(BaseModel):
         turn = _new(cls)
         fields = {"meeting_id": meeting_id, "index": index, "speaker": speaker, "text": text}
         _set(turn, "__dict__", fields | {"page": page, "start": start, "end": end, "chat": chat})
-        _set(turn, "__pydantic_fields_set__", _TURN_FIELDS)
+        _set(turn, "__pydantic_fields_set__", set(_TURN_FIELDS))  # its own: model_copy updates it
         _set(turn, "__pydantic_extra__", None)
         _set(turn, "__pydantic_private__", None)
         return turn

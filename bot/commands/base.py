@@ -64,6 +64,7 @@ class Command:
     handler: Handler
     example: str = ""
     needs_argument: bool = True
+    heavy: bool = False  # seconds on a large store: run in its own lane, one at a time per person
 
 
 class UserError(Exception):

@@ -116,7 +116,7 @@ def parse_date(text: str) -> tuple[dt.date, dt.date]:
 
 def page_number(value: str, token: str) -> int:
     """The page `page:N` asks for (`token` is what was typed, for the message)."""
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:  # '²'.isdigit(), but int('²') fails
         raise UserError(f"“{token}” is not a page: write `page:2`, for example.")
     return int(value)
 

@@ -31,7 +31,7 @@ def split_page(argument: str) -> tuple[str, int]:
             page = page_number(found[1], token)
         else:
             kept.append(token)
-    if len(kept) == 1 and kept[0].isdigit() and len(kept[0]) <= MAX_LONE_PAGE_DIGITS:
+    if len(kept) == 1 and kept[0].isascii() and kept[0].isdigit() and len(kept[0]) <= MAX_LONE_PAGE_DIGITS:
         if int(kept[0]) < 1:
             raise UserError("Pages start at 1.")
         return "", int(kept[0])

@@ -195,4 +195,5 @@ COMMAND = Command(
     handler=stats,
     example="stats speaker:León",
     needs_argument=False,
+    heavy=True,
 )

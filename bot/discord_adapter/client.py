@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -15,10 +16,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import core
+from bot import core, prepare
 from bot.alerts import alerts_for
+from bot.commands import COMMANDS
 from bot.commands.base import Place, Upload, plural
-from bot.corpus import CorpusError, build_store
+from bot.corpus import CorpusError, build_store, limits_of
+from bot.discord_adapter.exts._suggest import entries
+from bot.discord_adapter.lanes import Lane, in_own_thread
 from bot.discord_adapter.views import send_alert, send_new
 from bot.library import DatabaseUnavailable, Library
 from bot.replies import APOLOGY, AlertReply, Reply
@@ -31,7 +35,12 @@ log = logging.getLogger(__name__)
 EXTENSIONS = tuple(
     f"bot.discord_adapter.exts.{name}" for name in ("search", "browse", "admin", "meta", "records", "watches", "generic")
 )
-CLOSE_GRACE = 20.0
+CLOSE_GRACE = 5.0  # SIGTERM to exit within 10 s, well inside Heroku's 30
+QUICK_WORKERS = 2  # searches hold the GIL: more threads than cores only make each answer wait longer
+HEAVY_WORKERS = 1
+HEAVY_PER_PERSON = 1
+SWITCH_INTERVAL = 0.001
+LOADING = "The records are still loading; try again in a moment."
 MESSAGE_CONTENT_HELP = (
     "The Message Content intent is not enabled for this application, so Discord would refuse the "
     "connection. Connecting without it: slash commands, mentions (@Verbatim quote …) and DMs still work, "
@@ -45,13 +54,18 @@ def _run_core(store: TurnStore, name: str, argument: str, prefix: str, **where: 
     return asyncio.run(core.run(store, name, argument, prefix, **where))
 
 
-def _answer_core(store: TurnStore, message: str, prefix: str, **where: Any) -> Reply:
-    """A whole command line answered on a worker thread's own event loop."""
-    return asyncio.run(core.answer(store, message, prefix, **where))
-
-
 def _alerts_core(library: Library, meetings: list[Meeting], prefix: str) -> list[AlertReply]:
     return asyncio.run(alerts_for(library, meetings, prefix))
+
+
+def _load(settings: Settings, corpus: Sequence[Path]) -> tuple[TurnStore, Any]:
+    """The records read and indexed, and the suggestion lists made, all before the store serves."""
+    store, result = build_store(corpus, settings.aliases, settings.cache_dir, limits=limits_of(settings))
+    entries(store)
+    # What exists now lives as long as the store: keep it out of the cycle collector's full passes,
+    # each of which would walk it while every thread, the event loop too, waits (150 ms at 1M turns).
+    gc.freeze()
+    return store, result
 
 
 class VerbatimBot(commands.Bot):
@@ -84,13 +98,18 @@ class VerbatimBot(commands.Bot):
         self.settings = settings
         self.corpus = list(corpus)
         self.store = store
-        self.cooldowns = commands.CooldownMapping.from_cooldown(
-            settings.cooldown_rate, settings.cooldown_seconds, commands.BucketType.user
+        # Keyed by user id, so commands and buttons count against the same bucket.
+        self.cooldowns: commands.CooldownMapping[int] = commands.CooldownMapping.from_cooldown(
+            settings.cooldown_rate, settings.cooldown_seconds, lambda user_id: user_id
         )
         self.add_check(self._cooldown)
         self.background: set[asyncio.Task[Any]] = set()
         self._reloading = False
         self.library: Library | None = None
+        self.quick = Lane("quick", QUICK_WORKERS)
+        self.heavy = Lane("heavy", HEAVY_WORKERS)
+        self._heavy_running: dict[int | None, int] = {}
+        self.children: set[asyncio.subprocess.Process] = set()  # a reload's build, ended at shutdown
 
     @property
     def store(self) -> TurnStore | None:
@@ -108,8 +127,10 @@ class VerbatimBot(commands.Bot):
         must not answer as if the servers' records were gone).
         """
         if self.store is None:
-            built, _ = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases, self.settings.cache_dir)
+            built, _ = await in_own_thread(_load, self.settings, self.corpus, name="load")
             self.store = built
+        else:
+            await self.quick.run(entries, self.store)
         library = await asyncio.to_thread(Library.open, self.store, self.settings)
         library.added.append(self._records_added)
         self.library = library
@@ -132,11 +153,16 @@ class VerbatimBot(commands.Bot):
         # The identify payload reads the state's own Intents object; there is no public setter after __init__.
         self._connection._intents.message_content = False
 
+    def wait_before(self, user_id: int) -> float | None:
+        """Seconds this person must wait before the bot answers them again, or None; counts one command or button."""
+        bucket = self.cooldowns.get_bucket(user_id)
+        return (bucket.update_rate_limit() or None) if bucket is not None else None
+
     async def _cooldown(self, ctx: commands.Context[Any]) -> bool:
         """One bucket per user across every command, so nobody can flood a channel through the bot."""
-        bucket = self.cooldowns.get_bucket(ctx.message)
-        retry_after = bucket.update_rate_limit() if bucket is not None else None
+        retry_after = self.wait_before(ctx.author.id)
         if retry_after:
+            bucket = self.cooldowns.get_bucket(ctx.author.id)
             assert bucket is not None
             raise commands.CommandOnCooldown(bucket, retry_after, commands.BucketType.user)
         return True
@@ -147,20 +173,45 @@ class VerbatimBot(commands.Bot):
             return self.library.view(guild_id)
         return None if self.store is None else self.store.view(guild_id)
 
-    async def ask(self, name: str, argument: str, place: Place | None = None, files: tuple[Upload, ...] = ()) -> Reply:
-        """Run one core command on a worker thread, so a slow search never stalls the gateway."""
+    def _run_in_view(self, name: str, argument: str, place: Place | None, files: tuple[Upload, ...]) -> Reply:
+        """On a lane's thread: the server's view of the records (made there, off the loop), then the command."""
         store = self.view(place.guild_id if place else None)
         if store is None:
-            return Reply(command=name, error="The records are still loading; try again in a moment.")
-        where = {"library": self.library, "place": place, "files": files}
-        return await asyncio.to_thread(_run_core, store, name, argument, self.settings.prefix, **where)
+            return Reply(command=name, error=LOADING)
+        return _run_core(store, name, argument, self.settings.prefix, library=self.library, place=place, files=files)
 
-    async def ask_message(self, message: str, guild_id: int | None = None) -> Reply:
-        """Answer a whole command line (a button's `!context …`) as asked in that server, like the console does."""
-        store = self.view(guild_id)
-        if store is None:
-            return Reply(command="", error="The records are still loading; try again in a moment.")
-        return await asyncio.to_thread(_answer_core, store, message, self.settings.prefix)
+    async def ask(self, name: str, argument: str, place: Place | None = None, files: tuple[Upload, ...] = ()) -> Reply:
+        """Run one core command in its lane, so a slow search never stalls the gateway nor a heavy one the quick.
+
+        A person may have `HEAVY_PER_PERSON` heavy commands running at once; the next is refused
+        until one answers.
+        """
+        if self.store is None:
+            return Reply(command=name, error=LOADING)
+        command = COMMANDS.get(name)
+        if command is None or not command.heavy:
+            return await self.quick.run(self._run_in_view, name, argument, place, files)
+        user_id = place.user_id if place is not None else None
+        if self._heavy_running.get(user_id, 0) >= HEAVY_PER_PERSON:
+            return Reply(
+                command=name,
+                query=argument,
+                error=f"Your previous `{self.settings.prefix}{name}` is still being worked out; ask again once it has answered.",
+            )
+        self._heavy_running[user_id] = self._heavy_running.get(user_id, 0) + 1
+        try:
+            return await self.heavy.run(self._run_in_view, name, argument, place, files)
+        finally:
+            self._heavy_running[user_id] -= 1
+            if not self._heavy_running[user_id]:
+                del self._heavy_running[user_id]
+
+    async def ask_message(self, message: str, place: Place | None = None) -> Reply:
+        """Answer a whole command line (a button's `!context …`) as asked in that place, in its lane."""
+        parsed = core.parse(message, self.settings.prefix)
+        if parsed is None:
+            return Reply(command="", query=message, error=f"Commands start with `{self.settings.prefix}`.")
+        return await self.ask(*parsed, place=place)
 
     def _records_added(self, meetings: list[Meeting]) -> None:
         """Told by the library (on whichever thread added them): post the alerts they answer, on the loop."""
@@ -171,7 +222,7 @@ class VerbatimBot(commands.Bot):
         if self.library is None:
             return
         try:
-            alerts = await asyncio.to_thread(_alerts_core, self.library, meetings, self.settings.prefix)
+            alerts = await self.quick.run(_alerts_core, self.library, meetings, self.settings.prefix)
         except Exception:
             log.exception("could not work out the alerts for %s", [m.id for m in meetings])
             return
@@ -194,7 +245,9 @@ class VerbatimBot(commands.Bot):
         self._reloading = True
         old = self.store
         try:
-            store, result = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases, self.settings.cache_dir)
+            job = prepare.spec(self.corpus, self.settings.aliases, limits_of(self.settings), self.settings.cache_dir)
+            await prepare.snapshot_in_child(job, self.children)  # the build, off this process's GIL
+            store, result = await in_own_thread(_load, self.settings, self.corpus, name="reload")
         except CorpusError as err:
             log.warning("reload failed, the previous records keep serving: %s", err)
             return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")
@@ -236,6 +289,12 @@ class VerbatimBot(commands.Bot):
             await send_new(interaction, embed=embed, ephemeral=True)
 
     async def close(self) -> None:
+        """Close the Discord connection and the database; the lanes' threads end with the process (none is waited for)."""
+        self.quick.close()
+        self.heavy.close()
+        for child in list(self.children):
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()
         await super().close()
         if self.library is not None:
             self.library.close()
@@ -306,11 +365,22 @@ def run_bot(settings: Settings, corpus: Sequence[Path]) -> int:
             file=sys.stderr,
         )
         return 2
+
+    def stop_loading(signum: int, frame: object) -> None:
+        raise SystemExit(0)  # not connected yet: nothing to close; a half-saved snapshot is removed on the way out
+
+    previous = signal.signal(signal.SIGTERM, stop_loading)
     try:
-        store, _ = build_store(corpus, settings.aliases, settings.cache_dir)
+        store, _ = build_store(corpus, settings.aliases, settings.cache_dir, limits=limits_of(settings))
     except CorpusError as err:
         print(err, file=sys.stderr)
         return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
+    gc.freeze()  # as `_load` does after a reload
     bot = make_bot(settings, corpus, store)
+    # Searches and !stats hold the GIL in worker threads: the event loop (gateway heartbeats, every
+    # reply) gets it back after 1 ms instead of CPython's default 5 ms, once per waiting thread.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     return asyncio.run(serve(bot, settings.discord_token.get_secret_value().strip()))

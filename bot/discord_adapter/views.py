@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
 import discord
 
 from bot.commands import COMMANDS
+from bot.commands.base import Place
 from bot.discord_adapter.render import edit_kwargs, paging, render, shorten
 from bot.replies import APOLOGY, AlertReply, ContextReply, HitOut, Reply
 
@@ -29,9 +31,18 @@ ButtonCallback = Callable[[discord.Interaction[Any]], Coroutine[Any, Any, None]]
 
 
 class Asker(Protocol):
-    """What the buttons need of the bot: a whole command line answered (the client gives it)."""
+    """What the buttons need of the bot: a whole command line answered, and each person's cooldown (the client gives both)."""
 
-    async def ask_message(self, message: str, guild_id: int | None = None) -> Reply: ...
+    async def ask_message(self, message: str, place: Place | None = None) -> Reply: ...
+
+    def wait_before(self, user_id: int) -> float | None: ...
+
+
+def interaction_place(interaction: discord.Interaction[Any]) -> Place:
+    """Where a button was pressed and by whom, as a command's `Place`."""
+    permissions = interaction.permissions
+    roles = frozenset(r.id for r in getattr(interaction.user, "roles", ()))
+    return Place(interaction.guild_id, interaction.channel_id or 0, interaction.user.id, permissions.manage_guild, roles)
 
 
 class AlertBot(Asker, Protocol):
@@ -114,14 +125,20 @@ class ReplyView(discord.ui.View):
         self.add_item(button)
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Only the person who asked turns the pages; anyone else is told so, privately."""
-        if interaction.user.id == self.author_id:
-            return True
-        command = self.reply.command or "help"
-        await interaction.response.send_message(
-            f"Only the person who asked can use these buttons. Ask your own with `/{command}`.", ephemeral=True
-        )
-        return False
+        """Only the person who asked presses the buttons, and each press counts against their cooldown like a command."""
+        if interaction.user.id != self.author_id:
+            command = self.reply.command or "help"
+            await interaction.response.send_message(
+                f"Only the person who asked can use these buttons. Ask your own with `/{command}`.", ephemeral=True
+            )
+            return False
+        wait = self.bot.wait_before(interaction.user.id)
+        if wait:
+            await interaction.response.send_message(
+                f"Slow down: you can ask again in {max(1, math.ceil(wait))} s.", ephemeral=True
+            )
+            return False
+        return True
 
     async def on_timeout(self) -> None:
         """Grey the buttons out, so nobody presses one that no longer answers."""
@@ -153,7 +170,7 @@ class ReplyView(discord.ui.View):
 
     async def _show(self, interaction: discord.Interaction[Any], line: str, index: int) -> None:
         """Ask the core for another page and put it in place of this one."""
-        reply = await in_time(self.bot.ask_message(line, interaction.guild_id), interaction.response.defer)
+        reply = await in_time(self.bot.ask_message(line, interaction_place(interaction)), interaction.response.defer)
         if reply.error:
             await _send(interaction, render(reply), None, ephemeral=True)
             return
@@ -175,7 +192,7 @@ class ReplyView(discord.ui.View):
         async def show_context(interaction: discord.Interaction[Any]) -> None:
             line = hit.context or ""
             reply = await in_time(
-                self.bot.ask_message(line, interaction.guild_id), lambda: interaction.response.defer(thinking=True)
+                self.bot.ask_message(line, interaction_place(interaction)), lambda: interaction.response.defer(thinking=True)
             )
             view = ReplyView.for_reply(self.bot, interaction.user.id, reply, line)
             message = await _send(interaction, render(reply), view)

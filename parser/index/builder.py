@@ -127,7 +127,16 @@ class StoreBuilder:
         return f"{meeting.id}-{n}"
 
     def add(self, record: Record) -> None:
-        """Add one record's meeting and turns."""
+        """Add one record's meeting and turns; a record that cannot be added raises before anything is.
+
+        What can fail on odd data (text that is not valid Unicode) is done first, so a record
+        refused here leaves the store as it was and the other records still build it.
+        """
+        turns = record.turns
+        encoded = [turn.text.encode() for turn in turns]
+        for turn in turns:
+            turn.speaker.encode()
+        record.meeting.id.encode()
         meeting = record.meeting
         new_id = self._unique_id(meeting)
         if new_id != meeting.id:
@@ -135,27 +144,24 @@ class StoreBuilder:
         self.meetings[meeting.id] = meeting
         self._meeting_starts.append(self.turns)
         self._in_meeting = 0
-        turns = record.turns
         done = 0
         while done < len(turns):
             room = CHUNK - len(self._counts)
-            self._add_turns(turns[done : done + room])
+            self._add_turns(turns[done : done + room], encoded[done : done + room])
             done += room
             if len(self._counts) == CHUNK:
                 self._close_chunk()
                 if len(self._chunks) * CHUNK == SEGMENT:
                     self._close_segment()
 
-    def _add_turns(self, turns: list[Turn]) -> None:
+    def _add_turns(self, turns: list[Turn], encoded: list[bytes]) -> None:
         texts = list(map(_TEXT, turns))
-        encoded = list(map(str.encode, texts))
         if self._offsets.typecode == "I" and len(self._blob) + sum(map(len, encoded)) > 0xFFFFFFFF:
             self._offsets = array("q", self._offsets)
         ends = itertools.accumulate(map(len, encoded), initial=self._offsets[-1])
         next(ends)
         self._offsets.extend(ends)
         self._blob += b"".join(encoded)
-        del encoded
         self._label_ids.extend(map(self._labels.__getitem__, map(_SPEAKER, turns)))
         self._index.extend(list(map(_INDEX, turns)), self._in_meeting, self._positions)
         self._in_meeting += len(turns)

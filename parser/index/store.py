@@ -8,7 +8,7 @@ used to be, making each item when asked, so a million turns fit in a few hundred
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,12 +28,19 @@ class TurnStore:
         aliases: Mapping[str, Iterable[str]] | None = None,
         *,
         built: Built | None = None,
+        on_error: Callable[[Record, Exception], None] | None = None,
     ) -> None:
+        """A store of `records`; with `on_error`, a record that cannot be added is handed to it and left out."""
         if built is None:
             with cycles_unchecked():  # the records are read here too: `records` is often a generator
                 builder = StoreBuilder(aliases)
                 for record in records:
-                    builder.add(record)
+                    try:
+                        builder.add(record)
+                    except Exception as err:
+                        if on_error is None:
+                            raise
+                        on_error(record, err)
                 built = builder.finish()
         self.built = built
         self.columns = built.columns

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parser.models import RecordError, Turn
-from parser.readers import labels, markup
+from parser.readers import labels, limits, markup
 from parser.readers.segments import segment
 
 UNKNOWN_SPEAKER = "Unknown speaker"
@@ -208,6 +208,7 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
     unless it looks like a cue whose timing line is missing or cut off.
     """
     cues: list[Cue] = []
+    most_turns = limits.current().turns
     for first, block in timed_blocks:
         number = len(cues) + 1
         timed = 0 if "-->" in block[0] else 1
@@ -226,4 +227,6 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
         if end < start:
             raise RecordError(path, f"cue {number}: ends before it starts ({line!r})", f"line {first + timed + 1}")
         cues.append(Cue(start=start, end=end, payload="\n".join(block[timed + 1 :])))
+        if len(cues) > most_turns:  # refused while it is small: each cue may be a turn
+            raise limits.over("turns", len(cues), path, f"line {first + 1}")
     return cues

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from parser.models import RecordError
@@ -91,3 +92,17 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> str:
     if "\x00" in text[:8192]:
         raise RecordError(path, "binary data, not a text record")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> tuple[str, int]:
+    """`text` with every lone surrogate (JSON's `"\\ud800"`) made U+FFFD, and how many there were.
+
+    A Python string may hold them, but no UTF-8 output can: left in, one of them breaks every
+    JSON dump, log line or embed that shows its record.
+    """
+    if text.isascii():
+        return text, 0
+    return _SURROGATE.subn("\ufffd", text)

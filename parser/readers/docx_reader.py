@@ -9,11 +9,13 @@ neither gives every turn page None. Headers, footers and text boxes are never th
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parser.models import Record, RecordError
+from parser.readers import limits
 from parser.readers.paged import Page, read_pages, reason
 
 if TYPE_CHECKING:
@@ -77,8 +79,23 @@ def _paragraph_text(paragraph: etree._Element) -> Iterator[str]:
             yield _BREAK
 
 
+def _check_unpacked(data: bytes, path: Path) -> None:
+    """Refuse a zip whose members would unpack past the limit (a zip bomb), before any is unpacked.
+
+    The sizes the zip declares are a true bound: Python's zipfile never reads a member past its
+    declared size.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # python-docx says what is wrong with it, below
+    limits.check("unpacked_bytes", unpacked, path)
+
+
 def extract_pages(data: bytes, path: Path) -> tuple[list[Page], bool]:
     """The body's lines page by page, and whether the file marks any page break at all."""
+    _check_unpacked(data, path)
     import docx
 
     try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
-from parser.readers import labels, markup
+from parser.readers import labels, limits, markup
 from parser.readers.metadata import make_meeting, title_and_date
 from parser.readers.naming import meeting_id
 from parser.text import fold
@@ -167,6 +167,7 @@ def read_text(text: str, path: Path) -> Record:
         m = _label(paragraph, believed) if len(lines) == 1 else None
         if m:
             turns.append(_Turn(speaker=m.name, page=page))
+            limits.check("turns", len(turns), path)  # refused while the record is still small
             if m.rest:
                 turns[-1].paragraphs.append(m.rest)
             continue

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from parser.models import Record, RecordError
-from parser.readers import markup
+from parser.readers import limits, markup
 from parser.readers.cues import UNKNOWN_SPEAKER, join_turns
 from parser.readers.metadata import make_meeting
 from parser.readers.naming import meeting_id
@@ -92,16 +92,19 @@ def _podcast(data: dict[str, Any], path: Path) -> Record:
 
 def read_text(text: str, path: Path) -> Record:
     """Read a JSON record; a broken file is a `RecordError` that says where in the JSON."""
+    # Each entry becomes a few Python objects once parsed: count them in the text first.
+    limits.check("turns", max(text.count('"content"'), text.count('"body"')), path)
     try:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as err:
         raise RecordError(path, f"not valid JSON: {err.msg}", f"line {err.lineno}, column {err.colno}") from None
     except (RecursionError, ValueError) as err:  # nested too deep, or a number too long to read
         raise RecordError(path, f"not a JSON record this bot can read ({type(err).__name__})") from None
-    if isinstance(data, dict) and "meeting_transcripts" in data:
-        return _qmsum(data, path)
-    if isinstance(data, dict) and "segments" in data:
-        return _podcast(data, path)
+    for key, read in (("meeting_transcripts", _qmsum), ("segments", _podcast)):
+        if isinstance(data, dict) and key in data:
+            if isinstance(data[key], list):  # refused before a model is made of each entry
+                limits.check("turns", len(data[key]), path, key)
+            return read(data, path)
     raise RecordError(path, "JSON, but not a meeting record (expected 'meeting_transcripts' or 'segments')")
 
 

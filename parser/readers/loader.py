@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
@@ -10,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError
+from parser.readers import limits
 from parser.readers.decode import decode
+from parser.readers.door import admit
 from parser.readers.naming import SIDECAR_SUFFIX, preferred
 from parser.readers.registry import KNOWN_EXTENSIONS, choose, choose_binary
 
@@ -19,39 +22,89 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class LoadResult:
-    """What a load made: the records, the files that failed, and the files skipped as not records."""
+    """What a load made: the records, the files that failed, the files skipped as not records, and what was mended."""
 
     records: list[Record] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file, what was mended in its record)
 
 
 class NotARecord(RecordError):
     """Readable text, but no format recognises speaker turns in it (a README beside the records)."""
 
 
-def iter_files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, bool]]:
-    """(file, found in a folder) for every file named and every file under every folder named, in a stable order."""
+def _walk(folder: Path, result: LoadResult | None) -> Iterator[Path]:
+    """Every file under `folder`, sorted; what is passed over goes to `result` (links to folders are not followed)."""
+    try:
+        with os.scandir(folder) as it:
+            # a corrected copy before the raw one (see `_Copies`)
+            entries = sorted(it, key=lambda e: (not preferred(Path(e.name)), e.name))
+    except OSError as err:
+        if result is not None:
+            result.errors.append(RecordError(folder, f"folder cannot be read: {err.strerror or err}"))
+        return
+    folders: list[Path] = []  # after the folder's own files, so that a folder's files come together
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+            elif entry.is_file():
+                yield path
+            elif entry.is_symlink():
+                if not path.exists():
+                    raise FileNotFoundError(0, "a link that leads nowhere (dangling, or a loop)")
+                if result is not None:
+                    result.skipped.append((str(path), "a link to a folder, not followed"))
+            elif result is not None:
+                result.skipped.append((str(path), "not a regular file"))
+        except OSError as err:
+            if result is not None:
+                result.errors.append(RecordError(path, f"cannot be read: {err.strerror or err}"))
+    for sub in folders:
+        yield from _walk(sub, result)
+
+
+def iter_files(paths: Iterable[Path | str], result: LoadResult | None = None) -> Iterator[tuple[Path, bool]]:
+    """(file, found in a folder) for every file named and every file under every folder named, in a stable order.
+
+    With a `result`, every folder and file passed over is noted there: nothing is skipped silently.
+    """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = (p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            # A folder's files together, a corrected copy before the raw one (see `_Copies`).
-            for file in sorted(found, key=lambda p: (p.parent, not preferred(p), p.name)):
-                yield file, True
+            for found in _walk(path, result):
+                yield found, True
         else:
             yield path, False
 
 
-def read_file(path: Path) -> Record:
-    """Read one record file; a `RecordError` says why it could not be."""
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, refused past the size limit before they are read."""
+    most = limits.current().file_bytes
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > most:
+                raise limits.over("file_bytes", size, path)
+            data = handle.read(most + 1)  # a file still growing is cut here, not read to its end
     except FileNotFoundError:
         raise RecordError(path, "no such file") from None
+    except IsADirectoryError:
+        raise RecordError(path, "a folder, not a file") from None
     except OSError as err:
         raise RecordError(path, f"cannot be opened: {err.strerror or err}") from None
-    return read_bytes(data, path)
+    if len(data) > most:
+        raise limits.over("file_bytes", len(data), path)
+    return data
+
+
+def read_file(path: Path) -> Record:
+    """Read one record file; a `RecordError` says why it could not be."""
+    return read_bytes(_read_bytes(path), path)
 
 
 def read_bytes(data: bytes, path: Path) -> Record:
@@ -59,6 +112,8 @@ def read_bytes(data: bytes, path: Path) -> Record:
 
     Records added from the chat come this way: their bytes are kept, never written as files.
     """
+    if len(data) > limits.current().file_bytes:
+        raise limits.over("file_bytes", len(data), path)
     if not data.strip():
         raise RecordError(path, "the file is empty")
     binary = choose_binary(data)
@@ -73,11 +128,25 @@ def read_bytes(data: bytes, path: Path) -> Record:
     return reader.read(text, path)
 
 
-def load(paths: Iterable[Path | str]) -> LoadResult:
+def load(paths: Iterable[Path | str], limits_: limits.Limits | None = None) -> LoadResult:
     """Read every record under `paths` into one list; `iter_records` streams them instead."""
     result = LoadResult()
-    result.records.extend(iter_records(paths, result))
+    result.records.extend(iter_records(paths, result, limits_))
     return result
+
+
+def read_admitted(path: Path, result: LoadResult, limits_: limits.Limits | None = None) -> Record:
+    """One file read within `limits_` and checked at the door; what was mended is noted in `result`."""
+    with limits.reading_with(limits_):
+        record, notes = admit(read_file(path), path)
+    result.notes.extend((str(path), note) for note in notes)
+    return record
+
+
+def admitted_bytes(data: bytes, path: Path, limits_: limits.Limits | None = None) -> tuple[Record, list[str]]:
+    """A record read from its bytes within `limits_` and checked at the door, with what was mended."""
+    with limits.reading_with(limits_):
+        return admit(read_bytes(data, path), path)
 
 
 class _Copies:
@@ -146,7 +215,7 @@ def _unique_id(base: str, path: Path, taken: set[str]) -> str:
     return candidate if candidate not in taken else f"{candidate}-{n}"
 
 
-def iter_records(paths: Iterable[Path | str], result: LoadResult) -> Iterator[Record]:
+def iter_records(paths: Iterable[Path | str], result: LoadResult, limits_: limits.Limits | None = None) -> Iterator[Record]:
     """Each record under `paths` in turn, with the files that failed or were skipped noted in `result`.
 
     One broken file never takes the others down. A file named on its own is always read by its
@@ -156,14 +225,14 @@ def iter_records(paths: Iterable[Path | str], result: LoadResult) -> Iterator[Re
     """
     copies = _Copies()
     taken: set[str] = set()
-    for path, in_folder in iter_files(paths):
+    for path, in_folder in iter_files(paths, result):
         if in_folder and path.name.endswith(SIDECAR_SUFFIX):
             continue  # read with its record by `naming.read_sidecar`
         if in_folder and path.suffix.lower() not in KNOWN_EXTENSIONS:
             result.skipped.append((str(path), f"unknown kind of file ({path.suffix or 'no extension'})"))
             continue
         try:
-            record = read_file(path)
+            record = read_admitted(path, result, limits_)
             kept = copies.copy_of(path, record)
             if kept is not None:
                 result.skipped.append((str(path), f"a copy of the same meeting as {kept}, which is kept"))

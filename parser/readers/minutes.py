@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
-from parser.readers import labels, markup
+from parser.readers import labels, limits, markup
 from parser.readers.metadata import find_date, make_meeting
 from parser.readers.naming import meeting_id
 from parser.text import fold
@@ -162,6 +162,7 @@ def read_text(text: str, path: Path) -> Record:
     preamble, turns = _scan(text)
     if not turns:
         raise RecordError(path, "no speaker turns found (expected a '**Name**' line followed by '* words')")
+    limits.check("turns", len(turns), path)  # before a model is made of each
     the_id = meeting_id(path)
     made = []
     for i, t in enumerate(turns):

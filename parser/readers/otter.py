@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parser.models import Record, RecordError, Turn
-from parser.readers import markup
+from parser.readers import limits, markup
 from parser.readers.metadata import make_meeting, title_and_date
 from parser.readers.naming import meeting_id
 from parser.text import fold
@@ -110,6 +110,7 @@ def read_text(text: str, path: Path) -> Record:
     turns = _merge(blocks)
     if not turns:
         raise RecordError(path, "no Otter speaker blocks with words found (expected 'Name  0:00' header lines)")
+    limits.check("turns", len(turns), path)  # before a model is made of each
     the_id = meeting_id(path)
     made: list[Turn] = []
     for i, t in enumerate(turns):

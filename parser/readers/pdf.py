@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parser.models import Record, RecordError
+from parser.readers import limits
 from parser.readers.paged import Page, read_pages, reason
 
 if TYPE_CHECKING:
@@ -56,7 +57,12 @@ def extract_pages(data: bytes, path: Path) -> list[Page]:
                 raise RecordError(path, f"the PDF is encrypted and cannot be opened ({reason(err)})") from None
             if not opened:
                 raise RecordError(path, "the PDF is password-protected")
-        pages = [_page_lines(page) for page in reader.pages]
+        pages = []
+        unpacked = 0
+        for page in reader.pages:  # pypdf caps each stream itself; this caps their sum
+            pages.append(_page_lines(page))
+            unpacked += sum(len(line) + 1 for line in pages[-1])
+            limits.check("unpacked_bytes", unpacked, path, f"page {len(pages)}")
     except RecordError:
         raise
     except Exception as err:  # pypdf raises many kinds of errors on damaged files

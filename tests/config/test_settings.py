@@ -68,3 +68,25 @@ def test_the_data_folder_defaults_to_the_users_data_folder(tmp_path: Path, monke
 def test_download_allow_takes_a_list_of_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VERBATIM_DOWNLOAD_ALLOW", "127.0.0.1, ::1")
     assert Settings(_env_file=None).download_allow == ["127.0.0.1", "::1"]
+
+
+def test_each_bad_setting_is_one_line_naming_it_without_its_value(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from config.settings import settings_or_exit
+
+    token = "MTA5ODc2NTQzMjEwOTg3NjU0.GhIjKl.secretpartofthetoken"
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    monkeypatch.setenv("VERBATIM_OWNER_IDS", "12ab")
+    monkeypatch.setenv("VERBATIM_MAX_TURNS", "0")
+    monkeypatch.setenv("SHARD_COUNT", token[-6:])
+    with pytest.raises(SystemExit) as exited:
+        settings_or_exit(lambda: Settings(_env_file=None))
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "bad setting VERBATIM_OWNER_IDS: must be whole numbers separated by commas, e.g. 0,1",
+        "bad setting SHARD_COUNT: Input should be a valid integer, unable to parse string as an integer",
+        "bad setting VERBATIM_MAX_TURNS: Input should be greater than or equal to 1",
+    ]
+    assert token[:6] not in err and token[-6:] not in err and "12ab" not in err

@@ -64,9 +64,12 @@ class Meta(commands.Cog):
         if isinstance(error, commands.UserInputError) and ctx.command and ctx.interaction is None:
             try:
                 await respond(ctx, ctx.command.name)
+                return
             except discord.HTTPException:
                 log.exception("could not answer %s", ctx.command)
-            return
+                return
+            except Exception as err:  # a bug while answering: the apology below, never a second silent failure
+                error = commands.CommandInvokeError(err)
         if isinstance(error, commands.CommandNotFound):
             name = (ctx.invoked_with or "").lower()
             if not self._meant_for_us(ctx, name):

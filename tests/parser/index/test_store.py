@@ -104,3 +104,20 @@ def test_a_meeting_mixing_scripts_folds_each_turn_as_alone() -> None:
     store = TurnStore([Record(meeting=Meeting(id="m", title="m"), turns=turns)])
     assert [store.folded[i] for i in range(len(texts))] == [fold(t) for t in texts]
     assert store.folded[2] == "中文 and русскии текст"
+
+
+def test_a_record_the_builder_cannot_take_is_left_out_and_the_others_build() -> None:
+    from parser.models import Meeting, Record, Turn
+
+    def record(meeting_id: str, text: str) -> Record:
+        turns = [Turn(meeting_id=meeting_id, index=0, speaker="Ana", text=text)]
+        return Record(meeting=Meeting(id=meeting_id, title=meeting_id), turns=turns)
+
+    left_out: list[tuple[str, str]] = []
+    records = [record("one", "first words"), record("bad", "a lone \ud800 surrogate"), record("two", "second words")]
+    store = TurnStore(records, on_error=lambda r, err: left_out.append((r.meeting.id, type(err).__name__)))
+    assert sorted(store.meetings) == ["one", "two"] and [store.text(i) for i in range(len(store))] == [
+        "first words",
+        "second words",
+    ]
+    assert left_out == [("bad", "UnicodeEncodeError")]
