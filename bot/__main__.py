@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.corpus import CorpusError, build_store
 
     try:
-        store, _ = build_store(corpus, settings.aliases)
+        store, _ = build_store(corpus, settings.aliases, settings.cache_dir)
     except CorpusError as err:
         print(err, file=sys.stderr)
         return 2

@@ -1,6 +1,6 @@
 """Loading the records the bot answers from, and saying what could not be read.
 
-A built store is kept as a snapshot in `.verbatim-cache/`, keyed by every record file's path,
+A built store is kept as a snapshot in the cache folder (`VERBATIM_CACHE_DIR`), keyed by every record file's path,
 size and modification time, the aliases file, and the parser's own code: a restart with nothing
 changed reads the snapshot (a second for a million turns) instead of every record, and any
 change, however small, rebuilds it.
@@ -16,7 +16,6 @@ from pathlib import Path
 
 import parser as parser_package
 from config.aliases import DEFAULT_ALIASES, AliasError, load_aliases
-from config.settings import PROJECT_ROOT
 from parser.index.snapshot import FORMAT, load_snapshot, save_snapshot
 from parser.index.store import TurnStore
 from parser.models import RecordError
@@ -24,7 +23,6 @@ from parser.readers.loader import LoadResult, iter_files, iter_records
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CACHE = PROJECT_ROOT / ".verbatim-cache"
 KEEP = 8  # snapshots kept in the cache folder, the most recently used: one per corpus, a few corpora
 
 
@@ -66,7 +64,7 @@ def _report(result: LoadResult) -> None:
 
 
 def build_store(
-    paths: Sequence[Path], aliases_path: Path | None = None, cache_dir: Path | None = DEFAULT_CACHE
+    paths: Sequence[Path], aliases_path: Path | None = None, cache_dir: Path | None = None
 ) -> tuple[TurnStore, LoadResult]:
     """Read every record under `paths` into a turn store; a bad file is reported, not fatal.
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     aliases: Path | None = Field(default=None, description="speaker aliases TOML (default: config/aliases.toml)")
     log_level: str = "INFO"
     chart_dir: Path | None = Field(default=None, description="where !stats writes its charts (default: the temp folder)")
+    cache_dir: Path = Field(
+        default=PROJECT_ROOT / ".verbatim-cache", description="where built stores are kept as snapshots (VERBATIM_CACHE_DIR)"
+    )
     owner_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Discord user ids allowed to reload and sync (default: the application's owner)"
     )

@@ -85,7 +85,7 @@ class VerbatimBot(commands.Bot):
     async def setup_hook(self) -> None:
         """After login, before the gateway: records, intents, commands; a broken extension is logged, not fatal."""
         if self.store is None:
-            self.store, _ = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases)
+            self.store, _ = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases, self.settings.cache_dir)
         self._drop_missing_message_content()
         self.tree.on_error = self._on_tree_error
         for extension in EXTENSIONS:
@@ -133,7 +133,7 @@ class VerbatimBot(commands.Bot):
         self._reloading = True
         old = self.store
         try:
-            store, result = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases)
+            store, result = await asyncio.to_thread(build_store, self.corpus, self.settings.aliases, self.settings.cache_dir)
         except CorpusError as err:
             log.warning("reload failed, the previous records keep serving: %s", err)
             return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")
@@ -235,7 +235,7 @@ def run_bot(settings: Settings, corpus: Sequence[Path]) -> int:
         )
         return 2
     try:
-        store, _ = build_store(corpus, settings.aliases)
+        store, _ = build_store(corpus, settings.aliases, settings.cache_dir)
     except CorpusError as err:
         print(err, file=sys.stderr)
         return 2

@@ -23,12 +23,15 @@ def test_environment_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     env = tmp_path / ".env"
     env.write_text("DISCORD_TOKEN=abc.def\nVERBATIM_PREFIX=?\nVERBATIM_CHART_DIR=/srv/charts\n", encoding="utf-8")
     monkeypatch.setenv("VERBATIM_CORPUS", "/a/records, /b/more.vtt")
+    monkeypatch.delenv("VERBATIM_CHART_DIR", raising=False)  # set for the whole run by tests/conftest.py
+    monkeypatch.setenv("VERBATIM_CACHE_DIR", str(tmp_path / "cache"))
     settings = Settings(_env_file=env)
     assert settings.discord_token is not None and settings.discord_token.get_secret_value() == "abc.def"
     assert "abc.def" not in repr(settings)
     assert settings.prefix == "?"
     assert settings.chart_dir == Path("/srv/charts")
     assert settings.corpus == [Path("/a/records"), Path("/b/more.vtt")]
+    assert settings.cache_dir == tmp_path / "cache"
 
 
 def test_aliases_file(tmp_path: Path) -> None:

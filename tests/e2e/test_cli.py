@@ -10,9 +10,12 @@ from pathlib import Path
 
 from tests.conftest import ROOT, SAMPLE
 
+OWN = ("VERBATIM_CACHE_DIR", "VERBATIM_CHART_DIR")  # the run's temp folders (tests/conftest.py), kept
+
 
 def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("VERBATIM_", "DISCORD_"))}
+    """The command as a user runs it, with none of the developer's settings but the run's temp folders."""
+    environment = {k: v for k, v in os.environ.items() if k in OWN or not k.startswith(("VERBATIM_", "DISCORD_"))}
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120, env=environment
@@ -56,6 +59,14 @@ def test_corpus_from_the_environment(tmp_path: Path) -> None:
     (tmp_path / "copy.txt").write_bytes(SAMPLE.read_bytes())
     done = run("-m", "bot", "ask", "--json", "!quote DAAR", env={"VERBATIM_CORPUS": str(tmp_path)})
     assert json.loads(done.stdout)["hits"][0]["meeting_id"] == "copy"
+
+
+def test_the_store_is_cached_where_the_setting_says(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    for _ in range(2):  # built, then read back from the snapshot: the same answer
+        done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!speaker de la parra", env={"VERBATIM_CACHE_DIR": str(cache)})
+        assert done.stdout.startswith("RODRIGO DE LA PARRA: 3 turns"), done.stderr
+        assert [p.suffix for p in cache.iterdir()] == [".npz"]
 
 
 def test_chat_console_answers_what_is_typed() -> None:
