@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot import core
 from bot.commands.base import plural
 from bot.corpus import CorpusError, build_store
-from bot.discord_adapter.views import send_new
+from bot.discord_adapter.views import DEFER_AFTER, send_new
 from bot.replies import APOLOGY, Reply
 from config.settings import Settings
 from parser.index.store import TurnStore
@@ -81,6 +81,7 @@ class VerbatimBot(commands.Bot):
         self.add_check(self._cooldown)
         self.background: set[asyncio.Task[Any]] = set()
         self._reloading = False
+        self.defer_after: float | None = DEFER_AFTER  # a slower answer is deferred first; tests set 0 or None (never)
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: records, intents, commands; a broken extension is logged, not fatal."""

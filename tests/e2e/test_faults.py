@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import sys
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -185,16 +184,13 @@ async def test_sigterm_closes_the_real_process_cleanly(tmp_path: Path) -> None:
     try:
         await fake.wait_for(lambda: None in fake.gateway.sessions, timeout=30, what="the process to connect")
         assert (await ask(fake, "!quote DAAR")).embed["title"] == "1 turn matches “DAAR”"
-        asked_to_stop = time.monotonic()
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-        took = time.monotonic() - asked_to_stop
     finally:
         if process.returncode is None:
             process.kill()
         await fake.close()
     assert process.returncode == 0, stderr.decode()
-    assert took < 10
     assert fake.gateway.sessions[None].close_codes == [1000]
     logs = stdout.decode()
     assert "signal received: closing the Discord connection" in logs and "closed" in logs

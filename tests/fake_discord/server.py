@@ -88,8 +88,17 @@ class Sent:
 class FakeDiscord:
     """The REST API, the gateway, a guild with a channel and three people, and what the bot did."""
 
-    def __init__(self, *, app_flags: int = payloads.FLAG_MESSAGE_CONTENT_LIMITED, shard_count: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        app_flags: int = payloads.FLAG_MESSAGE_CONTENT_LIMITED,
+        shard_count: int | None = None,
+        response_deadline: float | None = None,
+    ) -> None:
         self.token = "fake-token"
+        # Discord refuses an interaction answered after 3 s (rest.RESPONSE_DEADLINE); off unless a test sets it,
+        # so that no test depends on how fast a loaded machine answers.
+        self.response_deadline = response_deadline
         self.app_id = payloads.snowflake()
         self.app_flags = app_flags
         self.shard_count = shard_count

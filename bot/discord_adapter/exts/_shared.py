@@ -52,7 +52,7 @@ def filters(speaker: str | None = None, meeting: str | None = None, date: str | 
 async def respond(ctx: Ctx, name: str, slash_argument: str = "") -> None:
     """Answer one command: the core on a worker thread, a deferral if it is slow, then the embed."""
     argument = slash_argument if ctx.interaction is not None else raw_argument(ctx)
-    reply = await in_time(ctx.bot.ask(name, argument), ctx.typing)
+    reply = await in_time(ctx.bot.ask(name, argument), ctx.typing, ctx.bot.defer_after)
     await send_reply(ctx, reply, f"{ctx.bot.settings.prefix}{name} {argument}".strip())
 
 
