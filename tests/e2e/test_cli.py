@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT, SAMPLE
+from tests.facts import BY_SPEAKER, MEETING_ID, SPEAKERS, TURNS
 
 OWN = ("VERBATIM_CACHE_DIR", "VERBATIM_CHART_DIR")  # the run's temp folders (tests/conftest.py), kept
 
@@ -27,7 +28,7 @@ def test_ask_json_answers_the_done_when_questions() -> None:
     assert done.returncode == 0, done.stderr
     replies = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["command"] for r in replies] == ["speaker", "whosaid", "quote"]
-    assert replies[0]["speaker"] == "GÖRAN MARBY" and replies[0]["turn_count"] == 2
+    assert replies[0]["speaker"] == "GÖRAN MARBY" and replies[0]["turn_count"] == BY_SPEAKER["GÖRAN MARBY"][0]
     assert replies[1]["hits"][0]["speaker"] == "MIGUEL IGNACIO ESTRADA"
     assert replies[2]["hits"][0]["speaker"] == "LEÓN SANCHEZ"
     hit = replies[2]["hits"][0]
@@ -46,7 +47,7 @@ def test_ask_json_failed_reply_has_an_error_sentence() -> None:
 def test_ask_with_a_corpus_file_and_plain_text() -> None:
     done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!speaker de la parra")
     assert done.returncode == 0
-    assert done.stdout.startswith("RODRIGO DE LA PARRA: 3 turns")
+    assert done.stdout.startswith(f"RODRIGO DE LA PARRA: {BY_SPEAKER['RODRIGO DE LA PARRA'][0]} turns")
 
 
 def test_corpus_that_does_not_exist_is_one_clear_line(tmp_path: Path) -> None:
@@ -65,14 +66,14 @@ def test_the_store_is_cached_where_the_setting_says(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     for _ in range(2):  # built, then read back from the snapshot: the same answer
         done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!speaker de la parra", env={"VERBATIM_CACHE_DIR": str(cache)})
-        assert done.stdout.startswith("RODRIGO DE LA PARRA: 3 turns"), done.stderr
+        assert done.stdout.startswith(f"RODRIGO DE LA PARRA: {BY_SPEAKER['RODRIGO DE LA PARRA'][0]} turns"), done.stderr
         assert [p.suffix for p in cache.iterdir()] == [".npz"]
 
 
 def test_chat_console_answers_what_is_typed() -> None:
     done = run("-m", "bot", "chat", stdin="!whosaid cheveux blancs\n!nope\nquit\n")
     assert done.returncode == 0, done.stderr
-    assert "1 meeting, 38 turns, 12 speakers loaded" in done.stdout
+    assert f"1 meeting, {TURNS} turns, {SPEAKERS} speakers loaded" in done.stdout
     assert "[verbatim] Said word for word by SERGIO SALINAS PORTO" in done.stdout
     assert "Unknown command `!nope`." in done.stdout
 
@@ -90,7 +91,7 @@ def test_parser_json_and_errors(tmp_path: Path) -> None:
     assert done.returncode == 1
     data = json.loads(done.stdout)
     [meeting] = data["meetings"]
-    assert meeting["id"] == "icann70-lacralo-roundtable-fr" and len(meeting["turns"]) == 38
+    assert meeting["id"] == MEETING_ID and len(meeting["turns"]) == TURNS
     assert set(meeting["turns"][0]) == {"index", "speaker", "text", "page", "start", "end"}
     assert data["errors"][0]["file"] == str(broken)
     assert done.stderr.strip().startswith(f"error: {broken}: ")

@@ -14,11 +14,12 @@ from bot.corpus import build_store
 from bot.discord_adapter.client import VerbatimBot
 from parser.index.store import TurnStore
 from parser.models import Meeting
+from tests.facts import DAAR_PAGE, DAAR_SPEAKER, DAAR_TURN, LACRALO_TURNS, MEETING_ID, TURNS
 from tests.fake_discord import FakeDiscord, Sent, bot_on_fake
 from tests.fake_discord.harness import store_of, write_meetings
 from tests.fake_discord.rest import RESPONSE_DEADLINE
 
-MEETING = "icann70-lacralo-roundtable-fr"
+MEETING = MEETING_ID
 
 Env = tuple[FakeDiscord, VerbatimBot]
 
@@ -52,7 +53,12 @@ def shown(sent: Sent) -> tuple[str, list[tuple[str, str]]]:
 BOTH_WAYS = [
     ("!quote DAAR", "quote", {"words": "DAAR"}, "1 turn matches “DAAR”"),
     ("!whosaid nous avons 29 associes", "whosaid", {"phrase": "nous avons 29 associes"}, "Verbatim: Said word for word"),
-    ("!quote LACRALO page:2", "quote", {"words": "LACRALO", "page": 2}, "14 turns match “LACRALO” · page 2 of 3"),
+    (
+        "!quote LACRALO page:2",
+        "quote",
+        {"words": "LACRALO", "page": 2},
+        f"{len(LACRALO_TURNS)} turns match “LACRALO” · page 2 of 3",
+    ),
     (
         '!quote internet speaker:"León Sánchez" date:2021-03',
         "quote",
@@ -86,7 +92,7 @@ async def test_an_answer_shows_words_speaker_meeting_date_and_place(env: Env) ->
     fake, _ = env
     field = (await ask(fake, "!quote DAAR")).embed["fields"][0]
     assert field["name"].startswith("GÖRAN MARBY — ICANN70")
-    assert "2021-03-22" in field["name"] and "p. 29" in field["name"] and "turn 21" in field["name"]
+    assert "2021-03-22" in field["name"] and f"p. {DAAR_PAGE}" in field["name"] and f"turn {DAAR_TURN}" in field["name"]
     assert "**DAAR**" in field["value"]
 
 
@@ -239,9 +245,9 @@ async def test_buttons_switch_off_after_the_timeout(many: Env, monkeypatch: pyte
 async def test_a_hit_has_a_context_button(env: Env) -> None:
     fake, _ = env
     hit = await slash(fake, "quote", words="DAAR")
-    assert button(hit, "verbatim:context:0")["label"] == "Context · GÖRAN MARBY · turn 21"
+    assert button(hit, "verbatim:context:0")["label"] == f"Context · {DAAR_SPEAKER} · turn {DAAR_TURN}"
     context = await fake.message_for(await fake.click(hit, "verbatim:context:0"), after=len(fake.sent))
-    assert context.embed["title"].startswith("Around turn 21 of 38 in ICANN70")
+    assert context.embed["title"].startswith(f"Around turn {DAAR_TURN} of {TURNS} in ICANN70")
     assert any(f["name"].startswith("▶ 21 · GÖRAN MARBY") for f in context.embed["fields"])
 
 

@@ -17,6 +17,7 @@ import pytest
 import bot.discord_adapter.exts._shared
 from bot.corpus import build_store
 from bot.discord_adapter.client import ShardedVerbatimBot, VerbatimBot, make_bot
+from bot.replies import APOLOGY
 from parser.index.store import TurnStore
 from tests.conftest import ROOT, SAMPLE
 from tests.fake_discord import FakeDiscord, Sent, bot_on_fake, make_settings, running
@@ -69,7 +70,7 @@ async def test_an_exception_in_a_command_is_logged_and_the_bot_answers_the_next(
     monkeypatch.setattr(bot.discord_adapter.exts._shared, "render", broken_once)
     with caplog.at_level(logging.ERROR):
         apology = await ask(fake, "!quote DAAR")
-    assert apology.embed["description"] == "Sorry, something went wrong on our side; it has been logged."
+    assert apology.embed["description"] == APOLOGY
     failure = next(r for r in caplog.records if r.getMessage() == "command quote failed")
     assert failure.exc_info is not None and "a bug of ours" in str(failure.exc_info[1])
     assert (await ask(fake, "!quote DAAR")).embed["title"] == "1 turn matches “DAAR”"

@@ -16,14 +16,13 @@ from hypothesis import strategies as st
 from bot import core
 from bot.commands import COMMANDS
 from bot.discord_adapter.render import escape, render
-from bot.replies import HitOut, Reply
+from bot.replies import APOLOGY, HitOut, Reply
 from parser.index.store import TurnStore
 from parser.models import Meeting
 from parser.readers.loader import read_file
 from tests.conftest import SAMPLE
 from tests.fake_discord.harness import records_of
 
-APOLOGY = "Sorry, something went wrong on our side; it has been logged."
 RAW_MENTION = re.compile(r"@(everyone|here)|<[@#][!&]?\d+>|<a?:\w+:\d+>")
 AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 NASTY = "Hey @everyone @here <@123456789012345678> <@&42> <#7> <:e:9> **b** __u__ `c` ||s|| > q # h https://x.example [l](https://y.example)"

@@ -18,6 +18,7 @@ import pytest
 from parser.models import Record, RecordError
 from parser.readers.docx_reader import magic, read_bytes
 from parser.readers.loader import read_file
+from tests.facts import PAGES, TURNS
 from tests.parser.readers.icann_pages import ICANN_TEXT, build_docx, layout, summary
 
 
@@ -40,14 +41,14 @@ def test_the_docx_is_realistic(docx_path: Path) -> None:
     with zipfile.ZipFile(docx_path) as archive:
         body = archive.read("word/document.xml").decode()
         footer = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("word/footer"))
-    assert body.count('w:type="page"') == 41
+    assert body.count('w:type="page"') == PAGES - 1
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
     assert "Remarque : Le présent document" in document.tables[0].cell(0, 0).text
 
 
 def test_hard_page_breaks(docx_path: Path, reference: Record) -> None:
     record = read_file(docx_path)
-    assert len(record.turns) == 38
+    assert len(record.turns) == TURNS
     assert summary(record) == summary(reference)
     assert (record.meeting.format, record.meeting.title, record.meeting.date) == (
         "docx",
@@ -87,7 +88,7 @@ def test_picked_by_content_whatever_the_extension(tmp_path: Path, docx_path: Pat
     odd = tmp_path / "transcript.pdf"
     shutil.copy(docx_path, odd)
     record = read_file(odd)
-    assert (record.meeting.format, len(record.turns)) == ("docx", 38)
+    assert (record.meeting.format, len(record.turns)) == ("docx", TURNS)
     assert magic(docx_path.read_bytes()) and not magic(ICANN_TEXT.read_bytes())
 
 
