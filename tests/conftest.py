@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis.configuration
 import pytest
+from hypothesis import settings
 
 from parser.index.store import TurnStore
 from parser.models import Record
@@ -16,6 +20,17 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 SAMPLE = ROOT / "samples" / "icann70-lacralo-roundtable-fr.txt"
 PROJECT_CACHE = ROOT / ".verbatim-cache"
+
+# No example database in the project's .hypothesis/: a failure prints its example and how to reproduce it.
+settings.register_profile("verbatim", database=None)
+settings.load_profile("verbatim")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps other files (constants of the code under test) in a temp folder, not in the project."""
+    home = Path(tempfile.mkdtemp(prefix="verbatim-hypothesis-"))
+    hypothesis.configuration.set_hypothesis_home_dir(home)
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
 
 
 def need(path: Path) -> Path:
@@ -42,8 +57,9 @@ def _state(folder: Path) -> list[tuple[str, int, int]] | None:
 def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every store this run builds, in this process or in a `python -m bot` it starts, is cached in a temp folder.
 
-    The environment is set for the whole session (subprocesses inherit it); at the end, the
-    project's own `.verbatim-cache/` must be exactly as it was before the run.
+    The environment is set for the whole session (subprocesses inherit it); charts and
+    Hypothesis's own files (see pytest_configure) go to temp folders too. At the end, the project's own
+    `.verbatim-cache/` must be exactly as it was before the run.
     """
     cache = tmp_path_factory.mktemp("verbatim-cache")
     charts = tmp_path_factory.mktemp("charts")

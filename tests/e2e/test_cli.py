@@ -44,9 +44,11 @@ def test_ask_json_failed_reply_has_an_error_sentence() -> None:
     assert reply["command"] == "quote" and reply["error"].startswith("No quote matches")
 
 
-def test_ask_with_a_corpus_file_and_plain_text() -> None:
-    done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!speaker de la parra")
-    assert done.returncode == 0
+def test_ask_with_a_corpus_file_and_plain_text_caches_where_the_setting_says(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!speaker de la parra", env={"VERBATIM_CACHE_DIR": str(cache)})
+    assert done.returncode == 0, done.stderr
+    assert [p.suffix for p in cache.iterdir()] == [".npz"]  # read back in tests/parser/index/test_snapshot.py
     assert done.stdout.startswith(f"RODRIGO DE LA PARRA: {BY_SPEAKER['RODRIGO DE LA PARRA'][0]} turns")
 
 
@@ -60,14 +62,6 @@ def test_corpus_from_the_environment(tmp_path: Path) -> None:
     (tmp_path / "copy.txt").write_bytes(SAMPLE.read_bytes())
     done = run("-m", "bot", "ask", "--json", "!quote DAAR", env={"VERBATIM_CORPUS": str(tmp_path)})
     assert json.loads(done.stdout)["hits"][0]["meeting_id"] == "copy"
-
-
-def test_the_store_is_cached_where_the_setting_says(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    for _ in range(2):  # built, then read back from the snapshot: the same answer
-        done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!speaker de la parra", env={"VERBATIM_CACHE_DIR": str(cache)})
-        assert done.stdout.startswith(f"RODRIGO DE LA PARRA: {BY_SPEAKER['RODRIGO DE LA PARRA'][0]} turns"), done.stderr
-        assert [p.suffix for p in cache.iterdir()] == [".npz"]
 
 
 def test_chat_console_answers_what_is_typed() -> None:

@@ -168,6 +168,7 @@ async def test_two_processes_each_run_their_shard(store: TurnStore) -> None:
         await fake.close()
 
 
+@pytest.mark.slow
 async def test_sigterm_closes_the_real_process_cleanly(tmp_path: Path) -> None:
     fake = FakeDiscord()
     await fake.start()

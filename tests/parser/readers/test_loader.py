@@ -78,6 +78,7 @@ def test_empty_binary_and_missing_files_are_clear_errors(tmp_path: Path) -> None
         assert caught.value.line() == f"{path}: {problem}"
 
 
+@pytest.mark.slow
 def test_a_large_file_parses(tmp_path: Path) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     copies = 50 * 1024 * 1024 // len(text.encode("utf-8")) + 1

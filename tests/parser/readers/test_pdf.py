@@ -20,6 +20,8 @@ from parser.readers.pdf import magic, read_bytes
 from tests.facts import LANGUAGE, MEETING_ID, PAGES, TURNS
 from tests.parser.readers.icann_pages import ICANN_TEXT, build_pdf, layout, summary, words
 
+pytestmark = pytest.mark.slow  # every test reads a 42-page PDF laid out at test time
+
 
 @pytest.fixture(scope="module")
 def pdf_path(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
