@@ -14,6 +14,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_SECTION
+from docx.oxml import parse_xml
 
 from parser.models import Record, RecordError
 from parser.readers.docx_reader import magic, read_bytes
@@ -129,3 +131,51 @@ def test_damaged_docx_are_record_errors(tmp_path: Path, docx_path: Path) -> None
     notes.save(str(tmp_path / "notes.docx"))
     with pytest.raises(RecordError, match="no speaker turns"):
         read_file(tmp_path / "notes.docx")
+
+
+TEXT_BOX = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:v="urn:schemas-microsoft-com:vml">'
+    '<w:pict><v:shape style="width:200pt;height:40pt"><v:textbox><w:txbxContent>'
+    "<w:p><w:r><w:t>SIDEBAR NOTE :</w:t></w:r></w:p><w:p><w:r><w:t>Slides are on the wiki.</w:t></w:r></w:p>"
+    "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+)
+
+
+def small_meeting(path: Path) -> Path:
+    """A four-turn call written with python-docx: every kind of page break, and a text box beside a turn.
+
+    By hand: page 1 holds the title, the date and ANA LIMA's first turn (with the text box);
+    a paragraph that starts a page opens page 2 (BOB STONE); a continuous section break keeps
+    ANA LIMA's second turn on page 2; a next-page section break puts CARLA DIAZ on page 3.
+    """
+    document = docx.Document()
+    for line in ("ICANN99 | Policy Forum – Test Session", "Monday, 6 June 2022 – 09:00 to 10:00 UTC", "ANA LIMA :"):
+        document.add_paragraph(line)
+    welcome = document.add_paragraph("Welcome everyone.")
+    welcome._p.append(parse_xml(TEXT_BOX))
+    bob = document.add_paragraph("BOB STONE :")
+    bob.paragraph_format.page_break_before = True
+    document.add_paragraph("Thank you, Ana.")
+    document.add_section(WD_SECTION.CONTINUOUS)
+    document.add_paragraph("ANA LIMA :")
+    document.add_paragraph("Let us start with the agenda.")
+    document.add_section(WD_SECTION.NEW_PAGE)
+    document.add_paragraph("CARLA DIAZ :")
+    document.add_paragraph("I have a question.")
+    document.save(str(path))
+    return path
+
+
+def test_breaks_of_every_kind_and_a_text_box_that_is_nobodys_words(tmp_path: Path) -> None:
+    path = small_meeting(tmp_path / "call.docx")
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert "w:pageBreakBefore" in body and "w:txbxContent" in body and 'w:val="continuous"' in body  # the test's own file
+    record = read_file(path)
+    assert record.meeting.title == "ICANN99 | Policy Forum – Test Session"
+    assert [(t.speaker, t.text, t.page) for t in record.turns] == [
+        ("ANA LIMA", "Welcome everyone.", 1),
+        ("BOB STONE", "Thank you, Ana.", 2),
+        ("ANA LIMA", "Let us start with the agenda.", 2),
+        ("CARLA DIAZ", "I have a question.", 3),
+    ]
