@@ -6,6 +6,7 @@ The hand counts of the sample record, and how they were made, are in tests/facts
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from matplotlib.image import imread
 
 from bot.commands.stopwords import STOP_WORDS
 from bot.core import answer
+from bot.discord_adapter.render import render as render_discord
 from bot.render_text import render
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
@@ -169,3 +171,22 @@ async def test_console_shows_the_table_and_the_image(store: TurnStore, charts_in
     assert "SERGIO SALINAS PORTO" in text and "2,223" in text and "22.5 %" in text
     assert f"Image: {reply.attachments[0]}" in text
     assert Path(reply.attachments[0]).parent == charts_in_tmp
+
+
+async def test_a_chart_that_cannot_be_drawn_still_answers_with_the_numbers(
+    store: TurnStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The chart folder is under a file, so no chart can be written: the figures answer alone, the failure is logged."""
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("VERBATIM_CHART_DIR", str(tmp_path / "a-file" / "charts"))
+    with caplog.at_level(logging.ERROR, logger="bot.commands.stats"):
+        reply = await answer(store, "!stats")
+    assert reply.error is None and reply.attachments == []
+    assert (reply.turn_count, reply.words) == (TURNS, WORDS)
+    assert {s.speaker: (s.turns, s.words) for s in reply.speakers} == BY_SPEAKER
+    [failure] = [r for r in caplog.records if "could not be drawn" in r.getMessage()]
+    assert failure.exc_info is not None
+    text = render(reply)
+    assert f"{TURNS} turns" in text and "Image:" not in text
+    embed = render_discord(reply)
+    assert embed["embed"].image.url is None and not embed.get("files")
