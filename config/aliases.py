@@ -21,6 +21,8 @@ def load_aliases(path: Path | None = None) -> dict[str, list[str]]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise AliasError(f"{path}: not valid TOML ({err})") from None
+    except OSError as err:  # a folder, or a file we may not read
+        raise AliasError(f"{path}: cannot be read ({err.strerror or err})") from None
     aliases: dict[str, list[str]] = {}
     for canonical, others in data.items():
         if isinstance(others, str):

@@ -46,6 +46,8 @@ def test_aliases_file(tmp_path: Path) -> None:
     bad.write_text("not = toml = at all\n", encoding="utf-8")
     with pytest.raises(AliasError, match="not valid TOML"):
         load_aliases(bad)
+    with pytest.raises(AliasError, match="cannot be read"):
+        load_aliases(tmp_path)
 
 
 def test_project_aliases_name_real_speakers() -> None:
