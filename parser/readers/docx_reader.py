@@ -9,7 +9,6 @@ neither gives every turn page None. Headers, footers and text boxes are never th
 from __future__ import annotations
 
 import io
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,12 +59,15 @@ def _section_ends(body: etree._Element) -> dict[etree._Element, bool]:
     A paragraph's `w:sectPr` describes the section it ends; the one after is described by the
     next `w:sectPr` (another paragraph's, or the body's own, last).
     """
-    sections = [s for s in body.iter(qn("w:sectPr")) if s.getparent() is body or s.getparent().tag == qn("w:pPr")]
-    return {
-        section.getparent().getparent(): _starts_a_page(following)
-        for section, following in itertools.pairwise(sections)
-        if section.getparent() is not body
-    }
+    in_paragraphs: list[tuple[etree._Element, etree._Element]] = []  # (paragraph, its sectPr)
+    for section in body.iter(qn("w:sectPr")):
+        properties = section.getparent()
+        paragraph = properties.getparent() if properties is not None and properties.tag == qn("w:pPr") else None
+        if paragraph is not None:
+            in_paragraphs.append((paragraph, section))
+    last = body.find(qn("w:sectPr"))
+    sections = [section for _, section in in_paragraphs] + ([last] if last is not None else [])
+    return {paragraph: _starts_a_page(following) for (paragraph, _), following in zip(in_paragraphs, sections[1:], strict=False)}
 
 
 def _paragraph_text(paragraph: etree._Element, ends_section: bool | None = None) -> Iterator[str]:
