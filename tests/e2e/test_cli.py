@@ -80,13 +80,6 @@ def test_a_bad_aliases_file_at_start_is_one_line(tmp_path: Path) -> None:
     assert done.stderr.startswith(f"{bad}: not valid TOML") and done.stderr.count("\n") == 1
 
 
-def test_an_aliases_path_that_is_a_folder_at_run_is_one_line(tmp_path: Path) -> None:
-    env = {"VERBATIM_ALIASES": str(tmp_path), "DISCORD_TOKEN": "never-used"}
-    done = run("-m", "bot", "run", "--corpus", str(SAMPLE), env=env)
-    assert done.returncode == 2
-    assert done.stderr.startswith(f"{tmp_path}: ") and done.stderr.count("\n") == 1, done.stderr
-
-
 def test_run_without_a_token_says_what_to_set() -> None:
     done = run("-m", "bot", "run", env={"DISCORD_TOKEN": ""})
     assert done.returncode == 2

@@ -91,6 +91,7 @@ messages = st.one_of(
 )
 
 
+@pytest.mark.slow  # 150 messages, each through the core and the Discord renderer
 @given(messages)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_message_is_answered_inside_discords_limits_pinging_nobody(message: str) -> None:

@@ -80,6 +80,7 @@ def test_qmsum_text_kept_as_the_record_has_it(qmsum: Path) -> None:
     assert covid[-1].text.endswith("The committee stands adjourned until tomorrow at noon.")
 
 
+@pytest.mark.slow  # all 232 meetings of the archive
 def test_every_qmsum_meeting_reads(qmsum: Path) -> None:
     result = load([qmsum])
     assert not result.errors and len(result.records) == 232
