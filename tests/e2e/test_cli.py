@@ -101,7 +101,7 @@ def test_parser_json_and_errors(tmp_path: Path) -> None:
 
 def test_whosaid_answers_from_every_format_in_the_corpus(corpus: Path) -> None:
     asked = {
-        "!whosaid ai un look un peu plus jeune": ("MIGUEL IGNACIO ESTRADA", "icann70-lacralo-roundtable-fr"),
+        "!whosaid ai un look un peu plus jeune": ("MIGUEL IGNACIO ESTRADA", MEETING_ID),
         "!whosaid one other have implemented it": ("Kelly", "ethereum-acd-139"),  # markdown minutes
         "!whosaid And this is my favorite thing": ("Rebecca Hill", "ladybug-20-debugging"),  # otter
         "!whosaid will be giving away this week": ("Emma", "ladybug-62-security"),  # otter, .txt

@@ -6,7 +6,7 @@ import pytest
 
 from bot.core import answer
 from parser.index.store import TurnStore
-from tests.facts import LACRALO_TURNS
+from tests.facts import LACRALO_TURNS, MEETING_ID
 
 
 async def test_finds_the_turn_and_the_words(store: TurnStore) -> None:
@@ -15,7 +15,7 @@ async def test_finds_the_turn_and_the_words(store: TurnStore) -> None:
     assert reply.hits[0].speaker == "LEÓN SANCHEZ"
     hit = reply.hits[0]
     assert hit.text[hit.span[0] : hit.span[1]] == "Skype"
-    assert hit.meeting_id == "icann70-lacralo-roundtable-fr"
+    assert hit.meeting_id == MEETING_ID
     assert hit.page == 7
 
 

@@ -12,7 +12,7 @@ from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
 from parser.readers.loader import read_file
 from parser.text import fold
-from tests.facts import TURNS
+from tests.facts import MEETING_ID, TURNS
 
 
 def test_turns_read_back_as_the_reader_made_them(icann_record: Record) -> None:
@@ -45,9 +45,9 @@ def test_an_index_that_is_not_the_position_is_kept(icann_record: Record) -> None
 def test_two_records_of_one_name_are_two_meetings(icann_record: Record) -> None:
     store = TurnStore([icann_record, icann_record])
     first, second = store.meeting_range.values()
-    assert list(store.meeting_range) == ["icann70-lacralo-roundtable-fr", "icann70-lacralo-roundtable-fr-2"]
+    assert list(store.meeting_range) == [MEETING_ID, f"{MEETING_ID}-2"]
     assert (first, second) == (range(0, TURNS), range(TURNS, 2 * TURNS))
-    assert store.turns[40].meeting_id == "icann70-lacralo-roundtable-fr-2" == store.meeting_of(40).id
+    assert store.turns[40].meeting_id == f"{MEETING_ID}-2" == store.meeting_of(40).id
     assert store.turns[40].index == 2
 
 

@@ -31,7 +31,7 @@ def docx_path(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
 
 def assert_no_furniture(record: Record) -> None:
     for turn in record.turns:
-        assert "Page " not in turn.text or " de 42" not in turn.text
+        assert "Page " not in turn.text or f" de {PAGES}" not in turn.text
         assert "Remarque" not in turn.text and "faisant autorité" not in turn.text
         assert layout().title not in turn.text and "\tFR" not in turn.text and not turn.text.endswith("FR")
 
