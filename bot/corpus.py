@@ -1,9 +1,9 @@
 """Loading the records the bot answers from, and saying what could not be read.
 
-A built store is kept as a snapshot in the cache folder (`VERBATIM_CACHE_DIR`), keyed by every record file's path,
-size and modification time, the aliases file, and the parser's own code: a restart with nothing
-changed reads the snapshot instead of every record, and any
-change, however small, rebuilds it.
+A built store is kept as a snapshot in the cache folder (`VERBATIM_CACHE_DIR`), keyed by every
+record file's path, size and modification time, the aliases file, and the parser's own code: a
+restart with nothing changed reads the snapshot instead of every record, and any change,
+however small, rebuilds it.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from bot.commands.base import Place, Upload, plural
 from bot.corpus import CorpusError, build_store, limits_of
 from bot.discord_adapter.exts._suggest import entries
 from bot.discord_adapter.lanes import Lane, in_own_thread
-from bot.discord_adapter.views import send_alert, send_new
+from bot.discord_adapter.views import DEFER_AFTER, send_alert, send_new
 from bot.library import DatabaseUnavailable, Library
 from bot.replies import APOLOGY, AlertReply, Reply
 from config.settings import Settings
@@ -119,6 +119,7 @@ class VerbatimBot(commands.Bot):
     @store.setter
     def store(self, store: TurnStore | None) -> None:
         self._store = store
+        self.defer_after: float | None = DEFER_AFTER  # a slower answer is deferred first; tests set 0 or None (never)
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: records (shared, then every server's), intents, commands.

@@ -23,7 +23,7 @@ from bot.replies import APOLOGY, AlertReply, ContextReply, HitOut, Reply
 log = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 180.0
-DEFER_AFTER = 1.0
+DEFER_AFTER = 1.0  # seconds before a slow answer is deferred: well inside Discord's 3 s to answer an interaction
 CONTEXT_BUTTONS = 5
 LABEL_LIMIT = 80
 T = TypeVar("T")
@@ -32,6 +32,8 @@ ButtonCallback = Callable[[discord.Interaction[Any]], Coroutine[Any, Any, None]]
 
 class Asker(Protocol):
     """What the buttons need of the bot: a whole command line answered, and each person's cooldown (the client gives both)."""
+
+    defer_after: float | None  # seconds before a slow answer is deferred (None: never)
 
     async def ask_message(self, message: str, place: Place | None = None) -> Reply: ...
 
@@ -53,10 +55,10 @@ class AlertBot(Asker, Protocol):
     async def fetch_channel(self, channel_id: int, /) -> Any: ...
 
 
-async def in_time(work: Awaitable[T], on_slow: Callable[[], Awaitable[Any]]) -> T:
-    """Await `work`; if it is not done within DEFER_AFTER, call `on_slow` (defer, typing) first."""
+async def in_time(work: Awaitable[T], on_slow: Callable[[], Awaitable[Any]], after: float | None) -> T:
+    """Await `work`; if it is not done within `after` seconds, call `on_slow` (defer, typing) first; None: never."""
     task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+    done, _ = await asyncio.wait({task}, timeout=after)
     if not done:
         try:
             await on_slow()
@@ -170,7 +172,9 @@ class ReplyView(discord.ui.View):
 
     async def _show(self, interaction: discord.Interaction[Any], line: str, index: int) -> None:
         """Ask the core for another page and put it in place of this one."""
-        reply = await in_time(self.bot.ask_message(line, interaction_place(interaction)), interaction.response.defer)
+        reply = await in_time(
+            self.bot.ask_message(line, interaction_place(interaction)), interaction.response.defer, self.bot.defer_after
+        )
         if reply.error:
             await _send(interaction, render(reply), None, ephemeral=True)
             return
@@ -192,7 +196,9 @@ class ReplyView(discord.ui.View):
         async def show_context(interaction: discord.Interaction[Any]) -> None:
             line = hit.context or ""
             reply = await in_time(
-                self.bot.ask_message(line, interaction_place(interaction)), lambda: interaction.response.defer(thinking=True)
+                self.bot.ask_message(line, interaction_place(interaction)),
+                lambda: interaction.response.defer(thinking=True),
+                self.bot.defer_after,
             )
             view = ReplyView.for_reply(self.bot, interaction.user.id, reply, line)
             message = await _send(interaction, render(reply), view)

@@ -1,7 +1,7 @@
 """Word (DOCX) transcripts: the body's paragraphs in order, split into pages where the file says so.
 
 A DOCX has no pages of its own. Its page breaks are the hard ones (`w:br w:type="page"`, page
-break before, next-page section breaks) and the ones Word wrote when it last laid the file
+break before, a section that starts on a new page) and the ones Word wrote when it last laid the file
 out (`w:lastRenderedPageBreak`); breaks with no words between them count once. A file with
 neither gives every turn page None. Headers, footers and text boxes are never the meeting.
 """
@@ -56,8 +56,34 @@ def _own(element: etree._Element, paragraph: etree._Element) -> bool:
     return False
 
 
-def _paragraph_text(paragraph: etree._Element) -> Iterator[str]:
-    """The paragraph's text in order, `\\n` for a line break and `_BREAK` at a page break."""
+def _starts_a_page(section: etree._Element) -> bool:
+    """A section's `w:type` says how that section starts: on a new page unless continuous or a new column."""
+    kind = section.find(qn("w:type"))
+    return kind is None or kind.get(qn("w:val"), "nextPage") not in ("continuous", "nextColumn")
+
+
+def _section_ends(body: etree._Element) -> dict[etree._Element, bool]:
+    """Each paragraph that ends a section, and whether the section after it starts a new page.
+
+    A paragraph's `w:sectPr` describes the section it ends; the one after is described by the
+    next `w:sectPr` (another paragraph's, or the body's own, last).
+    """
+    in_paragraphs: list[tuple[etree._Element, etree._Element]] = []  # (paragraph, its sectPr)
+    for section in body.iter(qn("w:sectPr")):
+        properties = section.getparent()
+        paragraph = properties.getparent() if properties is not None and properties.tag == qn("w:pPr") else None
+        if paragraph is not None:
+            in_paragraphs.append((paragraph, section))
+    last = body.find(qn("w:sectPr"))
+    sections = [section for _, section in in_paragraphs] + ([last] if last is not None else [])
+    return {paragraph: _starts_a_page(following) for (paragraph, _), following in zip(in_paragraphs, sections[1:], strict=False)}
+
+
+def _paragraph_text(paragraph: etree._Element, ends_section: bool | None = None) -> Iterator[str]:
+    """The paragraph's text in order, `\\n` for a line break and `_BREAK` at a page break.
+
+    `ends_section`: True when the paragraph ends a section and the next one starts a new page.
+    """
     properties = paragraph.find(qn("w:pPr"))
     if properties is not None and _is_on(properties.find(qn("w:pageBreakBefore"))):
         yield _BREAK
@@ -72,11 +98,8 @@ def _paragraph_text(paragraph: etree._Element) -> Iterator[str]:
             yield "\n"
         else:
             yield " "
-    section = properties.find(qn("w:sectPr")) if properties is not None else None
-    if section is not None:
-        kind = section.find(qn("w:type"))
-        if kind is None or kind.get(qn("w:val"), "nextPage") != "continuous":
-            yield _BREAK
+    if ends_section:
+        yield _BREAK
 
 
 def _check_unpacked(data: bytes, path: Path) -> None:
@@ -100,11 +123,12 @@ def extract_pages(data: bytes, path: Path) -> tuple[list[Page], bool]:
 
     try:
         body = docx.Document(io.BytesIO(data)).element.body
+        ends = _section_ends(body)
         stream = []
         for paragraph in body.iter(_P):
             if any(ancestor.tag in _SKIP for ancestor in paragraph.iterancestors()):
                 continue
-            stream.append("".join(_paragraph_text(paragraph)))
+            stream.append("".join(_paragraph_text(paragraph, ends.get(paragraph))))
     except Exception as err:  # zipfile, lxml and python-docx raise many kinds of errors on damaged files
         raise RecordError(path, f"not a readable Word document, damaged or truncated ({reason(err)})") from None
     pages: list[Page] = [[]]

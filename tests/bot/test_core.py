@@ -9,6 +9,7 @@ import pytest
 from bot import core
 from bot.commands import COMMANDS
 from bot.commands.base import Command, Request
+from bot.replies import APOLOGY
 from parser.index.store import TurnStore
 
 
@@ -51,6 +52,6 @@ async def test_our_bug_is_logged_and_answered_politely(
     monkeypatch.setitem(COMMANDS, "broken", Command("broken", "broken X", "fails", broken, example="broken x"))
     with caplog.at_level(logging.ERROR):
         reply = await core.answer(store, "!broken x")
-    assert reply.error == "Sorry, something went wrong on our side; it has been logged."
+    assert reply.error == APOLOGY
     assert "ZeroDivisionError" in caplog.text
     assert (await core.answer(store, "!quote DAAR")).hits  # and the next one is served

@@ -6,10 +6,11 @@ from bot.core import answer
 from bot.discord_adapter.render import render as render_discord
 from bot.render_text import render
 from parser.index.store import TurnStore
+from tests.facts import LACRALO_TURNS
 
 
 async def test_pages_say_how_many_are_left_and_how_to_go_on(store: TurnStore) -> None:
-    by_hand = sum("lacralo" in t.text.lower() for t in store.turns)  # 14
+    by_hand = len(LACRALO_TURNS)
     first = render(await answer(store, "!quote LACRALO"))
     assert f"… and {by_hand - 5} more." in first and "Next page: !quote LACRALO page:2" in first
     second = render(await answer(store, "!quote LACRALO page:2"))

@@ -24,12 +24,14 @@ def test_environment_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     env = tmp_path / ".env"
     env.write_text("DISCORD_TOKEN=abc.def\nVERBATIM_PREFIX=?\nVERBATIM_LOG_LEVEL=DEBUG\n", encoding="utf-8")
     monkeypatch.setenv("VERBATIM_CORPUS", "/a/records, /b/more.vtt")
+    monkeypatch.setenv("VERBATIM_CACHE_DIR", str(tmp_path / "cache"))
     settings = Settings(_env_file=env)
     assert settings.discord_token is not None and settings.discord_token.get_secret_value() == "abc.def"
     assert "abc.def" not in repr(settings)
     assert settings.prefix == "?"
     assert settings.log_level == "DEBUG"
     assert settings.corpus == [Path("/a/records"), Path("/b/more.vtt")]
+    assert settings.cache_dir == tmp_path / "cache"
 
 
 def test_aliases_file(tmp_path: Path) -> None:
@@ -44,6 +46,8 @@ def test_aliases_file(tmp_path: Path) -> None:
     bad.write_text("not = toml = at all\n", encoding="utf-8")
     with pytest.raises(AliasError, match="not valid TOML"):
         load_aliases(bad)
+    with pytest.raises(AliasError, match="cannot be read"):
+        load_aliases(tmp_path)
 
 
 def test_project_aliases_name_real_speakers() -> None:

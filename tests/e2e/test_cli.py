@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT, SAMPLE
+from tests.facts import BY_SPEAKER, MEETING_ID, SPEAKERS, TURNS
+
+OWN = ("VERBATIM_CACHE_DIR",)  # the run's temp cache (tests/conftest.py), kept
 
 
 def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("VERBATIM_", "DISCORD_"))}
+    """The command as a user runs it, with none of the developer's settings but the run's temp folders."""
+    environment = {k: v for k, v in os.environ.items() if k in OWN or not k.startswith(("VERBATIM_", "DISCORD_"))}
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120, env=environment
@@ -24,7 +28,7 @@ def test_ask_json_answers_the_done_when_questions() -> None:
     assert done.returncode == 0, done.stderr
     replies = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["command"] for r in replies] == ["speaker", "whosaid", "quote"]
-    assert replies[0]["speaker"] == "GÖRAN MARBY" and replies[0]["turn_count"] == 2
+    assert replies[0]["speaker"] == "GÖRAN MARBY" and replies[0]["turn_count"] == BY_SPEAKER["GÖRAN MARBY"][0]
     assert replies[1]["hits"][0]["speaker"] == "MIGUEL IGNACIO ESTRADA"
     assert replies[2]["hits"][0]["speaker"] == "LEÓN SANCHEZ"
     hit = replies[2]["hits"][0]
@@ -58,10 +62,12 @@ def test_ask_in_text_saves_the_chart_in_the_temp_folder_and_says_where(tmp_path:
     assert saved.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def test_ask_with_a_corpus_file_and_plain_text() -> None:
-    done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!speaker de la parra")
-    assert done.returncode == 0
-    assert done.stdout.startswith("RODRIGO DE LA PARRA: 3 turns")
+def test_ask_with_a_corpus_file_and_plain_text_caches_where_the_setting_says(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!speaker de la parra", env={"VERBATIM_CACHE_DIR": str(cache)})
+    assert done.returncode == 0, done.stderr
+    assert [p.suffix for p in cache.iterdir()] == [".npz"]  # read back in tests/parser/index/test_snapshot.py
+    assert done.stdout.startswith(f"RODRIGO DE LA PARRA: {BY_SPEAKER['RODRIGO DE LA PARRA'][0]} turns")
 
 
 def test_corpus_that_does_not_exist_is_one_clear_line(tmp_path: Path) -> None:
@@ -79,9 +85,17 @@ def test_corpus_from_the_environment(tmp_path: Path) -> None:
 def test_chat_console_answers_what_is_typed() -> None:
     done = run("-m", "bot", "chat", stdin="!whosaid cheveux blancs\n!nope\nquit\n")
     assert done.returncode == 0, done.stderr
-    assert "1 meeting, 38 turns, 12 speakers loaded" in done.stdout
+    assert f"1 meeting, {TURNS} turns, {SPEAKERS} speakers loaded" in done.stdout
     assert "[verbatim] Said word for word by SERGIO SALINAS PORTO" in done.stdout
     assert "Unknown command `!nope`." in done.stdout
+
+
+def test_a_bad_aliases_file_at_start_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "aliases.toml"
+    bad.write_text('"GÖRAN MARBY" = ["Goran"\n', encoding="utf-8")  # the list is never closed
+    done = run("-m", "bot", "ask", "--corpus", str(SAMPLE), "!quote DAAR", env={"VERBATIM_ALIASES": str(bad)})
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith(f"{bad}: not valid TOML") and done.stderr.count("\n") == 1
 
 
 def test_run_without_a_token_says_what_to_set() -> None:
@@ -97,7 +111,7 @@ def test_parser_json_and_errors(tmp_path: Path) -> None:
     assert done.returncode == 1
     data = json.loads(done.stdout)
     [meeting] = data["meetings"]
-    assert meeting["id"] == "icann70-lacralo-roundtable-fr" and len(meeting["turns"]) == 38
+    assert meeting["id"] == MEETING_ID and len(meeting["turns"]) == TURNS
     assert set(meeting["turns"][0]) == {"index", "speaker", "text", "page", "start", "end", "chat"}
     assert data["errors"][0]["file"] == str(broken)
     assert done.stderr.strip().startswith(f"error: {broken}: ")
@@ -105,7 +119,7 @@ def test_parser_json_and_errors(tmp_path: Path) -> None:
 
 def test_whosaid_answers_from_every_format_in_the_corpus(corpus: Path) -> None:
     asked = {
-        "!whosaid ai un look un peu plus jeune": ("MIGUEL IGNACIO ESTRADA", "icann70-lacralo-roundtable-fr"),
+        "!whosaid ai un look un peu plus jeune": ("MIGUEL IGNACIO ESTRADA", MEETING_ID),
         "!whosaid one other have implemented it": ("Kelly", "ethereum-acd-139"),  # markdown minutes
         "!whosaid And this is my favorite thing": ("Rebecca Hill", "ladybug-20-debugging"),  # otter
         "!whosaid will be giving away this week": ("Emma", "ladybug-62-security"),  # otter, .txt

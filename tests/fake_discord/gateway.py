@@ -96,7 +96,8 @@ class Gateway:
             return None
         intents = int(data.get("intents", 0))
         allowed = payloads.FLAG_MESSAGE_CONTENT | payloads.FLAG_MESSAGE_CONTENT_LIMITED
-        if intents & payloads.MESSAGE_CONTENT_INTENT and not self.fake.app_flags & allowed:
+        refused = self.fake.refused_intents | (0 if self.fake.app_flags & allowed else payloads.MESSAGE_CONTENT_INTENT)
+        if intents & refused:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return None
         shard = tuple(data["shard"]) if data.get("shard") else None

@@ -63,13 +63,19 @@ async def bot_on_fake(
     store: TurnStore | None,
     corpus: Sequence[Path] = (),
     fake: FakeDiscord | None = None,
+    defer_after: float | None = None,
     **settings: Any,
 ) -> AsyncIterator[tuple[FakeDiscord, VerbatimBot]]:
-    """A fresh fake Discord with the project's bot connected to it."""
+    """A fresh fake Discord with the project's bot connected to it.
+
+    The bot defers a slow answer after `defer_after` seconds: never by default, so that how an
+    interaction is answered does not depend on the machine's load; 0 defers every answer.
+    """
     fake = fake or FakeDiscord()
     await fake.start()
     try:
         bot = make_bot(make_settings(**settings), list(corpus), store)
+        bot.defer_after = defer_after
         async with running(fake, bot):
             yield fake, bot
         assert not fake.unexpected, f"the bot called endpoints the fake does not serve: {fake.unexpected}"

@@ -207,7 +207,7 @@ async def interaction_callback(fake: FakeDiscord, request: web.Request, parts: l
     if interaction is None or interaction["id"] != interaction_id:
         return _bad("Unknown interaction", 10062, 404)
     age = time.time() - fake.dispatched_at[interaction_id]
-    if age > RESPONSE_DEADLINE:
+    if fake.response_deadline is not None and age > fake.response_deadline:
         return _bad("Unknown interaction", 10062, 404)
     if any(c["interaction_id"] == interaction_id for c in fake.callbacks):
         return _bad("Interaction has already been acknowledged.", 40060)

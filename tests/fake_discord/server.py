@@ -101,9 +101,21 @@ class FakeDiscord:
     """The REST API, the gateway, a guild with a channel and three people, and what the bot did."""
 
     def __init__(
-        self, *, app_flags: int = payloads.FLAG_MESSAGE_CONTENT_LIMITED, shard_count: int | None = None, guild_count: int = 1
+        self,
+        *,
+        app_flags: int = payloads.FLAG_MESSAGE_CONTENT_LIMITED,
+        shard_count: int | None = None,
+        response_deadline: float | None = None,
+        refused_intents: int = 0,
+        guild_count: int = 1,
     ) -> None:
         self.token = "fake-token"
+        # Discord refuses an interaction answered after 3 s (rest.RESPONSE_DEADLINE); off unless a test sets it,
+        # so that no test depends on how fast a loaded machine answers.
+        self.response_deadline = response_deadline
+        # Intents the gateway refuses (4014) whatever the application's flags say: a bot past 100
+        # servers whose Message Content intent was never approved still shows the "limited" flag.
+        self.refused_intents = refused_intents
         self.app_id = payloads.snowflake()
         self.app_flags = app_flags
         self.shard_count = shard_count

@@ -10,20 +10,16 @@ import json
 import tarfile
 from collections.abc import Iterable
 
-import pytest
-
 from parser.models import Meeting, Record, Turn
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, need
 
 ARCHIVE = CORPUS / "qmsum" / "QMSum_data_ALL_train_val_test_232meetings.tar.gz"
 
 
 def qmsum_records(names: Iterable[str]) -> list[Record]:
     """The named meetings (`test/covid_4`, …), one record each, with their turns as printed."""
-    if not ARCHIVE.exists():
-        pytest.skip(f"the QMSum archive is not at {ARCHIVE}")
     records = []
-    with tarfile.open(ARCHIVE) as tar:
+    with tarfile.open(need(ARCHIVE)) as tar:
         for name in names:
             member = tar.extractfile(f"data/ALL/{name}.json")
             assert member is not None, name

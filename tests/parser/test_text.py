@@ -60,6 +60,7 @@ def _one_by_one(text: str) -> str:
     return "".join(map(_fold_char, text))
 
 
+@pytest.mark.slow
 def test_fast_folding_agrees_with_folding_each_character_in_every_script() -> None:
     # Every code point, between an accented Latin-1 letter and a curly apostrophe: the byte path,
     # the error handler for characters beyond Latin-1, and the general path for other scripts.

@@ -99,7 +99,7 @@ async def respond(ctx: Ctx, name: str, slash_argument: str = "", attachments: li
     if isinstance(files, Reply):
         reply = files
     else:
-        reply = await in_time(ctx.bot.ask(name, argument, place_of(ctx), files), ctx.typing)
+        reply = await in_time(ctx.bot.ask(name, argument, place_of(ctx), files), ctx.typing, ctx.bot.defer_after)
     await send_reply(ctx, reply, f"{ctx.bot.settings.prefix}{name} {argument}".strip())
 
 

@@ -8,8 +8,7 @@ from bot.core import answer
 from bot.render_text import render
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
-
-ICANN = "icann70-lacralo-roundtable-fr"
+from tests.facts import MEETING_ID, TURNS
 
 
 def shelf() -> TurnStore:
@@ -22,7 +21,7 @@ def shelf() -> TurnStore:
 
 
 async def test_two_turns_either_side_with_the_asked_one_marked(store: TurnStore) -> None:
-    reply = await answer(store, f"!context {ICANN} 21")
+    reply = await answer(store, f"!context {MEETING_ID} 21")
     assert reply.error is None
     assert [h.turn_index for h in reply.hits] == [19, 20, 21, 22, 23]
     assert reply.focus == 2 and reply.turn_index == 21
@@ -34,7 +33,7 @@ async def test_two_turns_either_side_with_the_asked_one_marked(store: TurnStore)
         "SERGIO SALINAS PORTO",
         "RODRIGO DE LA PARRA",
     ]
-    assert reply.meeting_id == ICANN and reply.meeting_turns == 38
+    assert reply.meeting_id == MEETING_ID and reply.meeting_turns == TURNS
 
 
 async def test_at_the_first_turn(store: TurnStore) -> None:
@@ -44,7 +43,7 @@ async def test_at_the_first_turn(store: TurnStore) -> None:
     assert reply.hits[0].text.startswith("Nous allons commencer l'enregistrement.")
     text = render(reply)
     assert "(start of the record)" in text and "▶   0  CLAUDIA RUIZ" in text
-    assert reply.summary.startswith("Around the first turn of 38 in ICANN70")
+    assert reply.summary.startswith(f"Around the first turn of {TURNS} in ICANN70")
 
 
 async def test_at_the_last_turn(store: TurnStore) -> None:
@@ -71,29 +70,29 @@ async def test_n_is_capped_at_ten(store: TurnStore) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", [ICANN, "ICANN70-LACRALO-ROUNDTABLE-FR", "lacralo", "table ronde lacralo", "icann70-lacralo-roundtabel"]
+    "typed", [MEETING_ID, "ICANN70-LACRALO-ROUNDTABLE-FR", "lacralo", "table ronde lacralo", "icann70-lacralo-roundtabel"]
 )
 async def test_the_meeting_resolves_loosely(store: TurnStore, typed: str) -> None:
     reply = await answer(store, f"!context {typed} 5")
     assert reply.error is None, reply.error
-    assert reply.meeting_id == ICANN and reply.hits[reply.focus].turn_index == 5
+    assert reply.meeting_id == MEETING_ID and reply.hits[reply.focus].turn_index == 5
 
 
 async def test_with_one_meeting_loaded_the_meeting_may_be_left_out(store: TurnStore) -> None:
     reply = await answer(store, "!context 21")
-    assert reply.meeting_id == ICANN and reply.hits[reply.focus].speaker == "GÖRAN MARBY"
+    assert reply.meeting_id == MEETING_ID and reply.hits[reply.focus].speaker == "GÖRAN MARBY"
     assert [h.turn_index for h in (await answer(store, "!context 21 1")).hits] == [20, 21, 22]
 
 
-@pytest.mark.parametrize("turn", ["38", "-1", "1000"])
+@pytest.mark.parametrize("turn", [str(TURNS), "-1", "1000"])
 async def test_out_of_range_is_one_clear_line(store: TurnStore, turn: str) -> None:
     reply = await answer(store, f"!context lacralo {turn}")
-    assert reply.error == f"There is no turn {turn} in {ICANN}: its turns are numbered 0 to 37."
+    assert reply.error == f"There is no turn {turn} in {MEETING_ID}: its turns are numbered 0 to {TURNS - 1}."
 
 
 async def test_unknown_meeting_names_the_nearest(store: TurnStore) -> None:
     reply = await answer(store, "!context zzzz 3")
-    assert reply.error == f"No meeting like “zzzz”. Nearest: {ICANN}. `!meetings` lists them all."
+    assert reply.error == f"No meeting like “zzzz”. Nearest: {MEETING_ID}. `!meetings` lists them all."
 
 
 @pytest.mark.parametrize(
@@ -130,13 +129,13 @@ async def test_ids_with_numbers_and_several_meetings() -> None:
 async def test_every_hit_says_how_to_ask_for_its_context(store: TurnStore, message: str) -> None:
     reply = await answer(store, message)
     hit = reply.hits[0]
-    assert hit.context == f"!context {ICANN} 21"
-    assert f"↳ !context {ICANN} 21" in render(reply)
+    assert hit.context == f"!context {MEETING_ID} 21"
+    assert f"↳ !context {MEETING_ID} 21" in render(reply)
     around = await answer(store, hit.context)
     assert around.hits[around.focus].text == hit.text
 
 
 async def test_the_context_command_follows_the_prefix(store: TurnStore) -> None:
     reply = await answer(store, "?quote DAAR", prefix="?")
-    assert reply.hits[0].context == f"?context {ICANN} 21"
+    assert reply.hits[0].context == f"?context {MEETING_ID} 21"
     assert (await answer(store, reply.hits[0].context, prefix="?")).turn_index == 21

@@ -12,9 +12,10 @@ from bot.core import answer
 from config.aliases import load_aliases
 from parser.index.store import TurnStore
 from parser.models import Record
+from tests.facts import MEETING_ID
 from tests.parser.qmsum_records import qmsum_records
 
-ICANN = "icann70-lacralo-roundtable-fr"
+ICANN = MEETING_ID
 
 
 @pytest.fixture(scope="module")

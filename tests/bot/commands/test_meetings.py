@@ -10,8 +10,7 @@ from bot.core import answer
 from bot.render_text import render
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
-
-ICANN = "icann70-lacralo-roundtable-fr"
+from tests.facts import BY_SPEAKER, DATE, LANGUAGE, MEETING_ID, SPEAKERS, TURNS, WORDS
 
 
 def shelf(dated: int = 20, undated: int = 3) -> TurnStore:
@@ -32,12 +31,11 @@ async def test_the_sample_meeting_with_hand_counted_figures(store: TurnStore) ->
     assert reply.error is None
     assert (reply.total, reply.page, reply.pages, reply.next) == (1, 1, 1, None)
     [meeting] = reply.meetings
-    assert meeting.id == ICANN
-    assert meeting.date == dt.date(2021, 3, 22) and meeting.language == "fr"
-    # By hand: 38 speaker labels in the file (grep), 9,897 words once page furniture and labels are removed.
-    assert (meeting.turn_count, meeting.words) == (38, 9897)
-    assert len(meeting.speakers) == 12
-    assert meeting.speakers[0] == "SERGIO SALINAS PORTO"  # 17 turns, the most
+    assert meeting.id == MEETING_ID
+    assert (meeting.date, meeting.language) == (DATE, LANGUAGE)
+    assert (meeting.turn_count, meeting.words) == (TURNS, WORDS)
+    assert len(meeting.speakers) == SPEAKERS
+    assert meeting.speakers[0] == max(BY_SPEAKER, key=lambda s: BY_SPEAKER[s][0])  # the most turns
 
 
 @pytest.mark.parametrize(
@@ -46,7 +44,7 @@ async def test_the_sample_meeting_with_hand_counted_figures(store: TurnStore) ->
 async def test_filters_that_find_it(store: TurnStore, typed: str) -> None:
     reply = await answer(store, f"!meetings {typed}")
     assert reply.error is None, reply.error
-    assert [m.id for m in reply.meetings] == [ICANN]
+    assert [m.id for m in reply.meetings] == [MEETING_ID]
 
 
 @pytest.mark.parametrize("typed", ["2020", "2021-04", "2021-03-21", "zoom", "lacralo 2020"])
@@ -101,7 +99,7 @@ async def test_one_page_only(store: TurnStore) -> None:
 
 async def test_console_lists_id_title_and_speakers(store: TurnStore) -> None:
     text = render(await answer(store, "!meetings"))
-    assert f"• {ICANN} — ICANN70 | Forum virtuel" in text
-    assert "(2021-03-22, fr)" in text and "38 turns, 9,897 words · 12 speakers: SERGIO SALINAS PORTO" in text
+    assert f"• {MEETING_ID} — ICANN70 | Forum virtuel" in text
+    assert "(2021-03-22, fr)" in text and f"{TURNS} turns, {WORDS:,} words · {SPEAKERS} speakers: SERGIO SALINAS PORTO" in text
     assert "and 7 more" in text
     assert "Next page: !meetings page:2" in render(await answer(shelf(), "!meetings"))

@@ -1,14 +1,14 @@
 """`!stats`: figures checked against counts made by hand on the real ICANN70 record, and timed made-up calls.
 
-Hand counts on ../shared/corpus/icann/icann70-lacralo-roundtable-fr.txt: turns are `NAME :` labels
-(grep), words are `wc -w` of each speaker's lines from line 7 on (after the title and date lines),
-without `---` page breaks, the `**Remarque …**` box, `**[FIN DE LA TRANSCRIPTION]**` and the labels.
+The hand counts of the sample record, and how they were made, are in tests/facts.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,28 +18,13 @@ from matplotlib.image import imread
 from bot.commands.stopwords import STOP_WORDS
 from bot.console import save_images
 from bot.core import answer
+from bot.discord_adapter.render import render as render_discord
 from bot.render_text import render
 from bot.replies import Attachment
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
 from parser.text import fold
-
-ICANN = "icann70-lacralo-roundtable-fr"
-BY_HAND = {  # speaker: (turns, words)
-    "SERGIO SALINAS PORTO": (17, 2223),
-    "RODRIGO DE LA PARRA": (3, 1783),
-    "LEÓN SANCHEZ": (2, 1299),
-    "LITO IBARRA": (2, 1269),
-    "GÖRAN MARBY": (2, 991),
-    "MIGUEL IGNACIO ESTRADA": (1, 918),
-    "VANDA SCARTEZINI": (2, 545),
-    "CLAUDIA RUIZ": (2, 294),
-    "ALEJANDRO PISANTY": (3, 267),
-    "LAURAN MARGOLIS": (1, 157),
-    "ALBERTO SOTO": (2, 132),  # "On m'entend ?" (3) + 129
-    "INTERPRÈTE": (1, 19),
-}
-TOTAL_WORDS = 9897
+from tests.facts import BY_SPEAKER, MEETING_ID, TURNS, WORDS
 
 
 def calls() -> TurnStore:
@@ -84,12 +69,12 @@ def assert_real_png(image_file: Attachment) -> None:
 async def test_the_meeting_by_hand(store: TurnStore) -> None:
     reply = await answer(store, "!stats")  # one meeting loaded: that meeting
     assert reply.error is None
-    assert (reply.scope, reply.meeting_id, reply.meeting_count) == ("meeting", ICANN, 1)
-    assert (reply.turn_count, reply.words) == (38, TOTAL_WORDS)
-    assert {s.speaker: (s.turns, s.words) for s in reply.speakers} == BY_HAND
+    assert (reply.scope, reply.meeting_id, reply.meeting_count) == ("meeting", MEETING_ID, 1)
+    assert (reply.turn_count, reply.words) == (TURNS, WORDS)
+    assert {s.speaker: (s.turns, s.words) for s in reply.speakers} == BY_SPEAKER
     assert [s.speaker for s in reply.speakers][:3] == ["SERGIO SALINAS PORTO", "RODRIGO DE LA PARRA", "LEÓN SANCHEZ"]
     sergio = reply.speakers[0]
-    assert sergio.share == round(2223 / TOTAL_WORDS, 4)
+    assert sergio.share == round(BY_SPEAKER["SERGIO SALINAS PORTO"][1] / WORDS, 4)
     assert sum(s.share for s in reply.speakers) == pytest.approx(1.0, abs=1e-3)
     assert reply.seconds is None and all(s.seconds is None for s in reply.speakers)
     [png] = reply.attachments
@@ -98,21 +83,22 @@ async def test_the_meeting_by_hand(store: TurnStore) -> None:
 
 async def test_naming_the_meeting_gives_the_same(store: TurnStore) -> None:
     named = await answer(store, "!stats lacralo")
-    assert (named.scope, named.words, named.turn_count) == ("meeting", TOTAL_WORDS, 38)
+    assert (named.scope, named.words, named.turn_count) == ("meeting", WORDS, TURNS)
 
 
 async def test_a_speaker_by_hand(store: TurnStore) -> None:
     reply = await answer(store, "!stats speaker:leon")
+    turns, words = BY_SPEAKER["LEÓN SANCHEZ"]
     assert (reply.scope, reply.speaker, reply.turn_count, reply.words, reply.meeting_count) == (
         "speaker",
         "LEÓN SANCHEZ",
-        2,
-        1299,
+        turns,
+        words,
         1,
     )
     [meeting] = reply.meetings
-    assert (meeting.meeting_id, meeting.turns, meeting.words) == (ICANN, 2, 1299)
-    assert meeting.share == round(1299 / TOTAL_WORDS, 4)
+    assert (meeting.meeting_id, meeting.turns, meeting.words) == (MEETING_ID, turns, words)
+    assert meeting.share == round(words / WORDS, 4)
     assert "stratégiques" in reply.distinctive  # as printed, accents kept
     assert not {fold(w) for w in reply.distinctive} & STOP_WORDS["fr"]  # the record's language
     assert_real_png(reply.attachments[0])
@@ -125,7 +111,11 @@ async def test_the_remote_host_is_distinguished_by_her_job(store: TurnStore) -> 
 
 async def test_a_bare_name_that_is_no_meeting_is_a_speaker(store: TurnStore) -> None:
     reply = await answer(store, "!stats salinas porto")
-    assert (reply.scope, reply.speaker, reply.turn_count, reply.words) == ("speaker", "SERGIO SALINAS PORTO", 17, 2223)
+    assert (reply.scope, reply.speaker, reply.turn_count, reply.words) == (
+        "speaker",
+        "SERGIO SALINAS PORTO",
+        *BY_SPEAKER["SERGIO SALINAS PORTO"],
+    )
 
 
 @pytest.mark.parametrize(
@@ -133,7 +123,7 @@ async def test_a_bare_name_that_is_no_meeting_is_a_speaker(store: TurnStore) -> 
     [
         ("!stats speaker:", "Whose stats? Write `!stats speaker:NAME`."),
         ("!stats speaker:Zorro", "No speaker like “Zorro”. Nearest: "),
-        ("!stats zzzz", f"No meeting like “zzzz”. Nearest: {ICANN}. `!meetings` lists them all. For a speaker, write"),
+        ("!stats zzzz", f"No meeting like “zzzz”. Nearest: {MEETING_ID}. `!meetings` lists them all. For a speaker, write"),
     ],
 )
 async def test_bad_inputs(store: TurnStore, message: str, error: str) -> None:
@@ -188,3 +178,21 @@ async def test_console_shows_the_table_and_where_it_saved_the_image(
     assert Path(saved).parent == tmp_path and Path(saved).read_bytes() == chart.data
     unsaved = render(reply)
     assert f"Image: {chart.filename} ({len(chart.data):,} bytes, not saved)" in unsaved
+
+
+async def test_a_chart_that_cannot_be_drawn_still_answers_with_the_numbers(
+    store: TurnStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The chart library cannot be imported (a broken install): the figures answer alone, the failure is logged."""
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # `import` of it now raises ImportError
+    with caplog.at_level(logging.ERROR, logger="bot.commands.stats"):
+        reply = await answer(store, "!stats")
+    assert reply.error is None and reply.attachments == []
+    assert (reply.turn_count, reply.words) == (TURNS, WORDS)
+    assert {s.speaker: (s.turns, s.words) for s in reply.speakers} == BY_SPEAKER
+    [failure] = [r for r in caplog.records if "could not be drawn" in r.getMessage()]
+    assert failure.exc_info is not None
+    text = render(reply)
+    assert f"{TURNS} turns" in text and "Image:" not in text
+    embed = render_discord(reply)
+    assert embed["embed"].image.url is None and not embed.get("files")

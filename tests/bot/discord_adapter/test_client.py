@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import discord
 import pytest
@@ -11,12 +12,13 @@ from pydantic import ValidationError
 
 import bot.commands
 from bot.commands.base import Command, Request
-from bot.discord_adapter.client import ShardedVerbatimBot, VerbatimBot, make_bot
+from bot.discord_adapter.client import ShardedVerbatimBot, VerbatimBot, make_bot, run_bot
 from bot.discord_adapter.exts._suggest import Entry, entries, suggest
 from bot.replies import Reply
 from config.settings import Settings
 from parser.index.store import TurnStore
 from parser.models import Meeting
+from tests.conftest import SAMPLE
 from tests.fake_discord import bot_on_fake, make_settings
 from tests.fake_discord.harness import store_of
 
@@ -114,3 +116,9 @@ def test_meeting_suggestions_are_newest_first_and_fit_discords_100_characters() 
     assert [m.value for m in meetings] == ["new", "old"]
     assert all(len(m.label) <= 100 for m in meetings) and meetings[0].label == "New call · 2024-01-01 (new)"
     assert {s.value for s in speakers} == {"Ana", "Bob"}
+
+
+def test_an_aliases_path_that_cannot_be_read_stops_run_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`run` with VERBATIM_ALIASES naming a folder: one line and exit code 2, before anything connects."""
+    assert run_bot(make_settings(discord_token="never-used", aliases=tmp_path), [SAMPLE]) == 2
+    assert capsys.readouterr().err == f"{tmp_path}: the aliases file (VERBATIM_ALIASES) cannot be read: Is a directory\n"

@@ -7,20 +7,20 @@ import re
 from functools import cache
 
 import discord
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import core
 from bot.commands import COMMANDS
 from bot.discord_adapter.render import escape, render
-from bot.replies import HitOut, Reply
+from bot.replies import APOLOGY, HitOut, Reply
 from parser.index.store import TurnStore
 from parser.models import Meeting
 from parser.readers.loader import read_file
 from tests.conftest import SAMPLE
 from tests.fake_discord.harness import records_of
 
-APOLOGY = "Sorry, something went wrong on our side; it has been logged."
 RAW_MENTION = re.compile(r"@(everyone|here)|<[@#][!&]?\d+>|<a?:\w+:\d+>")
 AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 NASTY = "Hey @everyone @here <@123456789012345678> <@&42> <#7> <:e:9> **b** __u__ `c` ||s|| > q # h https://x.example [l](https://y.example)"
@@ -79,6 +79,7 @@ messages = st.one_of(
 )
 
 
+@pytest.mark.slow  # 150 messages, each through the core and the Discord renderer
 @given(messages)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_message_is_answered_inside_discords_limits_pinging_nobody(message: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
@@ -36,11 +35,6 @@ ADDED = record(
         ("Ana Lima", "The zyxwv working party meets again next week."),
     ],
 )
-
-
-@pytest.fixture(autouse=True)
-def charts_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VERBATIM_CHART_DIR", str(tmp_path / "charts"))
 
 
 def answer(store: TurnStore, message: str) -> dict[str, object]:

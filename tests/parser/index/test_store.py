@@ -13,17 +13,18 @@ from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
 from parser.readers.loader import read_file
 from parser.text import fold
+from tests.facts import MEETING_ID, TURNS
 
 
 def test_turns_read_back_as_the_reader_made_them(icann_record: Record) -> None:
     store = TurnStore([icann_record])
-    assert len(store) == len(store.turns) == len(icann_record.turns) == 38
+    assert len(store) == len(store.turns) == len(icann_record.turns) == TURNS
     assert list(store.turns) == icann_record.turns
     assert store.turns[-1] == icann_record.turns[-1]
     assert store.turns[3:6] == icann_record.turns[3:6]
     assert [store.folded[i] for i in range(len(store))] == [fold(t.text) for t in icann_record.turns]
     with pytest.raises(IndexError):
-        store.turns[38]
+        store.turns[TURNS]
 
 
 def test_timed_records_keep_their_times(corpus: Path) -> None:
@@ -45,9 +46,9 @@ def test_an_index_that_is_not_the_position_is_kept(icann_record: Record) -> None
 def test_two_records_of_one_name_are_two_meetings(icann_record: Record) -> None:
     store = TurnStore([icann_record, icann_record])
     first, second = store.meeting_range.values()
-    assert list(store.meeting_range) == ["icann70-lacralo-roundtable-fr", "icann70-lacralo-roundtable-fr-2"]
-    assert (first, second) == (range(0, 38), range(38, 76))
-    assert store.turns[40].meeting_id == "icann70-lacralo-roundtable-fr-2"
+    assert list(store.meeting_range) == [MEETING_ID, f"{MEETING_ID}-2"]
+    assert (first, second) == (range(0, TURNS), range(TURNS, 2 * TURNS))
+    assert store.turns[40].meeting_id == f"{MEETING_ID}-2"
     assert store.turns[40].index == 2
 
 

@@ -10,38 +10,32 @@ import pytest
 from parser.models import Record, RecordError
 from parser.readers.icann import read_text
 from parser.readers.loader import read_file
-
-# Speakers in order of first appearance, as printed; 38 labels in the file (grep '^[A-Z…]+ :').
-SPEAKERS = [
-    "CLAUDIA RUIZ",
-    "SERGIO SALINAS PORTO",
-    "GÖRAN MARBY",
-    "LEÓN SANCHEZ",
-    "LITO IBARRA",
-    "MIGUEL IGNACIO ESTRADA",
-    "RODRIGO DE LA PARRA",
-    "VANDA SCARTEZINI",
-    "ALEJANDRO PISANTY",
-    "INTERPRÈTE",
-    "LAURAN MARGOLIS",
-    "ALBERTO SOTO",
-]
+from tests.facts import (
+    BY_SPEAKER,
+    DAAR_PAGE,
+    DAAR_SPEAKER,
+    DAAR_TURN,
+    DATE,
+    LANGUAGE,
+    MEETING_ID,
+    PAGES,
+    SPEAKERS_IN_ORDER,
+    TITLE,
+    TURNS,
+)
 
 
 def test_meeting_header(icann_record: Record) -> None:
     meeting = icann_record.meeting
-    assert meeting.id == "icann70-lacralo-roundtable-fr"
-    assert meeting.title == "ICANN70 | Forum virtuel de la communauté - Table ronde d'At-Large LACRALO"
-    assert meeting.date == dt.date(2021, 3, 22)
-    assert meeting.language == "fr"
+    assert (meeting.id, meeting.title, meeting.date, meeting.language) == (MEETING_ID, TITLE, DATE, LANGUAGE)
 
 
 def test_turns_and_speakers_in_order(icann_record: Record) -> None:
     turns = icann_record.turns
-    assert len(turns) == 38
-    assert list(dict.fromkeys(t.speaker for t in turns)) == SPEAKERS
-    assert sum(t.speaker == "SERGIO SALINAS PORTO" for t in turns) == 17
-    assert [t.index for t in turns] == list(range(38))
+    assert len(turns) == TURNS
+    assert list(dict.fromkeys(t.speaker for t in turns)) == SPEAKERS_IN_ORDER
+    assert sum(t.speaker == "SERGIO SALINAS PORTO" for t in turns) == BY_SPEAKER["SERGIO SALINAS PORTO"][0]
+    assert [t.index for t in turns] == list(range(TURNS))
     assert turns[-1].speaker == "SERGIO SALINAS PORTO"
     assert turns[-1].text.endswith("On se retrouve très prochainement. Merci. Merci à tous.")
 
@@ -80,10 +74,10 @@ def test_same_line_labels_and_markers_kept(icann_record: Record) -> None:
         (1, "SERGIO SALINAS PORTO", 2),
         (2, "GÖRAN MARBY", 4),
         (17, "INTERPRÈTE", 28),
-        (21, "GÖRAN MARBY", 29),
+        (DAAR_TURN, DAAR_SPEAKER, DAAR_PAGE),
         (32, "LAURAN MARGOLIS", 40),
         (34, "ALBERTO SOTO", 41),
-        (36, "ALBERTO SOTO", 42),
+        (36, "ALBERTO SOTO", PAGES),
     ],
 )
 def test_pages(icann_record: Record, index: int, speaker: str, page: int) -> None:

@@ -1,6 +1,6 @@
 """The PDF reader on a PDF made at test time from the real ICANN70 text record, laid out as ICANN does.
 
-The text record read directly is the reference: the PDF must give the same 38 turns, speakers,
+The text record read directly is the reference: the PDF must give the same turns, speakers,
 words (spacing aside) and pages, with none of the page furniture.
 """
 
@@ -17,7 +17,10 @@ from parser.models import Record, RecordError
 from parser.readers.loader import read_file
 from parser.readers.paged import paragraphs
 from parser.readers.pdf import magic, read_bytes
+from tests.facts import LANGUAGE, MEETING_ID, PAGES, TURNS
 from tests.parser.readers.icann_pages import ICANN_TEXT, build_pdf, layout, summary, words
+
+pytestmark = pytest.mark.slow  # every test reads a 42-page PDF laid out at test time
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +36,8 @@ def pdf_record(pdf_path: Path) -> Record:
 def test_the_pdf_is_realistic(pdf_path: Path) -> None:
     """Guard the test itself: the furniture and the hard wrapping really are in the PDF text."""
     pages = [page.extract_text() for page in PdfReader(pdf_path).pages]
-    assert len(pages) == 42
-    assert all(f"Page {n} de 42" in text for n, text in enumerate(pages, 1))
+    assert len(pages) == PAGES
+    assert all(f"Page {n} de {PAGES}" in text for n, text in enumerate(pages, 1))
     assert all(text.count("Table ronde d'At-Large LACRALO") >= 1 and "FR" in text for text in pages)
     assert "Remarque : Le présent document" in words(pages[0])
     wrapped = pages[1].split("\n")
@@ -42,17 +45,17 @@ def test_the_pdf_is_realistic(pdf_path: Path) -> None:
 
 
 def test_same_turns_as_the_text_record(pdf_record: Record, reference: Record) -> None:
-    assert len(pdf_record.turns) == 38
+    assert len(pdf_record.turns) == TURNS
     assert [t.speaker for t in pdf_record.turns] == [t.speaker for t in reference.turns]
     assert summary(pdf_record) == summary(reference)
-    assert [t.index for t in pdf_record.turns] == list(range(38))
+    assert [t.index for t in pdf_record.turns] == list(range(TURNS))
     assert (pdf_record.turns[4].speaker, pdf_record.turns[4].page) == ("LEÓN SANCHEZ", 7)
-    assert pdf_record.turns[-1].page == 42
+    assert pdf_record.turns[-1].page == PAGES
 
 
 def test_meeting(pdf_record: Record, reference: Record) -> None:
     meeting = pdf_record.meeting
-    assert (meeting.id, meeting.format, meeting.language) == ("icann70-lacralo-roundtable-fr", "pdf", "fr")
+    assert (meeting.id, meeting.format, meeting.language) == (MEETING_ID, "pdf", LANGUAGE)
     assert (meeting.title, meeting.date) == (reference.meeting.title, reference.meeting.date)
 
 
@@ -102,7 +105,7 @@ def test_picked_by_content_whatever_the_extension(tmp_path: Path, pdf_path: Path
     odd = tmp_path / "transcript.txt"
     shutil.copy(pdf_path, odd)
     record = read_file(odd)
-    assert (record.meeting.format, len(record.turns)) == ("pdf", 38)
+    assert (record.meeting.format, len(record.turns)) == ("pdf", TURNS)
     assert magic(pdf_path.read_bytes()) and not magic(ICANN_TEXT.read_bytes())
 
 
