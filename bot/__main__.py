@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -61,13 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as err:
         print(err, file=sys.stderr)
         return 2
-    if args.mode == "ask":
-        from bot.console import ask
+    from bot.console import ask, chat
 
-        return asyncio.run(ask(store, args.messages, settings.prefix, as_json=args.json))
-    from bot.console import chat
-
-    return asyncio.run(chat(store, settings.prefix))
+    try:
+        if args.mode == "ask":
+            return asyncio.run(ask(store, args.messages, settings.prefix, as_json=args.json))
+        return asyncio.run(chat(store, settings.prefix))
+    except BrokenPipeError:  # the reader went away (`… | head`): nothing more to say, and no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

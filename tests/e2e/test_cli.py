@@ -134,3 +134,15 @@ def test_whosaid_answers_from_every_format_in_the_corpus(corpus: Path) -> None:
     assert [(r["hits"][0]["speaker"], r["hits"][0]["meeting_id"]) for r in replies] == list(asked.values())
     timed = replies[5]["hits"][0]
     assert timed["page"] is None and 98 <= timed["start"] < 99  # 1:38 in the record
+
+
+def test_ask_piped_into_a_reader_that_stops_early_ends_without_a_traceback() -> None:
+    command = [sys.executable, "-m", "bot", "ask", *["!speaker leon"] * 200]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()  # the first line, then the reader goes away, as `| head -1` does
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        process.wait(timeout=120)
+    assert "Traceback" not in err, err
