@@ -84,6 +84,7 @@ MIGRATIONS: list[tuple[int, str]] = [
             turns integer NOT NULL,
             words integer NOT NULL,
             seconds double precision,
+            first_turn bigint NOT NULL,          -- the id of the label's first turn: names break ties by it
             PRIMARY KEY (guild_id, meeting_id, label),
             FOREIGN KEY (guild_id, meeting_id) REFERENCES search_meetings ON DELETE CASCADE
         );

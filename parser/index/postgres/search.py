@@ -173,8 +173,8 @@ def find_closest(
         cases = [_held(lexeme(words.name(o)), term.weight * q) for o, q in options]
         score.append(cases[0] if len(cases) == 1 else f"greatest({', '.join(cases)})")
     score += [_held(p, w) for p, w in pairs]
-    wanted = [words.name(o) for _, options in chosen for o, _ in options] or []
-    reach = " | ".join([*(lexeme(w) for w in wanted), *(f"({p})" for p, _ in (pairs if not wanted else []))])
+    wanted = [words.name(o) for _, options in chosen for o, _ in options]
+    reach = " | ".join([*(lexeme(w) for w in wanted), *(f"({p})" for p, _ in pairs)])
     clause, params = (where or Where()).sql(scope)
     rows = conn.execute(
         f"SELECT {TURN}, ({' + '.join(score)}) / {_length_factor(words)} AS prior"

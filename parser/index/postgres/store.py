@@ -146,10 +146,10 @@ class PgStore:
         only = " AND meeting_id = %s" if meeting_id is not None else ""
         with self.db.connection() as conn:
             rows = conn.execute(
-                "SELECT s.label, array_agg(s.meeting_id ORDER BY m.seq), sum(s.turns)::bigint, sum(s.words)::bigint,"
-                " sum(s.seconds) FROM search_speakers s JOIN search_meetings m USING (guild_id, meeting_id)"
+                "SELECT s.label, array_agg(s.meeting_id ORDER BY s.first_turn), sum(s.turns)::bigint, sum(s.words)::bigint,"
+                " sum(s.seconds) FROM search_speakers s"
                 f" WHERE s.guild_id = ANY(%s){only.replace('meeting_id', 's.meeting_id')}"
-                " GROUP BY s.label ORDER BY min(m.seq), s.label",
+                " GROUP BY s.label ORDER BY min(s.first_turn)",
                 (scope, meeting_id) if meeting_id is not None else (scope,),
             ).fetchall()
         return [(r[0], r[1], int(r[2]), int(r[3]), r[4]) for r in rows]
@@ -184,8 +184,8 @@ class PgStore:
         """The meetings a speaker spoke in, in record order."""
         with self.db.connection() as conn:
             rows = conn.execute(
-                "SELECT s.meeting_id FROM search_speakers s JOIN search_meetings m USING (guild_id, meeting_id)"
-                " WHERE s.guild_id = ANY(%s) AND s.label = ANY(%s) GROUP BY s.meeting_id ORDER BY min(m.seq)",
+                "SELECT s.meeting_id FROM search_speakers s"
+                " WHERE s.guild_id = ANY(%s) AND s.label = ANY(%s) GROUP BY s.meeting_id ORDER BY min(s.first_turn)",
                 (scope_of(guild_id), list(speaker.labels)),
             ).fetchall()
         return [r[0] for r in rows]

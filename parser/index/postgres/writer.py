@@ -33,18 +33,20 @@ class _Batch:
     meetings: list[str] = field(default_factory=list)
 
 
-def _labels(record: Record) -> Iterator[tuple[str, int, int, float | None]]:
-    """(label, turns, printed words, seconds or None) for each speaker label of the record."""
+def _labels(record: Record) -> Iterator[tuple[str, int, int, float | None, int]]:
+    """(label, turns, printed words, seconds or None, first position) for each speaker label of the record."""
+    first: dict[str, int] = {}
     turns: Counter[str] = Counter()
     words: Counter[str] = Counter()
     seconds: dict[str, float] = {}
-    for turn in record.turns:
+    for position, turn in enumerate(record.turns):
+        first.setdefault(turn.speaker, position)
         turns[turn.speaker] += 1
         words[turn.speaker] += len(turn.text.split())
         if turn.start is not None and turn.end is not None:
             seconds[turn.speaker] = seconds.get(turn.speaker, 0.0) + max(0.0, turn.end - turn.start)
     for label, n in turns.items():
-        yield label, n, words[label], seconds.get(label)
+        yield label, n, words[label], seconds.get(label), first[label]
 
 
 def _unique_id(conn: Any, guild_id: int, meeting_id: str, taken: set[str]) -> str:
@@ -117,10 +119,15 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> li
                     )
                 )
             batch.turns += len(record.turns)
-    speaker_rows = [(guild_id, meeting_id, *row) for record, meeting_id, _ in placed for row in _labels(record)]
+    speaker_rows = [
+        (guild_id, meeting_id, label, n, words, seconds, (seq << POSITION_BITS) + first)
+        for record, meeting_id, seq in placed
+        for label, n, words, seconds, first in _labels(record)
+    ]
     with conn.cursor() as cur:
         cur.executemany(
-            "INSERT INTO search_speakers (guild_id, meeting_id, label, turns, words, seconds) VALUES (%s, %s, %s, %s, %s, %s)",
+            "INSERT INTO search_speakers (guild_id, meeting_id, label, turns, words, seconds, first_turn)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             speaker_rows,
         )
     batch.meetings += ids
