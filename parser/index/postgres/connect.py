@@ -25,7 +25,8 @@ class RecordsUnavailable(Exception):
     message = "The records are unavailable, try again in a minute."
 
     def __init__(self, cause: BaseException | None = None) -> None:
-        super().__init__(self.message if cause is None else f"{self.message} ({type(cause).__name__}: {cause})")
+        why = "" if cause is None else " ".join(str(cause).split())  # libpq's messages span lines
+        super().__init__(f"{self.message} ({type(cause).__name__}: {why})" if cause is not None else self.message)
 
 
 def _configure(conn: Any) -> None:
@@ -37,10 +38,11 @@ def _configure(conn: Any) -> None:
 class Database:
     """A pool of connections to one database URL (opened on first use, checked before each use)."""
 
-    def __init__(self, url: str, min_size: int = 1, max_size: int = 4) -> None:
+    def __init__(self, url: str, min_size: int = 1, max_size: int = 4, wait: float = WAIT) -> None:
         from psycopg_pool import ConnectionPool  # lazily: the in-memory bot never pays for it
 
         self.url = url
+        self.wait = wait
         self.pool = ConnectionPool(
             url,
             min_size=min_size,
@@ -67,7 +69,7 @@ class Database:
 
         self.open()
         try:
-            with self.pool.connection(timeout=WAIT) as conn:
+            with self.pool.connection(timeout=self.wait) as conn:
                 yield conn
         except PoolTimeout as error:
             raise RecordsUnavailable(error) from error

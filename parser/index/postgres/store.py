@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from parser.index.postgres import search
-from parser.index.postgres.connect import Database
+from parser.index.postgres.connect import WAIT, Database
 from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import SHARED, migrate
 from parser.index.postgres.search import TURN, Found, found
@@ -69,8 +69,10 @@ class Tally:
 class PgStore:
     """The records of every guild in one PostgreSQL database."""
 
-    def __init__(self, url: str, aliases: Mapping[str, Iterable[str]] | None = None, max_connections: int = 4) -> None:
-        self.db = Database(url, max_size=max_connections)
+    def __init__(
+        self, url: str, aliases: Mapping[str, Iterable[str]] | None = None, max_connections: int = 4, wait: float = WAIT
+    ) -> None:
+        self.db = Database(url, max_size=max_connections, wait=wait)
         self.aliases = aliases
 
     def migrate(self) -> int:
