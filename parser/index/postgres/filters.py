@@ -25,19 +25,19 @@ class Where:
         """` AND …` conditions on `search_turns t`, and their parameters (after the scope's)."""
         clause, params = "", []
         if self.labels:
-            clause += " AND t.speaker = ANY(%s)"
+            clause += " AND t.speaker = ANY(%s::text[])"
             params.append(list(self.labels))
         if self.meetings:
-            clause += " AND t.meeting_id = ANY(%s)"
+            clause += " AND t.meeting_id = ANY(%s::text[])"
             params.append(list(self.meetings))
         if self.dates or self.languages:
-            inner = ["m.guild_id = ANY(%s)"]
+            inner = ["m.guild_id = ANY(%s::bigint[])"]
             params.append(scope)
             if self.dates:
                 inner.append("(" + " OR ".join("m.date BETWEEN %s AND %s" for _ in self.dates) + ")")
                 params += [d for pair in self.dates for d in pair]
             if self.languages:
-                inner.append("lower(m.language) = ANY(%s)")
+                inner.append("lower(m.language) = ANY(%s::text[])")
                 params.append([code.lower() for code in self.languages])
             clause += f" AND t.meeting_id IN (SELECT m.meeting_id FROM search_meetings m WHERE {' AND '.join(inner)})"
         return clause, params

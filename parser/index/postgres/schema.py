@@ -68,7 +68,8 @@ MIGRATIONS: list[tuple[int, str]] = [
             stem text COLLATE "C" NOT NULL
         );
         CREATE INDEX search_words_stem ON search_words (stem);
-        CREATE INDEX search_words_trigrams ON search_words USING gin (word gin_trgm_ops);
+        -- on lower(word), which is the word (folded words are lower case), so that equality keeps the btree
+        CREATE INDEX search_words_trigrams ON search_words USING gin (lower(word) gin_trgm_ops);
 
         CREATE TABLE search_word_df (
             guild_id bigint NOT NULL,

@@ -25,6 +25,8 @@ from parser.index.search import LONG_POOL, LONG_QUERY, POOL, RERANK, WIDEN_BELOW
 from parser.models import Turn
 from parser.text import fold, token_span
 
+ZERO = "float8 '0'"
+PAIRED = 2  # rows fetched by their words' score, for each one kept once pairs are added
 TURN = "t.id, t.meeting_id, t.position, t.turn_index, t.speaker, t.text, t.page, t.start_s, t.end_s, t.folded"
 
 
@@ -47,10 +49,10 @@ def found(row: tuple[Any, ...], score: float, tokens: tuple[int, int] | None, ex
 
 
 def _length_factor(words: ScopeWords) -> str:
-    return f"(1 + {LENGTH} * ln(1 + t.bytes / {words.size.average_bytes!r}))"
+    return f"(1 + float8 '{LENGTH}' * ln(1 + t.bytes / float8 '{words.size.average_bytes!r}'))"
 
 
-def _pairs(words: ScopeWords, terms: list[Term]) -> list[tuple[str, float]]:
+def _pairs(words: ScopeWords, terms: list[Term]) -> list[tuple[str, str, float]]:
     """Adjacent query words (a typo read as its likeliest words) that are both frequent, with a weight."""
     n = len(words)
     frequent = pair_threshold(n)
@@ -69,12 +71,12 @@ def _pairs(words: ScopeWords, terms: list[Term]) -> list[tuple[str, float]]:
             for b, qb in seconds:
                 if words.df(a) >= frequent and words.df(b) >= frequent:
                     estimate = max(1.0, words.df(a) * words.df(b) / max(1, n))
-                    out.append((phrase([words.name(a), words.name(b)]), PAIR_WEIGHT * min(qa, qb) * math.log1p(n / estimate)))
+                    out.append((words.name(a), words.name(b), PAIR_WEIGHT * min(qa, qb) * math.log1p(n / estimate)))
     return out
 
 
 def _held(tsquery: str, weight: float) -> str:
-    return f"(CASE WHEN t.tsv @@ {_literal(tsquery)}::tsquery THEN {weight!r} ELSE 0 END)"
+    return f"(CASE WHEN t.tsv @@ {_literal(tsquery)}::tsquery THEN float8 '{weight!r}' ELSE float8 '0' END)"
 
 
 def _literal(text: str) -> str:
@@ -100,7 +102,7 @@ def find_phrase(conn: Any, scope: list[int], text: str, where: Where | None = No
         return []
     clause, params = (where or Where()).sql(scope)
     rows = conn.execute(
-        f"SELECT {TURN} FROM search_turns t WHERE t.guild_id = ANY(%s) AND t.tsv @@ %s::tsquery {clause}",
+        f"SELECT {TURN} FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause}",
         [scope, phrase(words), *params],
     ).fetchall()
     pattern = re.compile(rf"(?<!\S){re.escape(folded)}(?!\S)")
@@ -125,12 +127,12 @@ def find_words(
     if not terms or any(not t.options for t in terms):
         return [], 0
     every = " & ".join(any_of([words.name(o) for o in t.options]) for t in terms)
-    prior = [_held(p, w) for p, w in _pairs(words, terms)]
+    prior = [_held(phrase([a, b]), w) for a, b, w in _pairs(words, terms)]
     prior += [_held(lexeme(t.text), t.weight) for t in terms if len(t.options) > 1 and t.exact_id is not None]
     clause, params = (where or Where()).sql(scope)
     rows = conn.execute(
-        f"SELECT {TURN}, ({' + '.join(prior) or '0'}) / {_length_factor(words)} AS prior, count(*) OVER () AS total"
-        f" FROM search_turns t WHERE t.guild_id = ANY(%s) AND t.tsv @@ %s::tsquery {clause}"
+        f"SELECT {TURN}, ({' + '.join(prior) or ZERO}) / {_length_factor(words)} AS prior, count(*) OVER () AS total"
+        f" FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause}"
         " ORDER BY prior DESC, t.id LIMIT %s",
         [scope, every, *params, rank],
     ).fetchall()
@@ -146,7 +148,7 @@ def find_closest(
     """The turns whose words come closest to `query`, whatever is missing or misspelt (as in memory:
     the index's best `pool` scored in full, eight times as many when none of them comes close)."""
     folded = fold(query)
-    words = scope_words(conn, scope, folded.split())
+    words = scope_words(conn, scope, folded.split(), loose=True)
     terms = analyse(words, folded.split(), loose=True)  # type: ignore[arg-type]
     if not terms:
         return []
@@ -165,26 +167,33 @@ def find_closest(
                 chosen.append((term, sorted(options, key=lambda item: (-item[1], -words.df(item[0])))[:MAX_OPTIONS]))
         if chosen:
             break
-    pairs = _pairs(words, terms)
-    if not chosen and not pairs:
+    if not chosen:
         return []
     score = []
     for term, options in chosen:
         cases = [_held(lexeme(words.name(o)), term.weight * q) for o, q in options]
         score.append(cases[0] if len(cases) == 1 else f"greatest({', '.join(cases)})")
-    score += [_held(p, w) for p, w in pairs]
-    wanted = [words.name(o) for _, options in chosen for o, _ in options]
-    reach = " | ".join([*(lexeme(w) for w in wanted), *(f"({p})" for p, _ in pairs)])
+    reach = " | ".join(lexeme(words.name(o)) for _, options in chosen for o, _ in options)
     clause, params = (where or Where()).sql(scope)
     rows = conn.execute(
-        f"SELECT {TURN}, ({' + '.join(score)}) / {_length_factor(words)} AS prior"
-        f" FROM search_turns t WHERE t.guild_id = ANY(%s) AND t.tsv @@ %s::tsquery {clause}"
-        " ORDER BY prior DESC, t.id LIMIT %s",
-        [scope, reach, *params, WIDER * pool],
+        f"SELECT {TURN}, ({' + '.join(score)}) AS words, t.bytes"
+        f" FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause}"
+        f" ORDER BY ({' + '.join(score)}) / {_length_factor(words)} DESC, t.id LIMIT %s",
+        [scope, reach, *params, PAIRED * WIDER * pool],
     ).fetchall()
     if not rows:
         return []
-    prior = {row[0]: float(row[10]) for row in rows}
+    # Pairs in the query's order are added here, to the rows the words brought: checked in the
+    # folded text, they cost nothing, where the database would test every row holding any word.
+    pairs = [(f" {a} {b} ", weight) for a, b, weight in _pairs(words, terms)]
+    average = words.size.average_bytes
+    prior = {}
+    for row in rows:
+        padded = f" {row[9]} "
+        bonus = sum(weight for pair, weight in pairs if pair in padded)
+        prior[row[0]] = (float(row[10]) + bonus) / (1 + LENGTH * math.log1p(row[11] / average))
+    rows.sort(key=lambda row: (-prior[row[0]], row[0]))
+    rows = rows[: WIDER * pool]
     hits = _rerank(terms, folded, rows[:pool], prior)
     if (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) > pool:
         hits = _rerank(terms, folded, rows, prior)

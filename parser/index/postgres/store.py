@@ -44,7 +44,7 @@ class SpeakerTurns(Sequence[int]):
     def _ids(self) -> list[int]:
         with self._store.db.connection() as conn:
             rows = conn.execute(
-                "SELECT id FROM search_turns WHERE guild_id = ANY(%s) AND speaker = ANY(%s) ORDER BY id",
+                "SELECT id FROM search_turns WHERE guild_id = ANY(%s::bigint[]) AND speaker = ANY(%s::text[]) ORDER BY id",
                 (self._scope, self._labels),
             ).fetchall()
         return [r[0] for r in rows]
@@ -106,14 +106,14 @@ class PgStore:
         """The meetings a guild sees, in the order they were added (shared first when loaded first)."""
         with self.db.connection() as conn:
             rows = conn.execute(
-                f"SELECT {_MEETING} FROM search_meetings WHERE guild_id = ANY(%s) ORDER BY seq", (scope_of(guild_id),)
+                f"SELECT {_MEETING} FROM search_meetings WHERE guild_id = ANY(%s::bigint[]) ORDER BY seq", (scope_of(guild_id),)
             ).fetchall()
         return {r[0]: Meeting(id=r[0], title=r[1], date=r[2], language=r[3], url=r[4], source=r[5], format=r[6]) for r in rows}
 
     def meeting_turns(self, guild_id: int | None, meeting_id: str) -> int:
         with self.db.connection() as conn:
             row = conn.execute(
-                "SELECT turns FROM search_meetings WHERE guild_id = ANY(%s) AND meeting_id = %s",
+                "SELECT turns FROM search_meetings WHERE guild_id = ANY(%s::bigint[]) AND meeting_id = %s",
                 (scope_of(guild_id), meeting_id),
             ).fetchone()
         return int(row[0]) if row else 0
@@ -122,7 +122,7 @@ class PgStore:
         """The turns `around` either side of the meeting's turn at `position` (0-based), cut at its ends."""
         with self.db.connection() as conn:
             rows = conn.execute(
-                f"SELECT {TURN} FROM search_turns t WHERE t.guild_id = ANY(%s) AND t.meeting_id = %s"
+                f"SELECT {TURN} FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.meeting_id = %s"
                 " AND t.position BETWEEN %s AND %s ORDER BY t.position",
                 (scope_of(guild_id), meeting_id, position - around, position + around),
             ).fetchall()
@@ -132,7 +132,7 @@ class PgStore:
         """Where the record's turn number `turn_index` stands in its meeting (None: no such turn)."""
         with self.db.connection() as conn:
             row = conn.execute(
-                "SELECT position FROM search_turns WHERE guild_id = ANY(%s) AND meeting_id = %s AND turn_index = %s"
+                "SELECT position FROM search_turns WHERE guild_id = ANY(%s::bigint[]) AND meeting_id = %s AND turn_index = %s"
                 " ORDER BY position LIMIT 1",
                 (scope_of(guild_id), meeting_id, turn_index),
             ).fetchone()
@@ -150,7 +150,7 @@ class PgStore:
             rows = conn.execute(
                 "SELECT s.label, array_agg(s.meeting_id ORDER BY s.first_turn), sum(s.turns)::bigint, sum(s.words)::bigint,"
                 " sum(s.seconds) FROM search_speakers s"
-                f" WHERE s.guild_id = ANY(%s){only.replace('meeting_id', 's.meeting_id')}"
+                f" WHERE s.guild_id = ANY(%s::bigint[]){only.replace('meeting_id', 's.meeting_id')}"
                 " GROUP BY s.label ORDER BY min(s.first_turn)",
                 (scope, meeting_id) if meeting_id is not None else (scope,),
             ).fetchall()
@@ -186,8 +186,8 @@ class PgStore:
         """The meetings a speaker spoke in, in record order."""
         with self.db.connection() as conn:
             rows = conn.execute(
-                "SELECT s.meeting_id FROM search_speakers s"
-                " WHERE s.guild_id = ANY(%s) AND s.label = ANY(%s) GROUP BY s.meeting_id ORDER BY min(s.first_turn)",
+                "SELECT s.meeting_id FROM search_speakers s WHERE s.guild_id = ANY(%s::bigint[])"
+                " AND s.label = ANY(%s::text[]) GROUP BY s.meeting_id ORDER BY min(s.first_turn)",
                 (scope_of(guild_id), list(speaker.labels)),
             ).fetchall()
         return [r[0] for r in rows]
@@ -196,7 +196,8 @@ class PgStore:
         """How many meetings, turns and printed words a guild sees."""
         with self.db.connection() as conn:
             row = conn.execute(
-                "SELECT count(*), coalesce(sum(turns), 0), coalesce(sum(words), 0) FROM search_meetings WHERE guild_id = ANY(%s)",
+                "SELECT count(*), coalesce(sum(turns), 0), coalesce(sum(words), 0) FROM search_meetings"
+                " WHERE guild_id = ANY(%s::bigint[])",
                 (scope_of(guild_id),),
             ).fetchone()
         return Counter({"meetings": int(row[0]), "turns": int(row[1]), "words": int(row[2])})
@@ -208,7 +209,7 @@ class PgStore:
         pattern = typed.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
         with self.db.connection() as conn:
             rows = conn.execute(
-                "SELECT meeting_id, title FROM search_meetings WHERE guild_id = ANY(%s)"
+                "SELECT meeting_id, title FROM search_meetings WHERE guild_id = ANY(%s::bigint[])"
                 " AND (meeting_id ILIKE %s OR title ILIKE %s) ORDER BY date DESC NULLS LAST, seq DESC LIMIT %s",
                 (scope_of(guild_id), pattern + "%", "%" + pattern + "%", limit),
             ).fetchall()

@@ -14,30 +14,63 @@ from typing import Any
 
 import numpy as np
 
+from parser.index.rank import LIKELIER, LOOSE_WORD, SHORT_TYPO, rare_df
 from parser.index.store import TurnStore
-from parser.index.vocab import PREFIX_WORD, Vocabulary
+from parser.index.vocab import PREFIX_WORD, Vocabulary, max_edits
 from parser.text import stem
 
 NEIGHBOURS = 200  # trigram neighbours fetched per query word (the typo search then keeps ≤ 30)
 
-_WORDS_SQL = """
-WITH q AS (SELECT * FROM unnest(%(words)s::text[], %(stems)s::text[], %(heads)s::text[]) AS q(word, stem, head)),
+_SCOPE_DF = (
+    "CROSS JOIN LATERAL (SELECT sum(d.df)::bigint AS df FROM search_word_df d"
+    " WHERE d.guild_id = ANY(%(scope)s::bigint[]) AND d.word_id = w.id) s WHERE s.df > 0"
+)
+# The query's words, the words sharing their stems, and those sharing most of their beginning.
+_KNOWN_SQL = f"""
+WITH q AS (SELECT q.word COLLATE "C" AS word, q.stem COLLATE "C" AS stem, q.head COLLATE "C" AS head
+           FROM unnest(%(words)s::text[], %(stems)s::text[], %(heads)s::text[]) AS q(word, stem, head)),
 cand AS (
     SELECT w.id FROM q JOIN search_words w ON w.word = q.word
     UNION SELECT w.id FROM q JOIN search_words w ON w.stem = q.stem
     UNION SELECT w.id FROM q JOIN search_words w
         ON q.head IS NOT NULL AND w.word >= q.head AND w.word < q.head || chr(1114111)
         AND abs(length(w.word) - length(q.word)) <= 3
-    UNION SELECT n.id FROM q CROSS JOIN LATERAL (
-        SELECT w.id FROM search_words w
-        WHERE w.word %% q.word AND abs(length(w.word) - length(q.word)) <= 2
-        ORDER BY similarity(w.word, q.word) DESC LIMIT %(neighbours)s) n
 )
-SELECT w.word, sum(d.df)::bigint
-FROM cand JOIN search_word_df d ON d.word_id = cand.id AND d.guild_id = ANY(%(scope)s)
-JOIN search_words w ON w.id = cand.id
-GROUP BY w.word ORDER BY w.word
+SELECT w.word, s.df FROM cand JOIN search_words w ON w.id = cand.id {_SCOPE_DF}
 """
+# Words within a few trigrams of one query word (the typo search then measures the edits).
+_NEAR_SQL = f"""
+SELECT w.word, s.df FROM (
+    SELECT id, word FROM search_words
+    WHERE lower(word) %% %(word)s AND abs(length(word) - %(length)s) <= %(edits)s
+    ORDER BY similarity(lower(word), %(word)s) DESC LIMIT %(neighbours)s) w
+{_SCOPE_DF}
+"""
+
+
+def trigram_floor(length: int, edits: int) -> float:
+    """The least trigram similarity a word `edits` edits away from a word of `length` letters can have.
+
+    pg_trgm gives a word of L letters L + 1 trigrams; an edit (a swap of two letters too) spoils
+    at most four of them and may add one letter: below this, no word is close enough to matter.
+    """
+    kept = length + 1 - 4 * edits
+    return max(0.1, round(kept / (length + 1 + 5 * edits), 2) if kept > 0 else 0.1)
+
+
+def typo_edits(word: str, df: int, rare: int, most: int, loose: bool) -> int:
+    """How many edits away `analyse` will look for the words a query word may be a typo of (0: none).
+
+    The same rules as `parser.index.rank.analyse`: an unknown or rare word, by its length (three
+    letters: one edit), one more when looking loosely for a word of five letters or more; a known
+    word, only when looking loosely, one edit, and only towards words ten times as common.
+    """
+    if df <= rare:
+        edits = max_edits(word) or (1 if len(word) == SHORT_TYPO and word.isalpha() else 0)
+        return min(2, edits + 1) if loose and len(word) >= LOOSE_WORD else edits
+    if loose and len(word) >= SHORT_TYPO and word.isalpha() and LIKELIER * df <= most:
+        return 1
+    return 0
 
 
 @dataclass(frozen=True)
@@ -56,7 +89,7 @@ class ScopeSize:
 def scope_size(conn: Any, scope: list[int]) -> ScopeSize:
     row = conn.execute(
         "SELECT coalesce(sum(turns), 0), coalesce(sum(bytes), 0), coalesce(sum(most), 0) FROM search_scopes"
-        " WHERE guild_id = ANY(%s)",
+        " WHERE guild_id = ANY(%s::bigint[])",
         (scope,),
     ).fetchone()
     return ScopeSize(int(row[0]), int(row[1]), int(row[2]))
@@ -88,22 +121,32 @@ class ScopeWords:
         return int(self.vocab.df[word_id])
 
 
-def scope_words(conn: Any, scope: list[int], words: list[str], size: ScopeSize | None = None) -> ScopeWords:
-    """The scope's words that the folded query `words` may stand for, with their turn counts."""
-    size = size or scope_size(conn, scope)
+def scope_words(conn: Any, scope: list[int], words: list[str], loose: bool = False) -> ScopeWords:
+    """The scope's words that the folded query `words` may stand for, with their turn counts.
+
+    First the words themselves, their stems' and their beginnings' (indexes on the dictionary);
+    then, for the words `analyse` will look for typos of, their trigram neighbours, each query
+    word with the least similarity its edits allow (the fewer rows the trigram index must check).
+    """
+    size = scope_size(conn, scope)
     unique = list(dict.fromkeys(words))
-    rows = conn.execute(
-        _WORDS_SQL,
-        {
-            "words": unique,
-            "stems": [stem(w) for w in unique],
-            "heads": [_head(w) for w in unique],
-            "neighbours": NEIGHBOURS,
-            "scope": scope,
-        },
-    ).fetchall()
-    vocab = Vocabulary([r[0] for r in rows], np.array([r[1] for r in rows], dtype=np.int32))
-    vocab.most = max(size.most, vocab.most)  # the guard of the loose typo search needs the scope's, not the subset's
+    found = dict(
+        conn.execute(
+            _KNOWN_SQL,
+            {"words": unique, "stems": [stem(w) for w in unique], "heads": [_head(w) for w in unique], "scope": scope},
+        ).fetchall()
+    )
+    rare = rare_df(size.turns)
+    most = max(size.most, max(found.values(), default=0))
+    for word in unique:
+        edits = typo_edits(word, int(found.get(word, 0)), rare, most, loose)
+        if edits:
+            conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", (str(trigram_floor(len(word), edits)),))
+            params = {"word": word, "length": len(word), "edits": edits, "neighbours": NEIGHBOURS, "scope": scope}
+            found.update(conn.execute(_NEAR_SQL, params).fetchall())
+    ordered = sorted(found)
+    vocab = Vocabulary(ordered, np.array([found[w] for w in ordered], dtype=np.int32))
+    vocab.most = most  # the guard of the loose typo search needs the scope's, not the subset's
     return ScopeWords(vocab, size)
 
 

@@ -52,7 +52,7 @@ def _labels(record: Record) -> Iterator[tuple[str, int, int, float | None, int]]
 def _unique_id(conn: Any, guild_id: int, meeting_id: str, taken: set[str]) -> str:
     """A meeting id that no record the guild sees has yet (two folders, one file name: `id-2`)."""
     rows = conn.execute(
-        "SELECT meeting_id FROM search_meetings WHERE guild_id = ANY(%s) AND (meeting_id = %s OR meeting_id LIKE %s)",
+        "SELECT meeting_id FROM search_meetings WHERE guild_id = ANY(%s::bigint[]) AND (meeting_id = %s OR meeting_id LIKE %s)",
         ([guild_id, SHARED], meeting_id, meeting_id.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "-%"),
     ).fetchall()
     used = taken | {r[0] for r in rows}
@@ -228,4 +228,6 @@ def import_records(conn: Any, records: Iterable[Record], guild_id: int = SHARED,
             size = 0
     for guild in list(pending):
         flush(guild)
+    conn.execute("ANALYZE search_words, search_word_df, search_scopes, search_meetings, search_speakers")
+    conn.commit()
     return dict(totals)
