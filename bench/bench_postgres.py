@@ -54,6 +54,16 @@ def _rss() -> int:
     return 0
 
 
+def _backend_cpu(conn) -> float:  # type: ignore[no-untyped-def]
+    """CPU seconds the server process behind `conn` has used (same host only; 0 when unknown)."""
+    pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stream(source: Source, size: int, seed: int = 1) -> Iterator[tuple[int, str, list[tuple[str, str]]]]:
     """(copy, meeting name, turns) of `build_corpus(source, size)`, one meeting at a time."""
     order = source[:]
@@ -222,9 +232,12 @@ def main() -> int:
         guilds: dict[str, int] = {}
         with psycopg.connect(url) as conn:
             migrate(conn)
+            conn.commit()
+            server_cpu, client_cpu = _backend_cpu(conn), time.process_time()
             began = time.perf_counter()
             done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id])
             copy_seconds = time.perf_counter() - began
+            server_cpu, client_cpu = _backend_cpu(conn) - server_cpu, time.process_time() - client_cpu
             added_bytes, began = 0, time.perf_counter()
             add_times = []
             for guild, made in sample:
@@ -267,6 +280,8 @@ def main() -> int:
             "text_MB": round(text_bytes / 1e6, 1),
             "copy_MB_per_s": round(text_bytes / 1e6 / copy_seconds, 2),
             "copy_seconds": round(copy_seconds, 1),
+            "copy_client_cpu_s": round(client_cpu, 1),  # making the corpus counts here too
+            "copy_server_cpu_s": round(server_cpu, 1),
             "add_MB_per_s": round(added_bytes / 1e6 / max(add_seconds, 1e-9), 2),
             "add_p50_ms": round(1000 * statistics.median(add_times), 1) if add_times else None,
             "database_MB": round(size / 1e6),

@@ -94,6 +94,7 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> li
         placed.append((record, meeting_id, seq))
     with conn.cursor().copy(f"COPY search_turns ({TURN_COLUMNS}) FROM STDIN") as copy:
         for record, meeting_id, seq in placed:
+            chat = "chat" in type(record.turns[0]).model_fields if record.turns else False  # not every Turn has it yet
             base = seq << POSITION_BITS
             for position, turn in enumerate(record.turns):
                 folded = fold(turn.text)
@@ -115,7 +116,7 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> li
                         turn.page,
                         turn.start,
                         turn.end,
-                        bool(getattr(turn, "chat", False)),
+                        chat and bool(turn.chat),  # type: ignore[attr-defined]
                     )
                 )
             batch.turns += len(record.turns)
