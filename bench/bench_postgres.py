@@ -234,6 +234,7 @@ def main() -> int:
             migrate(conn)
             conn.commit()
             server_cpu, client_cpu = _backend_cpu(conn), time.process_time()
+            conn.commit()
             began = time.perf_counter()
             done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id])
             copy_seconds = time.perf_counter() - began

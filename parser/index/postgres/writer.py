@@ -140,6 +140,7 @@ def _add_counts(conn: Any, guild_id: int, df: Counter[str], turns: int, size: in
     conn.execute(
         'CREATE TEMP TABLE IF NOT EXISTS search_df_delta (word text COLLATE "C", stem text, df integer) ON COMMIT DELETE ROWS'
     )
+    conn.execute("TRUNCATE search_df_delta")  # a caller's open transaction makes ours a savepoint: no commit empties it
     with conn.cursor().copy("COPY search_df_delta (word, stem, df) FROM STDIN") as copy:
         for word, n in df.items():
             copy.write_row((word, stem(word), sign * n))

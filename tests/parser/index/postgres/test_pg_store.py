@@ -240,3 +240,23 @@ def test_a_record_added_then_removed(pg: PgStore, database_url: str, own: list[R
     assert pg.find_phrase(9, quote) == pg.find_phrase(None, quote) == []
     assert counts == (0, 0)
     assert left == (0,)
+
+
+def test_word_counts_stay_exact_when_the_caller_holds_a_transaction(database_url: str, own: list[Record]) -> None:
+    import psycopg
+
+    from parser.text import fold
+
+    expected: Counter[str] = Counter()
+    for record in own[:2]:
+        for turn in record.turns:
+            expected.update(set(fold(turn.text).split()))
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SELECT 1")  # a transaction is open: add_record's own become savepoints
+        for record in own[:2]:
+            add_record(conn, record, 21)
+        rows = conn.execute(
+            "SELECT w.word, d.df FROM search_word_df d JOIN search_words w ON w.id = d.word_id WHERE d.guild_id = 21"
+        ).fetchall()
+        conn.rollback()
+    assert dict(rows) == dict(expected)
