@@ -77,6 +77,7 @@ MIGRATIONS: list[tuple[int, str]] = [
             df integer NOT NULL,
             PRIMARY KEY (guild_id, word_id)
         );
+        CREATE INDEX search_word_df_common ON search_word_df (guild_id, df);
 
         CREATE TABLE search_speakers (
             guild_id bigint NOT NULL,

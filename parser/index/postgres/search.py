@@ -26,8 +26,11 @@ from parser.models import Turn
 from parser.text import fold, token_span
 
 ZERO = "float8 '0'"
-PAIRED = 2  # rows fetched by their words' score, for each one kept once pairs are added
 TURN = "t.id, t.meeting_id, t.position, t.turn_index, t.speaker, t.text, t.page, t.start_s, t.end_s, t.folded"
+# The candidate rows with their words' tsvector read once: a long turn's is stored apart (TOAST),
+# and each `@@` of the score would fetch and decompress it again (OFFSET 0 keeps the copy).
+_ONCE = f"SELECT {TURN}, t.bytes, t.tsv || ''::tsvector AS tsv FROM search_turns t"
+PAIRED = 2  # rows fetched by their words' score, for each one kept once pairs are added
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def find_words(
     clause, params = (where or Where()).sql(scope)
     rows = conn.execute(
         f"SELECT {TURN}, ({' + '.join(prior) or ZERO}) / {_length_factor(words)} AS prior, count(*) OVER () AS total"
-        f" FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause}"
+        f" FROM ({_ONCE} WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t"
         " ORDER BY prior DESC, t.id LIMIT %s",
         [scope, every, *params, rank],
     ).fetchall()
@@ -173,26 +176,32 @@ def find_closest(
     for term, options in chosen:
         cases = [_held(lexeme(words.name(o)), term.weight * q) for o, q in options]
         score.append(cases[0] if len(cases) == 1 else f"greatest({', '.join(cases)})")
-    reach = " | ".join(lexeme(words.name(o)) for _, options in chosen for o, _ in options)
     clause, params = (where or Where()).sql(scope)
-    rows = conn.execute(
-        f"SELECT {TURN}, ({' + '.join(score)}) AS words, t.bytes"
-        f" FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause}"
-        f" ORDER BY ({' + '.join(score)}) / {_length_factor(words)} DESC, t.id LIMIT %s",
-        [scope, reach, *params, PAIRED * WIDER * pool],
-    ).fetchall()
+    pairs = [(a, b, weight) for a, b, weight in _pairs(words, terms)]
+    average = words.size.average_bytes
+
+    def best_rows(options: list[str], count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
+        """The `count` rows of best index score among those holding any of `options`, and their scores
+        (pairs in the query's order added here, to the rows the words brought: checked in the
+        folded text they cost nothing, where the database would test every row holding any word)."""
+        rows = conn.execute(
+            f"SELECT {TURN}, ({' + '.join(score)}) AS words, t.bytes"
+            f" FROM ({_ONCE} WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t"
+            f" ORDER BY ({' + '.join(score)}) / {_length_factor(words)} DESC, t.id LIMIT %s",
+            [scope, " | ".join(lexeme(w) for w in options), *params, count],
+        ).fetchall()
+        prior = {}
+        for row in rows:
+            factor = 1 + LENGTH * math.log1p(row[11] / average)
+            padded = f" {row[9]} "
+            bonus = sum(weight for a, b, weight in pairs if f" {a} {b} " in padded)
+            prior[row[0]] = (float(row[10]) + bonus) / factor
+        rows.sort(key=lambda row: (-prior[row[0]], row[0]))
+        return rows, prior
+
+    rows, prior = best_rows([words.name(o) for _, options in chosen for o, _ in options], PAIRED * WIDER * pool)
     if not rows:
         return []
-    # Pairs in the query's order are added here, to the rows the words brought: checked in the
-    # folded text, they cost nothing, where the database would test every row holding any word.
-    pairs = [(f" {a} {b} ", weight) for a, b, weight in _pairs(words, terms)]
-    average = words.size.average_bytes
-    prior = {}
-    for row in rows:
-        padded = f" {row[9]} "
-        bonus = sum(weight for pair, weight in pairs if pair in padded)
-        prior[row[0]] = (float(row[10]) + bonus) / (1 + LENGTH * math.log1p(row[11] / average))
-    rows.sort(key=lambda row: (-prior[row[0]], row[0]))
     rows = rows[: WIDER * pool]
     hits = _rerank(terms, folded, rows[:pool], prior)
     if (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) > pool:

@@ -38,13 +38,22 @@ cand AS (
 )
 SELECT w.word, s.df FROM cand JOIN search_words w ON w.id = cand.id {_SCOPE_DF}
 """
-# Words within a few trigrams of one query word (the typo search then measures the edits).
+# Words within a few trigrams of each query word (the typo search then measures the edits).
 _NEAR_SQL = f"""
-SELECT w.word, s.df FROM (
+SELECT w.word, s.df FROM unnest(%(words)s::text[], %(edits)s::int[], %(floors)s::float8[]) AS q(word, edits, floor)
+CROSS JOIN LATERAL (
     SELECT id, word FROM search_words
-    WHERE lower(word) %% %(word)s AND abs(length(word) - %(length)s) <= %(edits)s
-    ORDER BY similarity(lower(word), %(word)s) DESC LIMIT %(neighbours)s) w
+    WHERE lower(word) %% q.word AND similarity(lower(word), q.word) >= q.floor AND abs(length(word) - length(q.word)) <= q.edits
+    ORDER BY similarity(lower(word), q.word) DESC LIMIT %(neighbours)s) w
 {_SCOPE_DF}
+"""
+# The scope's words held by at least so many turns (a known word may be a typo of one of them).
+_COMMON_SQL = f"""
+SELECT w.word, s.df FROM (
+    SELECT DISTINCT word_id AS id FROM search_word_df
+    WHERE guild_id = ANY(%(scope)s::bigint[]) AND df >= %(per_guild)s) c
+JOIN search_words w ON w.id = c.id
+{_SCOPE_DF} AND s.df >= %(floor)s
 """
 
 
@@ -58,19 +67,19 @@ def trigram_floor(length: int, edits: int) -> float:
     return max(0.1, round(kept / (length + 1 + 5 * edits), 2) if kept > 0 else 0.1)
 
 
-def typo_edits(word: str, df: int, rare: int, most: int, loose: bool) -> int:
-    """How many edits away `analyse` will look for the words a query word may be a typo of (0: none).
+def typo_edits(word: str, df: int, rare: int, most: int, loose: bool) -> tuple[int, int]:
+    """(edits, least turn count): how far, and among which words, `analyse` looks for what a query word may be a typo of.
 
     The same rules as `parser.index.rank.analyse`: an unknown or rare word, by its length (three
-    letters: one edit), one more when looking loosely for a word of five letters or more; a known
-    word, only when looking loosely, one edit, and only towards words ten times as common.
+    letters: one edit), one more when looking loosely for a word of five letters or more, among
+    all words; a known word, only when looking loosely, one edit, among words ten times as common.
     """
     if df <= rare:
         edits = max_edits(word) or (1 if len(word) == SHORT_TYPO and word.isalpha() else 0)
-        return min(2, edits + 1) if loose and len(word) >= LOOSE_WORD else edits
+        return (min(2, edits + 1) if loose and len(word) >= LOOSE_WORD else edits), 0
     if loose and len(word) >= SHORT_TYPO and word.isalpha() and LIKELIER * df <= most:
-        return 1
-    return 0
+        return 1, LIKELIER * df
+    return 0, 0
 
 
 @dataclass(frozen=True)
@@ -125,8 +134,9 @@ def scope_words(conn: Any, scope: list[int], words: list[str], loose: bool = Fal
     """The scope's words that the folded query `words` may stand for, with their turn counts.
 
     First the words themselves, their stems' and their beginnings' (indexes on the dictionary);
-    then, for the words `analyse` will look for typos of, their trigram neighbours, each query
-    word with the least similarity its edits allow (the fewer rows the trigram index must check).
+    then, for the unknown or rare words, their trigram neighbours (each with the least similarity
+    its edits allow: the fewer rows the trigram index must check); and, when looking loosely, the
+    scope's common words, which a known word may be a typo of (`form` for `from`).
     """
     size = scope_size(conn, scope)
     unique = list(dict.fromkeys(words))
@@ -138,12 +148,22 @@ def scope_words(conn: Any, scope: list[int], words: list[str], loose: bool = Fal
     )
     rare = rare_df(size.turns)
     most = max(size.most, max(found.values(), default=0))
+    typos: list[tuple[str, int]] = []
+    common = 0
     for word in unique:
-        edits = typo_edits(word, int(found.get(word, 0)), rare, most, loose)
-        if edits:
-            conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", (str(trigram_floor(len(word), edits)),))
-            params = {"word": word, "length": len(word), "edits": edits, "neighbours": NEIGHBOURS, "scope": scope}
-            found.update(conn.execute(_NEAR_SQL, params).fetchall())
+        edits, at_least = typo_edits(word, int(found.get(word, 0)), rare, most, loose)
+        if edits and not at_least:
+            typos.append((word, edits))
+        elif edits:
+            common = min(common, at_least) if common else at_least
+    if typos:
+        floors = [trigram_floor(len(w), e) for w, e in typos]
+        conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", (str(min(floors)),))
+        params = {"words": [w for w, _ in typos], "edits": [e for _, e in typos], "floors": floors}
+        found.update(conn.execute(_NEAR_SQL, {**params, "neighbours": NEIGHBOURS, "scope": scope}).fetchall())
+    if common:  # a sum over the scope's guilds reaches `common` only if one of them holds its share
+        per_guild = -(-common // len(scope))
+        found.update(conn.execute(_COMMON_SQL, {"scope": scope, "per_guild": per_guild, "floor": common}).fetchall())
     ordered = sorted(found)
     vocab = Vocabulary(ordered, np.array([found[w] for w in ordered], dtype=np.int32))
     vocab.most = most  # the guard of the loose typo search needs the scope's, not the subset's
