@@ -301,6 +301,21 @@ def main() -> int:
                     for c in ("quote", "whosaid")
                 }
                 report[f"{label}/{store_name}"] = summary(part, sub)
+        differ = []
+        for command in ("quote", "whosaid"):
+            for q, a, b in zip(queries, pg[command]["answers"], memory[command]["answers"], strict=True):
+                if (a or [None, None])[:2] != (b or [None, None])[:2]:
+                    differ.append(
+                        {
+                            "command": command,
+                            "query": q["text"],
+                            "quoted": [q["meeting"], q["index"]],
+                            "postgres": a[:2] if a else None,
+                            "memory": b[:2] if b else None,
+                        }
+                    )
+        report["top1_differs"] = {c: sum(d["command"] == c for d in differ) for c in ("quote", "whosaid")}
+        report["differ_sample"] = differ[:12]
         print(json.dumps(report, indent=1))
     finally:
         if args.keep:

@@ -37,17 +37,20 @@ class SpeakerTurns(Sequence[int]):
 
     def __init__(self, store: PgStore, scope: list[int], labels: Iterable[str], count: int) -> None:
         self._store, self._scope, self._labels, self._count = store, scope, list(labels), count
+        self._fetched: list[int] | None = None
 
     def __len__(self) -> int:
         return self._count
 
     def _ids(self) -> list[int]:
-        with self._store.db.connection() as conn:
-            rows = conn.execute(
-                "SELECT id FROM search_turns WHERE guild_id = ANY(%s::bigint[]) AND speaker = ANY(%s::text[]) ORDER BY id",
-                (self._scope, self._labels),
-            ).fetchall()
-        return [r[0] for r in rows]
+        if self._fetched is None:
+            with self._store.db.connection() as conn:
+                rows = conn.execute(
+                    "SELECT id FROM search_turns WHERE guild_id = ANY(%s::bigint[]) AND speaker = ANY(%s::text[]) ORDER BY id",
+                    (self._scope, self._labels),
+                ).fetchall()
+            self._fetched = [r[0] for r in rows]
+        return self._fetched
 
     def __getitem__(self, i: Any) -> Any:
         return self._ids()[i]

@@ -146,6 +146,8 @@ def test_speakers_resolve_with_the_same_turn_counts(pg: PgStore, memory: TurnSto
             expected.score,
         ), typed
     leon = index.resolve("leon")[0].speaker
+    ids = list(leon.turn_ids)  # fetched from the database only when read
+    assert len(ids) == len(leon.turn_ids) == len(set(ids)) and ids == sorted(ids) and leon.turn_ids[-1] == ids[-1]
     assert [(m, i) for m, i in (where(memory, t) for t in memory.speakers.resolve("leon")[0].speaker.turn_ids)] == [
         (pg_turn.meeting_id, pg_turn.index)
         for pg_turn in (pg.turns(GUILD, "icann70-lacralo-roundtable-fr"))
