@@ -177,18 +177,25 @@ def find_closest(
         cases = [_held(lexeme(words.name(o)), term.weight * q) for o, q in options]
         score.append(cases[0] if len(cases) == 1 else f"greatest({', '.join(cases)})")
     clause, params = (where or Where()).sql(scope)
-    pairs = [(a, b, weight) for a, b, weight in _pairs(words, terms)]
+    pairs = _pairs(words, terms)
     average = words.size.average_bytes
+    reach = [lexeme(words.name(o)) for _, options in chosen for o, _ in options]
+    if sum(w for _, _, w in pairs) > sum(term.weight * options[0][1] for term, options in chosen):
+        # A quote of common words ("know like the that") is told from the same words scattered by
+        # its pairs: they weigh more than its words, so they rank and bring rows in the database.
+        score += [_held(phrase([a, b]), w) for a, b, w in pairs]
+        reach += [f"({phrase([a, b])})" for a, b, _ in pairs]
+        pairs = []
 
     def best_rows(options: list[str], count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
-        """The `count` rows of best index score among those holding any of `options`, and their scores
+        """The `count` rows of best index score among those holding any of `options` (tsquery operands), and their scores
         (pairs in the query's order added here, to the rows the words brought: checked in the
         folded text they cost nothing, where the database would test every row holding any word)."""
         rows = conn.execute(
             f"SELECT {TURN}, ({' + '.join(score)}) AS words, t.bytes"
             f" FROM ({_ONCE} WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t"
             f" ORDER BY ({' + '.join(score)}) / {_length_factor(words)} DESC, t.id LIMIT %s",
-            [scope, " | ".join(lexeme(w) for w in options), *params, count],
+            [scope, " | ".join(options), *params, count],
         ).fetchall()
         prior = {}
         for row in rows:
@@ -199,7 +206,7 @@ def find_closest(
         rows.sort(key=lambda row: (-prior[row[0]], row[0]))
         return rows, prior
 
-    rows, prior = best_rows([words.name(o) for _, options in chosen for o, _ in options], PAIRED * WIDER * pool)
+    rows, prior = best_rows(reach, PAIRED * WIDER * pool)
     if not rows:
         return []
     rows = rows[: WIDER * pool]
