@@ -5,7 +5,9 @@ AND of each word's stand-ins), the phrase in order (`<->`), or the best index sc
 — ordering them by the same index score the in-memory store uses (word IDFs from the scope's
 counts, pairs of frequent words in the query's order, shorter turns first); `Matcher` then
 scores those few in Python exactly as in memory. Pair counts are not kept: a pair's weight uses
-an estimate (the two words' counts as if independent), which only orders candidates.
+an estimate (the two words' counts as if independent), which only orders candidates. For the
+closest turns, pairs are added in Python to the rows the words brought, unless they outweigh the
+words (a quote of common words), when the database ranks and finds rows by them as memory does.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ _COMMON_SQL = f"""
 SELECT w.word, s.df FROM (
     SELECT DISTINCT word_id AS id FROM search_word_df
     WHERE guild_id = ANY(%(scope)s::bigint[]) AND df >= %(per_guild)s) c
-JOIN search_words w ON w.id = c.id
+JOIN search_words w ON w.id = c.id AND length(w.word) = ANY(%(lengths)s::int[])
 {_SCOPE_DF} AND s.df >= %(floor)s
 """
 
@@ -149,13 +149,14 @@ def scope_words(conn: Any, scope: list[int], words: list[str], loose: bool = Fal
     rare = rare_df(size.turns)
     most = max(size.most, max(found.values(), default=0))
     typos: list[tuple[str, int]] = []
-    common = 0
+    common, lengths = 0, set()
     for word in unique:
         edits, at_least = typo_edits(word, int(found.get(word, 0)), rare, most, loose)
         if edits and not at_least:
             typos.append((word, edits))
         elif edits:
             common = min(common, at_least) if common else at_least
+            lengths |= {len(word) - 1, len(word), len(word) + 1}
     if typos:
         floors = [trigram_floor(len(w), e) for w, e in typos]
         conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", (str(min(floors)),))
@@ -163,7 +164,8 @@ def scope_words(conn: Any, scope: list[int], words: list[str], loose: bool = Fal
         found.update(conn.execute(_NEAR_SQL, {**params, "neighbours": NEIGHBOURS, "scope": scope}).fetchall())
     if common:  # a sum over the scope's guilds reaches `common` only if one of them holds its share
         per_guild = -(-common // len(scope))
-        found.update(conn.execute(_COMMON_SQL, {"scope": scope, "per_guild": per_guild, "floor": common}).fetchall())
+        params = {"scope": scope, "per_guild": per_guild, "floor": common, "lengths": sorted(lengths)}
+        found.update(conn.execute(_COMMON_SQL, params).fetchall())
     ordered = sorted(found)
     vocab = Vocabulary(ordered, np.array([found[w] for w in ordered], dtype=np.int32))
     vocab.most = most  # the guard of the loose typo search needs the scope's, not the subset's
