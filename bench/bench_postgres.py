@@ -121,7 +121,7 @@ def ask_postgres(url: str, queries_file: Path) -> dict[str, object]:
                     if closest and (not found or closest[0].score > found[0].score):
                         found = closest
             else:
-                found = store.find_phrase(guild, q["text"]) or store.find_closest(guild, q["text"], limit=5)
+                found = store.find_phrase(guild, q["text"], shown=5).hits or store.find_closest(guild, q["text"], limit=5)
             times.append(time.perf_counter() - began)
             top = found[0].turn if found else None
             answers.append([top.meeting_id, top.index, top.text] if top else None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,26 +100,48 @@ def _rerank(terms: list[Term], query: str, rows: list[tuple[Any, ...]], prior: d
     return scored
 
 
-def find_phrase(conn: Any, scope: list[int], text: str, where: Where | None = None) -> list[Found]:
-    """Turns in which `text` appears as written, after folding; most occurrences first, then record order."""
+@dataclass(frozen=True)
+class Phrased:
+    """Turns holding a phrase: the first `shown` in full, how many there are, and how many are each label's."""
+
+    hits: list[Found]
+    total: int
+    labels: Counter[str]
+
+
+def find_phrase(conn: Any, scope: list[int], text: str, where: Where | None = None, shown: int | None = None) -> Phrased:
+    """Turns in which `text` appears as written, after folding; most occurrences first, then record order.
+
+    The database counts the occurrences (a common phrase is in thousands of turns: only their ids
+    and speakers come back), and sends the text of the first `shown` (all, if None).
+    """
     folded = fold(text)
     words = folded.split()
     if not words:
-        return []
+        return Phrased([], 0, Counter())
     clause, params = (where or Where()).sql(scope)
-    rows = conn.execute(
-        f"SELECT {TURN} FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause}",
-        [scope, phrase(words), *params],
+    # Folded text is words and single spaces: an occurrence starts the text or follows a space, and
+    # ends the text or comes before one (a lookahead, so that "x y x y" holds "x y" twice).
+    pattern = "(^| )" + re.sub(r"([^\w ])", r"\\\1", folded) + "(?= |$)"
+    counted = conn.execute(
+        "SELECT id, speaker, n FROM (SELECT t.id, t.speaker, regexp_count(t.folded, %s) AS n FROM search_turns t"
+        f" WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause}) c WHERE n > 0",
+        [pattern, scope, phrase(words), *params],
     ).fetchall()
-    pattern = re.compile(rf"(?<!\S){re.escape(folded)}(?!\S)")
+    counted.sort(key=lambda row: (-row[2], row[0]))
+    head = [row[0] for row in (counted if shown is None else counted[:shown])]
+    rows = conn.execute(
+        f"SELECT {TURN} FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.id = ANY(%s::bigint[])", [scope, head]
+    ).fetchall()
+    by_id = {row[0]: row for row in rows}
+    exact = re.compile(rf"(?<!\S){re.escape(folded)}(?!\S)")
     hits = []
-    for row in rows:
-        matches = list(pattern.finditer(row[9]))
-        if matches:
-            k = row[9].count(" ", 0, matches[0].start())
-            hits.append((-len(matches), row[0], row, k))
-    hits.sort(key=lambda h: (h[0], h[1]))
-    return [found(row, 100.0, (k, k + len(words) - 1), True) for _, _, row, k in hits]
+    for turn_id in head:
+        row = by_id[turn_id]
+        first = exact.search(row[9])
+        k = row[9].count(" ", 0, first.start()) if first else 0
+        hits.append(found(row, 100.0, (k, k + len(words) - 1), True))
+    return Phrased(hits, len(counted), Counter(row[1] for row in counted))
 
 
 def find_words(

@@ -19,7 +19,7 @@ from parser.index.postgres import search
 from parser.index.postgres.connect import WAIT, Database
 from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import SHARED, migrate
-from parser.index.postgres.search import TURN, Found, found
+from parser.index.postgres.search import TURN, Found, Phrased, found
 from parser.index.search import RERANK
 from parser.index.speakers import Speaker, SpeakerIndex
 from parser.models import Meeting, Turn
@@ -87,9 +87,9 @@ class PgStore:
 
     # searches -------------------------------------------------------------------------------
 
-    def find_phrase(self, guild_id: int | None, phrase: str, where: Where | None = None) -> list[Found]:
+    def find_phrase(self, guild_id: int | None, phrase: str, where: Where | None = None, shown: int | None = None) -> Phrased:
         with self.db.connection() as conn:
-            return search.find_phrase(conn, scope_of(guild_id), phrase, where)
+            return search.find_phrase(conn, scope_of(guild_id), phrase, where, shown)
 
     def find_words(
         self, guild_id: int | None, query: str, where: Where | None = None, rank: int = RERANK

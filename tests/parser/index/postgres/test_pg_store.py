@@ -20,7 +20,7 @@ from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import SHARED
 from parser.index.postgres.store import PgStore
 from parser.index.postgres.writer import add_record, import_records, remove_record
-from parser.index.search import find_closest, find_phrase, find_words
+from parser.index.search import find_closest, find_phrase, find_words, locate
 from parser.index.store import TurnStore
 from parser.models import Record
 from parser.readers.loader import load
@@ -118,9 +118,15 @@ def test_whosaid_gives_the_same_verdict_and_turn(pg: PgStore, memory: TurnStore)
 
 
 def test_phrases_are_found_in_the_same_order(pg: PgStore, memory: TurnStore) -> None:
-    for phrase in ["nous avons 29 associes", "i think", "the merge", "de la", "yeah"]:
-        expected = [where(memory, h.turn_id) for h in find_phrase(memory, phrase)]
-        assert [(f.turn.meeting_id, f.turn.index) for f in pg.find_phrase(GUILD, phrase)] == expected, phrase
+    for phrase in ["nous avons 29 associes", "i think", "the merge", "de la", "yeah", "yeah yeah", "mm-hmm"]:
+        hits = find_phrase(memory, phrase)
+        expected = [where(memory, h.turn_id) for h in hits]
+        found = pg.find_phrase(GUILD, phrase)
+        assert [(f.turn.meeting_id, f.turn.index) for f in found.hits] == expected, phrase
+        assert [f.span for f in found.hits] == [locate(memory, h).span for h in hits], phrase
+        assert found.total == len(hits) and found.labels == Counter(memory.turns[h.turn_id].speaker for h in hits)
+        shown = pg.find_phrase(GUILD, phrase, shown=5)
+        assert (shown.hits, shown.total, shown.labels) == (found.hits[:5], found.total, found.labels)
 
 
 def test_a_guild_sees_its_records_and_the_shared_ones_only(pg: PgStore, own: list[Record], memory: TurnStore) -> None:
@@ -129,8 +135,8 @@ def test_a_guild_sees_its_records_and_the_shared_ones_only(pg: PgStore, own: lis
     assert not mine & set(pg.meetings(8))
     assert not mine & set(pg.meetings(None))
     quote = own[0].turns[5].text
-    assert pg.find_phrase(GUILD, quote)
-    assert not pg.find_phrase(8, quote)
+    assert pg.find_phrase(GUILD, quote).total
+    assert not pg.find_phrase(8, quote).total
     assert not pg.find_words(None, quote)[1]
 
 
@@ -225,7 +231,7 @@ def test_a_record_added_then_removed(pg: PgStore, database_url: str, own: list[R
     quote = max((t.text for t in record.turns), key=len)  # a long turn: said in this record only
 
     def meetings_saying() -> list[str]:
-        return [f.turn.meeting_id for f in pg.find_phrase(9, quote)]
+        return [f.turn.meeting_id for f in pg.find_phrase(9, quote).hits]
 
     with psycopg.connect(database_url) as conn:
         meeting_id = add_record(conn, record, 9)
@@ -239,7 +245,7 @@ def test_a_record_added_then_removed(pg: PgStore, database_url: str, own: list[R
         assert remove_record(conn, meeting_id, 9)
         counts = conn.execute("SELECT turns, bytes FROM search_scopes WHERE guild_id = 9").fetchone()
         left = conn.execute("SELECT count(*) FROM search_word_df WHERE guild_id = 9").fetchone()
-    assert pg.find_phrase(9, quote) == pg.find_phrase(None, quote) == []
+    assert pg.find_phrase(9, quote).hits == pg.find_phrase(None, quote).hits == []
     assert counts == (0, 0)
     assert left == (0,)
 
