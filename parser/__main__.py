@@ -69,12 +69,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
     parser.add_argument("--json", action="store_true", help="meetings with their turns, errors and skipped files as JSON")
     parser.add_argument("--turns", action="store_true", help="list every turn (text cut at 100 characters)")
+    parser.add_argument("--into", metavar="DATABASE_URL", help="store the records in this PostgreSQL database (COPY)")
+    parser.add_argument("--guild", type=int, default=0, help="with --into: the server they belong to (0: shared, the default)")
     args = parser.parse_args(argv)
     from config.settings import Settings, settings_or_exit  # the limits are settings, as for the bot
 
     settings = settings_or_exit(Settings)
     limits = Limits(settings.max_file_bytes, settings.max_unpacked_bytes, settings.max_turns, settings.max_turn_chars)
     result = load(args.paths, limits)
+    if args.into:
+        from parser.index.postgres.importer import import_into
+
+        return import_into(args.into, result, args.guild)
     try:
         report(result, args.json, args.turns)
     except BrokenPipeError:  # `| head`: the reader has seen enough

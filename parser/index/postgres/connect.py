@@ -1,0 +1,95 @@
+"""Connections to the records' database: one pool per process, and one error when it is away.
+
+Commands catch `RecordsUnavailable` and answer "the records are unavailable, try again in a
+minute"; the pool checks a connection before lending it and opens new ones as the server comes
+back, so nothing needs restarting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 3  # seconds to open one connection
+WAIT = 5.0  # seconds a command waits for a connection from the pool before giving up
+STATEMENT_TIMEOUT = 10_000  # milliseconds a query may run (a command is answered, or it is our bug)
+
+
+class RecordsUnavailable(Exception):
+    """The records' database cannot be reached (down, restarting, or too busy to lend a connection)."""
+
+    message = "The records are unavailable, try again in a minute."
+
+    def __init__(self, cause: BaseException | None = None) -> None:
+        why = "" if cause is None else " ".join(str(cause).split())  # libpq's messages span lines
+        super().__init__(f"{self.message} ({type(cause).__name__}: {why})" if cause is not None else self.message)
+
+
+def _configure(conn: Any) -> None:
+    conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT}")
+    conn.execute("SET pg_trgm.similarity_threshold = 0.1")
+    conn.commit()
+
+
+class Database:
+    """A pool of connections to one database URL (opened on first use, checked before each use)."""
+
+    def __init__(self, url: str, min_size: int = 1, max_size: int = 4, wait: float = WAIT) -> None:
+        from psycopg_pool import ConnectionPool  # lazily: the in-memory bot never pays for it
+
+        self.url = url
+        self.wait = wait
+        self.pool = ConnectionPool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            kwargs={"connect_timeout": CONNECT_TIMEOUT, "autocommit": False},
+            configure=_configure,
+            check=ConnectionPool.check_connection,
+            reconnect_timeout=0,  # keep trying for ever: the server will be back
+            open=False,
+            name="verbatim-records",
+        )
+        self._opened = False
+
+    def open(self) -> None:
+        if not self._opened:
+            self.pool.open(wait=False)
+            self._opened = True
+
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A connection in a transaction, committed at the end; `RecordsUnavailable` if the server is away."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        self.open()
+        try:
+            with self.pool.connection(timeout=self.wait) as conn:
+                yield conn
+        except PoolTimeout as error:
+            raise RecordsUnavailable(error) from error
+        except psycopg.OperationalError as error:
+            if isinstance(error, psycopg.errors.QueryCanceled):
+                raise  # a statement timeout is a slow query of ours, not an absent server
+            log.warning("records' database unreachable: %s", error)
+            raise RecordsUnavailable(error) from error
+
+    def close(self) -> None:
+        if self._opened:
+            self.pool.close()
+            self._opened = False
+
+
+def connect(url: str) -> Any:
+    """One plain connection (imports, listeners, migrations): `RecordsUnavailable` if it cannot be made."""
+    import psycopg
+
+    try:
+        return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT)
+    except psycopg.OperationalError as error:
+        raise RecordsUnavailable(error) from error

@@ -1,0 +1,234 @@
+"""Writing records into the database: in bulk with COPY, or one at a time as `/add` does.
+
+Both paths make the same rows: the meeting; its turns with their folded text (the words'
+`tsvector` is generated from it); each printed speaker label's turns, words and seconds in the
+meeting; and how many turns of the guild hold each folded word (`search_word_df`), which is what
+the query side weighs words with. A change is announced on `CHANNEL` when its transaction commits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from parser.index.postgres.schema import CHANNEL, SHARED
+from parser.models import Record
+from parser.text import fold, stem
+
+POSITION_BITS = 20  # a turn's id is its meeting's seq << 20 | its position: a meeting holds < 1,048,576 turns
+BATCH_BYTES = 8 << 20  # records written per COPY batch in a bulk import (by their text's size)
+TURN_COLUMNS = "guild_id, id, meeting_id, position, turn_index, speaker, text, folded, words, bytes, page, start_s, end_s, chat"
+
+
+@dataclass
+class _Batch:
+    """What a batch of records adds to one guild's aggregates."""
+
+    df: Counter[str] = field(default_factory=Counter)
+    turns: int = 0
+    bytes: int = 0
+    meetings: list[str] = field(default_factory=list)
+
+
+def _labels(record: Record) -> Iterator[tuple[str, int, int, float | None, int]]:
+    """(label, turns, printed words, seconds or None, first position) for each speaker label of the record."""
+    first: dict[str, int] = {}
+    turns: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    seconds: dict[str, float] = {}
+    for position, turn in enumerate(record.turns):
+        first.setdefault(turn.speaker, position)
+        turns[turn.speaker] += 1
+        words[turn.speaker] += len(turn.text.split())
+        if turn.start is not None and turn.end is not None:
+            seconds[turn.speaker] = seconds.get(turn.speaker, 0.0) + max(0.0, turn.end - turn.start)
+    for label, n in turns.items():
+        yield label, n, words[label], seconds.get(label), first[label]
+
+
+def _unique_id(conn: Any, guild_id: int, meeting_id: str, taken: set[str]) -> str:
+    """A meeting id that no record the guild sees has yet (two folders, one file name: `id-2`)."""
+    rows = conn.execute(
+        "SELECT meeting_id FROM search_meetings WHERE guild_id = ANY(%s::bigint[]) AND (meeting_id = %s OR meeting_id LIKE %s)",
+        ([guild_id, SHARED], meeting_id, meeting_id.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "-%"),
+    ).fetchall()
+    used = taken | {r[0] for r in rows}
+    if meeting_id not in used:
+        return meeting_id
+    n = 2
+    while f"{meeting_id}-{n}" in used:
+        n += 1
+    return f"{meeting_id}-{n}"
+
+
+def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> list[str]:
+    """Meetings, turns and speaker rows of `records` (one COPY for the turns); the meeting ids used."""
+    ids: list[str] = []
+    placed: list[tuple[Record, str, int]] = []
+    for record in records:
+        meeting = record.meeting
+        meeting_id = _unique_id(conn, guild_id, meeting.id, set(ids))
+        words = sum(len(t.text.split()) for t in record.turns)
+        (seq,) = conn.execute(
+            "INSERT INTO search_meetings (guild_id, meeting_id, title, date, language, url, source, format, turns, words)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq",
+            (
+                guild_id,
+                meeting_id,
+                meeting.title,
+                meeting.date,
+                meeting.language,
+                meeting.url,
+                meeting.source,
+                meeting.format,
+                len(record.turns),
+                words,
+            ),
+        ).fetchone()
+        if len(record.turns) >= 1 << POSITION_BITS:
+            raise ValueError(f"{meeting_id}: {len(record.turns)} turns is more than a meeting may hold here")
+        ids.append(meeting_id)
+        placed.append((record, meeting_id, seq))
+    with conn.cursor().copy(f"COPY search_turns ({TURN_COLUMNS}) FROM STDIN") as copy:
+        for record, meeting_id, seq in placed:
+            base = seq << POSITION_BITS
+            for position, turn in enumerate(record.turns):
+                folded = fold(turn.text)
+                size = len(turn.text.encode())
+                batch.df.update(set(folded.split()))
+                batch.bytes += size
+                copy.write_row(
+                    (
+                        guild_id,
+                        base + position,
+                        meeting_id,
+                        position,
+                        turn.index,
+                        turn.speaker,
+                        turn.text,
+                        folded,
+                        len(turn.text.split()),
+                        size,
+                        turn.page,
+                        turn.start,
+                        turn.end,
+                        record.meeting.chat or turn.chat,
+                    )
+                )
+            batch.turns += len(record.turns)
+    speaker_rows = [
+        (guild_id, meeting_id, label, n, words, seconds, (seq << POSITION_BITS) + first)
+        for record, meeting_id, seq in placed
+        for label, n, words, seconds, first in _labels(record)
+    ]
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO search_speakers (guild_id, meeting_id, label, turns, words, seconds, first_turn)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            speaker_rows,
+        )
+    batch.meetings += ids
+    return ids
+
+
+def _add_counts(conn: Any, guild_id: int, df: Counter[str], turns: int, size: int, sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) turns' word counts and totals to the guild's aggregates."""
+    conn.execute(
+        'CREATE TEMP TABLE IF NOT EXISTS search_df_delta (word text COLLATE "C", stem text, df integer) ON COMMIT DELETE ROWS'
+    )
+    conn.execute("TRUNCATE search_df_delta")  # a caller's open transaction makes ours a savepoint: no commit empties it
+    with conn.cursor().copy("COPY search_df_delta (word, stem, df) FROM STDIN") as copy:
+        for word, n in df.items():
+            copy.write_row((word, stem(word), sign * n))
+    if sign > 0:
+        conn.execute(
+            "INSERT INTO search_words (word, stem) SELECT word, stem FROM search_df_delta ORDER BY word"
+            " ON CONFLICT (word) DO NOTHING"
+        )
+    (most,) = conn.execute(
+        "WITH changed AS ("
+        " INSERT INTO search_word_df AS d (guild_id, word_id, df)"
+        " SELECT %s, w.id, x.df FROM search_df_delta x JOIN search_words w USING (word) ORDER BY w.id"
+        " ON CONFLICT (guild_id, word_id) DO UPDATE SET df = d.df + excluded.df RETURNING df)"
+        " SELECT coalesce(max(df), 0) FROM changed",
+        (guild_id,),
+    ).fetchone()
+    if sign < 0:
+        conn.execute("DELETE FROM search_word_df WHERE guild_id = %s AND df <= 0", (guild_id,))
+    conn.execute(
+        "INSERT INTO search_scopes AS s (guild_id, turns, bytes, most) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT (guild_id) DO UPDATE SET turns = s.turns + excluded.turns, bytes = s.bytes + excluded.bytes,"
+        " most = greatest(s.most, excluded.most)",
+        (guild_id, sign * turns, sign * size, most),
+    )
+
+
+def _notify(conn: Any, guild_id: int, action: str, meetings: list[str]) -> None:
+    payload = json.dumps({"guild": guild_id, "action": action, "meetings": meetings[:20], "count": len(meetings)})
+    conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+
+
+def add_record(conn: Any, record: Record, guild_id: int = SHARED) -> str:
+    """Store one record for one guild (or the shared ones) and announce it; its meeting id."""
+    batch = _Batch()
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (guild_id,))  # one writer per guild: counts stay exact
+        (meeting_id,) = _write(conn, guild_id, [record], batch)
+        _add_counts(conn, guild_id, batch.df, batch.turns, batch.bytes, 1)
+        _notify(conn, guild_id, "add", [meeting_id])
+    return meeting_id
+
+
+def remove_record(conn: Any, meeting_id: str, guild_id: int = SHARED) -> bool:
+    """Take one record out of a guild (or the shared ones) and announce it; False if it was not there."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (guild_id,))
+        rows = conn.execute(
+            "SELECT folded, bytes FROM search_turns WHERE guild_id = %s AND meeting_id = %s", (guild_id, meeting_id)
+        ).fetchall()
+        gone = conn.execute("DELETE FROM search_meetings WHERE guild_id = %s AND meeting_id = %s", (guild_id, meeting_id))
+        if not gone.rowcount:
+            return False
+        df: Counter[str] = Counter()
+        for folded, _ in rows:
+            df.update(set(folded.split()))
+        _add_counts(conn, guild_id, df, len(rows), sum(size for _, size in rows), -1)
+        _notify(conn, guild_id, "remove", [meeting_id])
+    return True
+
+
+def import_records(conn: Any, records: Iterable[Record], guild_id: int = SHARED, guild_of: Any = None) -> dict[str, int]:
+    """Bulk import: records in batches of about `BATCH_BYTES` of text, one transaction per guild and batch.
+
+    `guild_of(record)`, when given, says each record's guild (a benchmark spreading records over
+    many); otherwise every record goes to `guild_id`. Counts of what was written.
+    """
+    pending: defaultdict[int, list[Record]] = defaultdict(list)
+    size = 0
+    totals = Counter({"meetings": 0, "turns": 0, "bytes": 0})
+
+    def flush(guild: int) -> None:
+        batch = _Batch()
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (guild,))
+            _write(conn, guild, pending.pop(guild), batch)
+            _add_counts(conn, guild, batch.df, batch.turns, batch.bytes, 1)
+            _notify(conn, guild, "import", batch.meetings)
+        totals.update({"meetings": len(batch.meetings), "turns": batch.turns, "bytes": batch.bytes})
+
+    for record in records:
+        guild = guild_of(record) if guild_of is not None else guild_id
+        pending[guild].append(record)
+        size += sum(len(t.text) for t in record.turns)
+        if size >= BATCH_BYTES:  # what is pending, of every guild, is written: memory stays one batch's
+            for waiting in list(pending):
+                flush(waiting)
+            size = 0
+    for guild in list(pending):
+        flush(guild)
+    conn.execute("ANALYZE search_words, search_word_df, search_scopes, search_meetings, search_speakers")
+    conn.commit()
+    return dict(totals)

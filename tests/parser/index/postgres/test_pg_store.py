@@ -1,0 +1,270 @@
+"""PgStore answers as the in-memory store does, on the real records, scoped per guild.
+
+One database per test module: the shared records (the corpus' ICANN, Zoom, Markdown, Otter,
+VTT and SRT records) as guild 0, three QMSum meetings as guild 7's own. Each PgStore answer is
+compared with a `TurnStore` of exactly what that guild sees, loaded in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import make_queries
+from bot.commands.whosaid import CLOSE_ENOUGH, LEAD, LEAD_FLOOR, clear_lead
+from config.aliases import load_aliases
+from parser.index.postgres.filters import Where
+from parser.index.postgres.schema import SHARED
+from parser.index.postgres.store import PgStore
+from parser.index.postgres.writer import add_record, import_records, remove_record
+from parser.index.search import find_closest, find_phrase, find_words, locate
+from parser.index.store import TurnStore
+from parser.models import Record
+from parser.readers.loader import load
+from tests.conftest import SAMPLE
+from tests.parser.qmsum_records import qmsum_records
+
+GUILD = 7
+QMSUM = ["test/covid_4", "test/Bmr014", "test/education_4"]
+
+
+@pytest.fixture(scope="module")
+def shared(corpus: Path) -> list[Record]:
+    folders = ["zoom-vtt", "markdown", "otter", "vtt-voice", "srt"]
+    return [*load([SAMPLE]).records, *load([corpus / f for f in folders]).records]
+
+
+@pytest.fixture(scope="module")
+def own() -> list[Record]:
+    return qmsum_records(QMSUM)
+
+
+@pytest.fixture(scope="module")
+def pg(database_url: str, shared: list[Record], own: list[Record]) -> PgStore:
+    import psycopg
+
+    store = PgStore(database_url, load_aliases())
+    store.migrate()
+    with psycopg.connect(database_url) as conn:
+        import_records(conn, shared, SHARED)
+        import_records(conn, own, GUILD)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def memory(shared: list[Record], own: list[Record]) -> TurnStore:
+    """What guild 7 sees, in memory."""
+    return TurnStore([*shared, *own], load_aliases())
+
+
+def where(store: TurnStore, turn_id: int) -> tuple[str, int]:
+    turn = store.turns[turn_id]
+    return turn.meeting_id, turn.index
+
+
+QUERIES = [
+    "DAAR",
+    "nous avons 29 associes",
+    "asociés",
+    "the merge",
+    "we need to decide",
+    "vaccine passport",
+    "remote control",
+    "je ne trouvais pas mo micro",
+]
+
+
+def damaged(store: TurnStore, count: int) -> list[str]:
+    """Damaged quotes of the guild's turns, made as the benchmark makes them."""
+    source = [(m, [(t.speaker, t.text) for t in store.turns[r.start : r.stop]]) for m, r in store.meeting_range.items()]
+    return [q.text for q in make_queries(source, count, seed=16)]
+
+
+def test_quote_finds_the_same_turns_first(pg: PgStore, memory: TurnStore) -> None:
+    for query in [*QUERIES, *damaged(memory, 40)]:
+        hits = find_words(memory, query)
+        found, total = pg.find_words(GUILD, query)
+        assert total == len(hits), query
+        assert [(f.turn.meeting_id, f.turn.index) for f in found[:1]] == [where(memory, h.turn_id) for h in hits[:1]], query
+        if hits:
+            assert found[0].score == hits[0].score, query
+
+
+def test_whosaid_gives_the_same_verdict_and_turn(pg: PgStore, memory: TurnStore) -> None:
+    """The verdict `!whosaid` would give (close, or nobody) and, when close, the turn it names.
+
+    Below that (a nearest turn scoring under 70, which the reply calls "nobody said it"), the two
+    may name different turns: PostgreSQL adds pairs of common words only to the turns their
+    other words brought (see `parser.index.postgres.search`).
+    """
+    differ = []
+    queries = [*QUERIES, *damaged(memory, 40)]
+    for query in queries:
+        closest = find_closest(memory, query, limit=5)
+        found = pg.find_closest(GUILD, query, limit=5)
+        close = [h for h in closest if h.score >= CLOSE_ENOUGH] or clear_lead(closest)
+        scores = [f.score for f in found]
+        pg_close = [f for f in found if f.score >= CLOSE_ENOUGH] or (
+            found[:1] if scores and scores[0] >= LEAD_FLOOR and scores[0] - (scores[1] if len(scores) > 1 else 0) >= LEAD else []
+        )
+        if [where(memory, h.turn_id) for h in close[:1]] != [(f.turn.meeting_id, f.turn.index) for f in pg_close[:1]]:
+            differ.append((query, closest[:1], found[:1]))
+    assert not differ
+    assert sum(1 for q in queries if find_closest(memory, q, limit=1)[0].score >= CLOSE_ENOUGH) > len(queries) / 2
+
+
+def test_phrases_are_found_in_the_same_order(pg: PgStore, memory: TurnStore) -> None:
+    for phrase in ["nous avons 29 associes", "i think", "the merge", "de la", "yeah", "yeah yeah", "mm-hmm"]:
+        hits = find_phrase(memory, phrase)
+        expected = [where(memory, h.turn_id) for h in hits]
+        found = pg.find_phrase(GUILD, phrase)
+        assert [(f.turn.meeting_id, f.turn.index) for f in found.hits] == expected, phrase
+        assert [f.span for f in found.hits] == [locate(memory, h).span for h in hits], phrase
+        assert found.total == len(hits) and found.labels == Counter(memory.turns[h.turn_id].speaker for h in hits)
+        shown = pg.find_phrase(GUILD, phrase, shown=5)
+        assert (shown.hits, shown.total, shown.labels) == (found.hits[:5], found.total, found.labels)
+
+
+def test_a_guild_sees_its_records_and_the_shared_ones_only(pg: PgStore, own: list[Record], memory: TurnStore) -> None:
+    mine = {r.meeting.id for r in own}
+    assert list(pg.meetings(GUILD).values()) == list(memory.meetings.values())
+    assert not mine & set(pg.meetings(8))
+    assert not mine & set(pg.meetings(None))
+    quote = own[0].turns[5].text
+    assert pg.find_phrase(GUILD, quote).total
+    assert not pg.find_phrase(8, quote).total
+    assert not pg.find_words(None, quote)[1]
+
+
+def test_speakers_resolve_with_the_same_turn_counts(pg: PgStore, memory: TurnStore) -> None:
+    index = pg.speakers(GUILD)
+    assert len(index.speakers) == len(memory.speakers.speakers)
+    for typed in ["leon", "Nacho", "goran", "tim", "Grad A", "marbi", "professor"]:
+        expected = memory.speakers.resolve(typed)[0]
+        got = index.resolve(typed)[0]
+        assert (got.speaker.name, len(got.speaker.turn_ids), got.score) == (
+            expected.speaker.name,
+            len(expected.speaker.turn_ids),
+            expected.score,
+        ), typed
+    leon = index.resolve("leon")[0].speaker
+    ids = list(leon.turn_ids)  # fetched from the database only when read
+    assert len(ids) == len(leon.turn_ids) == len(set(ids)) and ids == sorted(ids) and leon.turn_ids[-1] == ids[-1]
+    assert [(m, i) for m, i in (where(memory, t) for t in memory.speakers.resolve("leon")[0].speaker.turn_ids)] == [
+        (pg_turn.meeting_id, pg_turn.index)
+        for pg_turn in (pg.turns(GUILD, "icann70-lacralo-roundtable-fr"))
+        if index.speaker_of(pg_turn.speaker) is leon
+    ]
+
+
+def test_filters_narrow_the_same_way(pg: PgStore, memory: TurnStore) -> None:
+    import numpy as np
+
+    tim = memory.speakers.resolve("tim beiko")[0].speaker
+    said = np.zeros(len(memory), dtype=bool)
+    said[np.asarray(tim.turn_ids, dtype=np.int64)] = True
+    hits = find_words(memory, "the merge", said)
+    found, total = pg.find_words(GUILD, "the merge", Where(labels=tuple(tim.labels)))
+    assert total == len(hits) > 0
+    assert {(f.turn.meeting_id, f.turn.index) for f in found} == {where(memory, h.turn_id) for h in hits[: len(found)]}
+
+    french = np.zeros(len(memory), dtype=bool)
+    for meeting in memory.meetings.values():
+        if meeting.language == "fr":
+            r = memory.meeting_range[meeting.id]
+            french[r.start : r.stop] = True
+    for query in ["de la", "internet"]:
+        assert pg.find_words(GUILD, query, Where(languages=("fr",)))[1] == len(find_words(memory, query, french))
+    icann = memory.meetings["icann70-lacralo-roundtable-fr"]
+    assert icann.date is not None
+    on_the_day = Where(dates=((icann.date, icann.date),))
+    assert pg.find_words(GUILD, "de la", on_the_day)[1] == len(find_words(memory, "de la", french))
+    assert pg.find_words(GUILD, "de la", Where(dates=((dt.date(1990, 1, 1), dt.date(1990, 12, 31)),)))[1] == 0
+    assert pg.find_words(GUILD, "the", Where(meetings=("covid_4",)))[1] == len(
+        find_words(memory, "the", np.isin(np.arange(len(memory)), list(memory.meeting_range["covid_4"])))
+    )
+
+
+def test_context_shows_the_same_turns(pg: PgStore, memory: TurnStore) -> None:
+    for meeting_id, index, around in [("covid_4", 0, 2), ("icann70-lacralo-roundtable-fr", 21, 3), ("Bmr014", 10**6, 1)]:
+        r = memory.meeting_range[meeting_id]
+        at = min(index, len(r) - 1)
+        position = pg.position(GUILD, meeting_id, memory.turns[r[at]].index)
+        assert position == at
+        shown = pg.context(GUILD, meeting_id, position, around)
+        assert [f.turn for f in shown] == [memory.turns[r[i]] for i in range(max(0, at - around), min(len(r), at + around + 1))]
+    assert pg.position(GUILD, "covid_4", 10**6) is None
+
+
+def test_stats_count_what_memory_counts(pg: PgStore, memory: TurnStore) -> None:
+    totals = pg.totals(GUILD)
+    assert (totals["meetings"], totals["turns"]) == (len(memory.meetings), len(memory))
+    assert totals["words"] == sum(len(memory.text(i).split()) for i in range(len(memory)))
+    turns: Counter[str] = Counter(memory.turn_speaker[i].name for i in range(len(memory)))
+    words: Counter[str] = Counter()
+    for i in range(len(memory)):
+        words[memory.turn_speaker[i].name] += len(memory.text(i).split())
+    assert {t.name: (t.turns, t.words) for t in pg.tally(GUILD)} == {n: (turns[n], words[n]) for n in turns}
+    one = pg.tally(GUILD, "covid_4")
+    r = memory.meeting_range["covid_4"]
+    assert sum(t.turns for t in one) == len(r)
+    by_words: Counter[str] = Counter()
+    for i in r:
+        by_words[memory.turn_speaker[i].name] += len(memory.text(i).split())
+    assert [(t.name, t.words) for t in one[:3]] == by_words.most_common(3)
+
+
+def test_autocomplete_from_sql(pg: PgStore) -> None:
+    assert [m for m, _ in pg.complete_meetings(GUILD, "covid")] == ["covid_4"]
+    assert pg.complete_meetings(8, "covid") == []
+    assert pg.complete_speakers(GUILD, "leon")[0] == "LEÓN SANCHEZ"
+
+
+def test_a_record_added_then_removed(pg: PgStore, database_url: str, own: list[Record]) -> None:
+    import psycopg
+
+    record = own[1]
+    quote = max((t.text for t in record.turns), key=len)  # a long turn: said in this record only
+
+    def meetings_saying() -> list[str]:
+        return [f.turn.meeting_id for f in pg.find_phrase(9, quote).hits]
+
+    with psycopg.connect(database_url) as conn:
+        meeting_id = add_record(conn, record, 9)
+        assert meeting_id == record.meeting.id
+        again = add_record(conn, record, 9)
+        assert again == f"{record.meeting.id}-2"
+        assert meetings_saying() == [meeting_id, again]
+        assert remove_record(conn, again, 9)
+        assert not remove_record(conn, again, 9)
+        assert meetings_saying() == [meeting_id]
+        assert remove_record(conn, meeting_id, 9)
+        counts = conn.execute("SELECT turns, bytes FROM search_scopes WHERE guild_id = 9").fetchone()
+        left = conn.execute("SELECT count(*) FROM search_word_df WHERE guild_id = 9").fetchone()
+    assert pg.find_phrase(9, quote).hits == pg.find_phrase(None, quote).hits == []
+    assert counts == (0, 0)
+    assert left == (0,)
+
+
+def test_word_counts_stay_exact_when_the_caller_holds_a_transaction(database_url: str, own: list[Record]) -> None:
+    import psycopg
+
+    from parser.text import fold
+
+    expected: Counter[str] = Counter()
+    for record in own[:2]:
+        for turn in record.turns:
+            expected.update(set(fold(turn.text).split()))
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SELECT 1")  # a transaction is open: add_record's own become savepoints
+        for record in own[:2]:
+            add_record(conn, record, 21)
+        rows = conn.execute(
+            "SELECT w.word, d.df FROM search_word_df d JOIN search_words w ON w.id = d.word_id WHERE d.guild_id = 21"
+        ).fetchall()
+        conn.rollback()
+    assert dict(rows) == dict(expected)
