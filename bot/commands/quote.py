@@ -11,12 +11,15 @@ import numpy as np
 from bot.commands.base import Command, Request, UserError, hit_out, plural
 from bot.commands.filters import Filters, parse_filters
 from bot.replies import QuoteReply
-from parser.index.search import RERANK, Hit, find_closest, find_phrase, find_words, locate
+from parser.index.search import RERANK, Hit, Hits, find_closest, find_phrase, find_words, locate
 from parser.index.store import TurnStore
+from parser.text import fold
 
 PER_PAGE = 5
 CLOSE_ENOUGH = 80.0
 CLOSEST = 20  # turns the fuzzy fallback may offer
+MERGED = 5000  # a compound's other spelling is searched too when each search finds at most this many
+MIN_PART = 3  # letters of each word a compound is split into
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]')
 
 
@@ -39,6 +42,73 @@ def search_quote(
     """(hits, whether they are only close): quoted phrases must appear as written, plain words must
     all appear (a stem or a typo allowed); only when that finds nothing like the words as typed
     (every turn holding them holds them scattered) are the closest turns offered instead."""
+    hits, close = _search(store, text, allowed, rank)
+    variant = compound_variant(store, text) if not close else None
+    if variant is None or len(hits) > MERGED:
+        return hits, close
+    other, other_close = _search(store, variant, allowed, rank)
+    if other_close or not other or len(other) > MERGED:
+        return hits, close
+    return _merged(hits, other), False
+
+
+def _merged(first: Sequence[Hit], second: Sequence[Hit]) -> Hits:
+    """Two searches' hits as one: each one's turns holding the words themselves, then the rest."""
+    tiers: list[list[Hit]] = [[], []]
+    seen: set[int] = set()
+    for hits in (first, second):
+        exact = getattr(hits, "exact", len(hits))
+        for k, hit in enumerate(hits):
+            if hit.turn_id not in seen:
+                seen.add(hit.turn_id)
+                tiers[k >= exact].append(hit)
+    return Hits(tiers[0] + tiers[1], exact=len(tiers[0]))
+
+
+def compound_variant(store: TurnStore, text: str) -> str | None:
+    """The query with a compound written the other way the records write it: `shadow fork` as
+    `shadowfork` when the records hold that word, `shadowfork` as the phrase `"shadow fork"` when
+    they hold both words. None when no word changes."""
+    phrases, rest = split_phrases(text)
+    words = rest.split()
+    ids = store.vocab.ids
+    out: list[str] = []
+    changed = False
+    k = 0
+    while k < len(words):
+        word = fold(words[k])
+        if k + 1 < len(words) and word + fold(words[k + 1]) in ids:
+            out.append(word + fold(words[k + 1]))
+            k, changed = k + 2, True
+            continue
+        halves = _split(store, word)
+        if halves:
+            out.append(f'"{halves[0]} {halves[1]}"')
+            changed = True
+        else:
+            out.append(words[k])
+        k += 1
+    if not changed:
+        return None
+    return " ".join([*(f'"{p}"' for p in phrases), *out])
+
+
+def _split(store: TurnStore, word: str) -> tuple[str, str] | None:
+    """Two words of the records that `word` is made of (the most common pair), if any."""
+    if len(word) < 2 * MIN_PART or not word.isalpha():
+        return None
+    ids, df = store.vocab.ids, store.vocab.df
+    best: tuple[int, tuple[str, str]] | None = None
+    for at in range(MIN_PART, len(word) - MIN_PART + 1):
+        a, b = word[:at], word[at:]
+        if a in ids and b in ids:
+            both = min(int(df[ids[a]]), int(df[ids[b]]))
+            if best is None or both > best[0]:
+                best = (both, (a, b))
+    return best[1] if best else None
+
+
+def _search(store: TurnStore, text: str, allowed: np.ndarray | None, rank: int) -> tuple[Sequence[Hit], bool]:
     phrases, rest = split_phrases(text)
     if phrases:
         hits: Sequence[Hit] = []
@@ -59,9 +129,18 @@ def search_quote(
     return hits, False
 
 
-def _summary(total: int, text: str, filters: Filters, close: bool, page: int, pages: int) -> str:
+def _summary(total: int, text: str, filters: Filters, close: bool, page: int, pages: int, exact: int | None = None) -> str:
+    several = len(text.split()) > 1
     if close:
         head = f"No turn holds every word; {plural(total, 'turn')} come{'s' if total == 1 else ''} close to “{text}”"
+    elif exact is not None and exact < total:
+        similar = "similar words" if several else "a similar word"
+        rest = total - exact
+        if exact:
+            said = f"{plural(exact, 'turn')} say{'s' if exact == 1 else ''} “{text}”"
+            head = f"{said} · {rest} more {'has' if rest == 1 else 'have'} {similar}"
+        else:
+            head = f"No turn says “{text}”; {plural(total, 'turn')} {'has' if total == 1 else 'have'} {similar}"
     else:
         head = f"{plural(total, 'turn')} match{'es' if total == 1 else ''} “{text}”"
     if filters.active:
@@ -93,7 +172,7 @@ async def quote(request: Request) -> QuoteReply:
     return QuoteReply(
         command="quote",
         query=request.argument,
-        summary=_summary(total, said, filters, close, page, pages),
+        summary=_summary(total, said, filters, close, page, pages, getattr(hits, "exact", None)),
         hits=[hit_out(store, h, request.prefix) for h in shown],
         total=total,
         page=page,

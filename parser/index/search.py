@@ -16,7 +16,7 @@ import numpy as np
 
 from parser.index.candidates import accumulate, index_score, phrase_candidates, term_ids
 from parser.index.columns import LazySequence
-from parser.index.rank import Matcher, Term, analyse
+from parser.index.rank import STEM_QUALITY, Matcher, Term, analyse
 from parser.index.store import TurnStore
 from parser.text import fold, token_span
 
@@ -111,8 +111,12 @@ class Hits(LazySequence[Hit]):
     than the search itself, and a reply shows five.
     """
 
-    def __init__(self, head: list[Hit], tail_ids: np.ndarray | None = None, tail_scores: np.ndarray | None = None) -> None:
+    def __init__(
+        self, head: list[Hit], tail_ids: np.ndarray | None = None, tail_scores: np.ndarray | None = None, exact: int | None = None
+    ) -> None:
         self.head = head
+        # the first `exact` hits hold the words themselves, the others a typo or a lookalike
+        self.exact = len(head) + (0 if tail_ids is None else len(tail_ids)) if exact is None else exact
         self._ids = tail_ids if tail_ids is not None else np.zeros(0, dtype=np.int64)
         self._scores = tail_scores if tail_scores is not None else np.zeros(0, dtype=np.float32)
 
@@ -157,16 +161,36 @@ def find_words(store: TurnStore, query: str, allowed: Allowed = None, rank: int 
         candidates = candidates[held]
     if not len(candidates):
         return Hits([])
+    itself = _holding_themselves(store, terms, candidates)
     prior = index_score(store, terms, candidates)
-    by_prior = np.argsort(-prior, kind="stable")
+    by_prior = np.lexsort((-prior, ~itself))  # the words themselves first, then by the index's score
+    exact = int(itself.sum())
     head_ids = candidates[by_prior[:rank]]
     head = _rerank(store, terms, folded, head_ids.tolist(), {})  # equal scores: record order, as people read
+    if exact < len(candidates):
+        first = set(candidates[itself].tolist()) if exact <= rank else set(head_ids[:exact].tolist())
+        head.sort(key=lambda h: h.turn_id not in first)  # stable: each tier keeps its order
     if len(candidates) <= rank:
-        return Hits(_located(store, head))
+        return Hits(_located(store, head), exact=exact)
     floor = min(h.score for h in head)
     rest = by_prior[rank:]
     top = max(float(prior.max()), 1e-9)
-    return Hits(_located(store, head), candidates[rest], np.minimum(floor, 100.0 * prior[rest] / top).astype(np.float32))
+    scores = np.minimum(floor, 100.0 * prior[rest] / top).astype(np.float32)
+    return Hits(_located(store, head), candidates[rest], scores, exact=exact)
+
+
+def _holding_themselves(store: TurnStore, terms: list[Term], candidates: np.ndarray) -> np.ndarray:
+    """For each candidate, whether it holds every query word as itself or its stem's family, not a typo."""
+    held = np.ones(len(candidates), dtype=bool)
+    for term in terms:
+        own = [o for o, q in term.options.items() if q >= STEM_QUALITY]
+        if len(own) == len(term.options):
+            continue
+        mine = np.zeros(len(candidates), dtype=bool)
+        for option in own:
+            mine |= store.words.contains(option, candidates)
+        held &= mine
+    return held
 
 
 def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: Allowed = None, pool: int | None = None) -> list[Hit]:
