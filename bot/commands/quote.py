@@ -11,7 +11,7 @@ import numpy as np
 from bot.commands.base import Command, Request, UserError, hit_out, plural
 from bot.commands.filters import Filters, parse_filters
 from bot.replies import QuoteReply
-from parser.index.search import RERANK, Hit, Hits, find_closest, find_phrase, find_words, locate
+from parser.index.search import RERANK, Hit, Hits, PhraseHits, find_closest, find_phrase, find_words, placed
 from parser.index.store import TurnStore
 from parser.text import fold
 
@@ -20,7 +20,9 @@ CLOSE_ENOUGH = 80.0
 CLOSEST = 20  # turns the fuzzy fallback may offer
 MERGED = 5000  # a compound's other spelling is searched too when each search finds at most this many
 MIN_PART = 3  # letters of each word a compound is split into
-_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]')
+# A phrase opens after a space (or at the start) and closes before one (or punctuation, or the
+# end): the stray mark in pasted `you use" in" and` quotes nothing.
+_QUOTED = re.compile(r'(?<!\S)(?:"([^"\s][^"]*?)"|“([^”\s][^”]*?)”|«([^»]+)»|„([^“”\s][^“”]*?)[“”])(?![^\s.,;:!?)\]])')
 
 
 def split_phrases(argument: str) -> tuple[list[str], str]:
@@ -116,7 +118,7 @@ def _search(store: TurnStore, text: str, allowed: np.ndarray | None, rank: int) 
         for phrase in phrases:
             hits = find_phrase(store, phrase, mask)
             mask = np.zeros(len(store), dtype=bool)
-            mask[[h.turn_id for h in hits]] = True
+            mask[hits.ids if isinstance(hits, PhraseHits) else [h.turn_id for h in hits]] = True
         if rest and hits:
             hits = find_words(store, rest, mask, rank=rank)
         return hits, False
@@ -154,7 +156,7 @@ async def quote(request: Request) -> QuoteReply:
     if not text:
         raise UserError(f"`{request.prefix}quote` needs words to look for, e.g. `{request.prefix}{COMMAND.example}`.")
     page = filters.page
-    hits, close = search_quote(store, text, filters.mask(store), rank=max(RERANK, page * PER_PAGE))
+    hits, close = search_quote(store, text, filters.mask(store))
     said = as_quoted(text)
     if not hits:
         within = f" ({filters.describe()})" if filters.active else ""  # "(in en)", "(LEÓN SANCHEZ, 2021-03)"
@@ -167,7 +169,8 @@ async def quote(request: Request) -> QuoteReply:
     pages = math.ceil(total / PER_PAGE)
     if page > pages:
         raise UserError(f"There {'is' if pages == 1 else 'are'} only {plural(pages, 'page')} of turns matching “{said}”.")
-    shown = [locate(store, h) for h in hits[(page - 1) * PER_PAGE : page * PER_PAGE]]
+    phrases, rest = split_phrases(text)
+    shown = placed(store, " ".join([*phrases, rest]), hits[(page - 1) * PER_PAGE : page * PER_PAGE])
     following = _with_page(request.argument, page + 1) if page < pages else None
     return QuoteReply(
         command="quote",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from parser.index.evidence import NONE, Evidence, weigh, weights
 from parser.index.rank import Matcher, analyse
-from parser.index.search import Hit
+from parser.index.search import Hit, bounded
 from parser.index.store import TurnStore
 from parser.text import fold
 
@@ -65,7 +65,7 @@ def _next_of_speaker(store: TurnStore, turn_id: int) -> int | None:
 
 def judge(store: TurnStore, query: str, hits: list[Hit]) -> list[Judged]:
     """The hits with their evidence, best evidence first (a quote run over two turns weighed whole)."""
-    folded = fold(query)
+    folded = " ".join(bounded(fold(query).split()))
     terms = analyse(store, folded.split(), loose=True)
     matcher = Matcher(terms, folded)
     weighed = weights(store, terms)

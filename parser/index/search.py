@@ -26,6 +26,9 @@ WIDER = 8  # when nothing in the pool scores WIDEN_BELOW, this many times the po
 WIDEN_BELOW = 80.0  # the score from which the commands call a turn close
 LONG_QUERY = 9  # words from which the index's ranking is sure enough for a smaller pool…
 LONG_POOL = 20  # …of this many (of 1,500 damaged quotes at 1M turns, every long one found was in the best 10)
+COUNT_BUDGET = 2000  # a phrase in more turns than this is not counted turn by turn when the index knows
+VERIFY_BUDGET = 20000  # turns read at most to check a phrase the index cannot vouch for
+MAX_WORDS = 40
 SPANS = 10  # hits located in their text up front; `locate` does the rest when shown
 
 Allowed = np.ndarray | set[int] | frozenset[int] | None
@@ -63,8 +66,36 @@ def locate(store: TurnStore, hit: Hit) -> Hit:
     return replace(hit, span=token_span(store.text(hit.turn_id), *hit.tokens))
 
 
+def placed(store: TurnStore, query: str, hits: list[Hit]) -> list[Hit]:
+    """The hits with their matched span, scoring in full those the index ranked but never scored
+    (a deep page shows five of them: only those five are read)."""
+    if all(h.span is not None or h.tokens is not None for h in hits):
+        return [locate(store, h) for h in hits]
+    folded = fold(query)
+    matcher = Matcher(analyse(store, folded.split()), folded)
+    out = []
+    for hit in hits:
+        if hit.span is None and hit.tokens is None:
+            scored = matcher.score(fold(store.text(hit.turn_id)))
+            hit = replace(hit, tokens=(scored.first, scored.last))
+        out.append(locate(store, hit))
+    return out
+
+
 def _located(store: TurnStore, hits: list[Hit]) -> list[Hit]:
     return [locate(store, h) for h in hits[:SPANS]] + hits[SPANS:]
+
+
+def bounded(words: list[str]) -> list[str]:
+    """The words a loose search weighs: a word repeated in a row kept twice at most, and the first
+    `MAX_WORDS` (a pasted paragraph is known by its first forty words; scoring costs grow with
+    the query's length times the turn's)."""
+    kept: list[str] = []
+    for word in words:
+        if len(kept) >= 2 and kept[-1] == word and kept[-2] == word:
+            continue
+        kept.append(word)
+    return kept[:MAX_WORDS]
 
 
 def find_phrase(store: TurnStore, phrase: str, allowed: Allowed = None) -> list[Hit]:
@@ -77,9 +108,15 @@ def find_phrase(store: TurnStore, phrase: str, allowed: Allowed = None) -> list[
     if any(i is None for i in ids):
         return []
     candidates = _restrict(phrase_candidates(store, ids), allowed_mask(store, allowed))  # type: ignore[arg-type]
+    if len(candidates) > COUNT_BUDGET and _index_is_exact(store, ids):
+        # Every candidate holds the phrase (one word, or a pair the index lists): the hits are
+        # known without reading a turn; in record order, a few located when shown.
+        return PhraseHits(candidates, len(words))
+    offsets = store.columns.offsets  # a turn shorter, in bytes, than the folded phrase cannot hold it
+    candidates = candidates[(offsets[candidates + 1] - offsets[candidates]) >= len(folded)]
     pattern = re.compile(rf"(?<!\S){re.escape(folded)}(?!\S)")
     found: list[tuple[int, int, int]] = []
-    for turn_id in candidates.tolist():
+    for turn_id in candidates[:VERIFY_BUDGET].tolist():
         text = fold(store.text(turn_id))
         matches = list(pattern.finditer(text))
         if matches:
@@ -87,6 +124,30 @@ def find_phrase(store: TurnStore, phrase: str, allowed: Allowed = None) -> list[
     found.sort()
     hits = [Hit(t, 100.0, None, True, (k, k + len(words) - 1)) for _, t, k in found]
     return _located(store, hits)
+
+
+def _index_is_exact(store: TurnStore, ids: list[int]) -> bool:
+    """Whether the index alone says which turns hold the phrase: one word, or two that form a listed pair."""
+    return len(ids) == 1 or (len(ids) == 2 and bool(store.pair_words[ids[0]]) and bool(store.pair_words[ids[1]]))
+
+
+class PhraseHits(LazySequence[Hit]):
+    """Turns the index knows hold a phrase, in record order; each hit located when read."""
+
+    def __init__(self, ids: np.ndarray, words: int) -> None:
+        self._ids = ids
+        self._words = words
+        self.exact = len(ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _item(self, i: int) -> Hit:
+        return Hit(int(self._ids[i]), 100.0, None, True)
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self._ids
 
 
 def _rerank(store: TurnStore, terms: list[Term], query: str, candidates: Iterable[int], prior: dict[int, float]) -> list[Hit]:
@@ -143,7 +204,7 @@ def find_words(store: TurnStore, query: str, allowed: Allowed = None, rank: int 
     Every such turn is returned; the best `rank` by the index's score (rare words, pairs in the
     query's order, shorter turns) are scored in full, the others follow in the index's order.
     """
-    folded = fold(query)
+    folded = " ".join(bounded(fold(query).split()))
     terms = analyse(store, folded.split())
     if not terms or any(not t.options for t in terms):
         return Hits([])
@@ -201,7 +262,7 @@ def find_closest(store: TurnStore, query: str, limit: int = 5, allowed: Allowed 
     When none of them comes close, the next best, up to eight times the pool, are scored too: a
     short quote of common words can rank its turn a few hundred down (six queries in a thousand).
     """
-    folded = fold(query)
+    folded = " ".join(bounded(fold(query).split()))
     terms = analyse(store, folded.split(), loose=True)
     if not terms:
         return []

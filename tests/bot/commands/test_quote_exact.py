@@ -49,3 +49,19 @@ async def test_compounds_are_found_joined_and_split(education: TurnStore, typed:
     assert any("headteachers" in fold(education.text(t)) for t in both)
     reply = await answer(education, f"!quote {typed}")
     assert reply.total >= len(both)
+
+
+def test_a_stray_quote_mark_in_pasted_text_is_not_a_phrase() -> None:
+    from bot.commands.quote import split_phrases
+
+    assert split_phrases('suppose you use" in" and you started with') == ([], 'suppose you use" in" and you started with')
+    assert split_phrases('merci "cheveux blancs", vraiment') == (["cheveux blancs"], "merci  , vraiment")
+
+
+async def test_a_page_past_the_ranked_head_still_marks_the_words(education: TurnStore) -> None:
+    first = await answer(education, "!quote the")
+    last = await answer(education, f"!quote the page:{first.pages}")
+    assert last.page == first.pages and last.hits
+    assert all(h.span is not None and fold(h.text[h.span[0] : h.span[1]]) == "the" for h in last.hits)
+    past = await answer(education, f"!quote the page:{first.pages + 1}")
+    assert past.error == f"There are only {first.pages} pages of turns matching “the”."
