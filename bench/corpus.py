@@ -292,3 +292,20 @@ def make_remembered(corpus: Source, count: int, seed: int = 11, first_id: int = 
         turn_id = starts[name] + i if first_id >= 0 else -1
         queries.append(Query(text, turn_id, " ".join(window), ", ".join(done), meant))
     return queries
+
+
+def hold_out(source: Source, count: int = 12, seed: int = 3) -> tuple[Source, Source]:
+    """(meetings loaded, meetings kept out): queries made from the second must not be found in the first."""
+    out = set(random.Random(seed).sample(range(len(source)), count))
+    return [m for k, m in enumerate(source) if k not in out], [m for k, m in enumerate(source) if k in out]
+
+
+def other_language(paths: list[Path]) -> Source:
+    """Records in other languages than QMSum's English, read as the bot reads them."""
+    from parser.readers.loader import read_file
+
+    out: Source = []
+    for path in paths:
+        record = read_file(path)
+        out.append((record.meeting.id, [(t.speaker, t.text) for t in record.turns if t.text.strip()]))
+    return out

@@ -125,7 +125,9 @@ def _search(store: TurnStore, text: str, allowed: np.ndarray | None, rank: int) 
     hits = find_words(store, rest, allowed, rank=rank)
     if hits and hits[0].score >= CLOSE_ENOUGH:
         return hits, False
-    closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed) if h.score >= CLOSE_ENOUGH]
+    closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed, widen=False) if h.score >= CLOSE_ENOUGH]
+    if not closest:
+        closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed) if h.score >= CLOSE_ENOUGH]
     if closest and (not hits or closest[0].score > hits[0].score):
         return closest, True
     return hits, False

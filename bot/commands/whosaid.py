@@ -114,8 +114,11 @@ async def whosaid(request: Request) -> WhosaidReply:
             total=len(verbatim),
             said_by=said_by,
         )
-    judged = judge(store, phrase, find_closest(store, phrase, limit=JUDGED, allowed=mask))
+    judged = judge(store, phrase, find_closest(store, phrase, limit=JUDGED, allowed=mask, widen=False))
     close = close_ones(judged)
+    if not close:  # the pool holds no fit: look further down the index's ranking
+        judged = judge(store, phrase, find_closest(store, phrase, limit=JUDGED, allowed=mask))
+        close = close_ones(judged)
     if not close:
         nearest = hit_out(store, locate(store, judged[0].hit), request.prefix) if judged else None
         where = f" among the turns searched ({filters.describe()})" if filters.active else " in the loaded records"

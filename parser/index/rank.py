@@ -12,6 +12,7 @@ aligned stretch makes the last quarter of the score. 100 means the words as type
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -62,6 +63,18 @@ class Term:
 
 
 def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Term]:
+    """Each folded query word with its weight and the words of the record it may stand for
+    (`_analyse`); a query's words are analysed once for all the stages that ask (terms are not
+    changed by their users)."""
+    return list(_analysed(store, tuple(words), loose, len(store.vocab)))
+
+
+@functools.lru_cache(maxsize=16)  # the stages of one query, and a few queries asked again
+def _analysed(store: TurnStore, words: tuple[str, ...], loose: bool, vocabulary: int) -> tuple[Term, ...]:
+    return tuple(_analyse(store, list(words), loose))  # `vocabulary`: a grown vocabulary is another key
+
+
+def _analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Term]:
     """Each folded query word with its weight and the words of the record it may stand for.
 
     A word the record has (and not rarely: `rare_df`) stands for itself and its stem's family;
