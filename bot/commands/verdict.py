@@ -20,7 +20,9 @@ SURE = 0.85  # share of the query's weight held in order that makes a turn close
 LIKELY = 0.75  # …and the share that does with a clear lead over every other turn
 LEAD = 0.15  # that lead, in share of the query's weight
 MIN_WORDS = 0.6  # share of the query's words (each counting one) the chain must hold
-SHORT = 4  # a query of this few words must be held whole, as its words or their typos
+SHORT = 4  # a query of this few words must be held nearly whole, as its words or their typos
+WHOLE = 0.97  # …and with this share of its weight, tight, needs no lead
+TIE = 0.01  # turns holding a query as well as the best, within this share, share its verdict
 SPREAD = 1.0  # turn words between the remembered ones, per remembered word, at most (plus `SLACK`)
 SLACK = 3
 NEXT_TURN = 2  # a speaker's next turn may come this many turns later (someone says "yeah" between)
@@ -87,10 +89,21 @@ def judge(store: TurnStore, query: str, hits: list[Hit]) -> list[Judged]:
 
 def close_ones(judged: list[Judged]) -> list[Judged]:
     """The turns the verdict calls close: every one that fits when the best is sure, or the best
-    alone when it fits and leads the runner-up clearly; none otherwise."""
+    alone when it fits and leads the runner-up clearly; none otherwise.
+
+    A short query (four words or fewer) has its own rule: held whole and tight (`WHOLE`), it is
+    close in every turn that holds it as well; else it must lead every other turn that fits. Turns
+    that hold its few common words scattered are no rivals: at a million turns some always do.
+    """
     if not judged or not fits(judged[0].evidence):
         return []
     best = judged[0].evidence
+    if best.of <= SHORT:
+        ties = [j for j in judged if fits(j.evidence) and j.evidence.held >= best.held - TIE]
+        if best.held >= WHOLE and best.extra <= 1 and best.words == best.of:
+            return ties
+        rivals = [j.evidence.held for j in judged if fits(j.evidence) and j.evidence.held < best.held - TIE]
+        return ties if best.held - max(rivals, default=0.0) >= LEAD else []
     if sure(best):
         return [j for j in judged if sure(j.evidence)]
     runner_up = judged[1].evidence if len(judged) > 1 else NONE
