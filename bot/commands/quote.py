@@ -11,6 +11,7 @@ import numpy as np
 from bot.commands.base import Command, Request, UserError, hit_out, plural
 from bot.commands.filters import Filters, parse_filters
 from bot.replies import QuoteReply
+from parser.index.candidates import phrase_candidates
 from parser.index.search import RERANK, Hit, Hits, PhraseHits, find_closest, find_phrase, find_words, placed
 from parser.index.store import TurnStore
 from parser.text import fold
@@ -19,7 +20,9 @@ PER_PAGE = 5
 CLOSE_ENOUGH = 80.0
 CLOSEST = 20  # turns the fuzzy fallback may offer
 MERGED = 5000  # a compound's other spelling is searched too when each search finds at most this many
-MIN_PART = 3  # letters of each word a compound is split into
+COMPOUND_SHARE = 0.001  # a compound in at most this share of the turns (or `COMPOUND_FLOOR`) is searched both ways
+COMPOUND_FLOOR = 50
+MIN_PART = 4  # letters of each word a compound is split into
 # A phrase opens after a space (or at the start) and closes before one (or punctuation, or the
 # end): the stray mark in pasted `you use" in" and` quotes nothing.
 _QUOTED = re.compile(r'(?<!\S)(?:"([^"\s][^"]*?)"|“([^”\s][^”]*?)”|«([^»]+)»|„([^“”\s][^“”]*?)[“”])(?![^\s.,;:!?)\]])')
@@ -73,14 +76,18 @@ def compound_variant(store: TurnStore, text: str) -> str | None:
     they hold both words. None when no word changes."""
     phrases, rest = split_phrases(text)
     words = rest.split()
-    ids = store.vocab.ids
     out: list[str] = []
     changed = False
     k = 0
     while k < len(words):
         word = fold(words[k])
-        if k + 1 < len(words) and word + fold(words[k + 1]) in ids:
-            out.append(word + fold(words[k + 1]))
+        after = fold(words[k + 1]) if k + 1 < len(words) else ""
+        if (
+            min(len(word), len(after)) >= MIN_PART
+            and (word + after) in store.vocab.ids
+            and _rarer(store, word + after, word, after)
+        ):
+            out.append(word + after)
             k, changed = k + 2, True
             continue
         halves = _split(store, word)
@@ -95,15 +102,25 @@ def compound_variant(store: TurnStore, text: str) -> str | None:
     return " ".join([*(f'"{p}"' for p in phrases), *out])
 
 
+def _rarer(store: TurnStore, whole: str, a: str, b: str) -> bool:
+    """Whether `whole` may be `a b` written as one word (or the other way round), and is rare
+    enough (`COMPOUND_SHARE` of the turns) that searching both spellings costs nothing noticeable."""
+    ids, df = store.vocab.ids, store.vocab.df
+    if a not in ids or b not in ids:
+        return False
+    return whole not in ids or int(df[ids[whole]]) <= max(COMPOUND_FLOOR, COMPOUND_SHARE * len(store))
+
+
 def _split(store: TurnStore, word: str) -> tuple[str, str] | None:
-    """Two words of the records that `word` is made of (the most common pair), if any."""
+    """Two words of the records that `word` is made of, written apart somewhere (the most common
+    such pair), if any: `headteachers` → `head teachers`, never a typo cut into two fragments."""
     if len(word) < 2 * MIN_PART or not word.isalpha():
         return None
     ids, df = store.vocab.ids, store.vocab.df
     best: tuple[int, tuple[str, str]] | None = None
     for at in range(MIN_PART, len(word) - MIN_PART + 1):
         a, b = word[:at], word[at:]
-        if a in ids and b in ids:
+        if _rarer(store, word, a, b) and len(phrase_candidates(store, [ids[a], ids[b]])):
             both = min(int(df[ids[a]]), int(df[ids[b]]))
             if best is None or both > best[0]:
                 best = (both, (a, b))
@@ -125,9 +142,8 @@ def _search(store: TurnStore, text: str, allowed: np.ndarray | None, rank: int) 
     hits = find_words(store, rest, allowed, rank=rank)
     if hits and hits[0].score >= CLOSE_ENOUGH:
         return hits, False
-    closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed, widen=False) if h.score >= CLOSE_ENOUGH]
-    if not closest:
-        closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed) if h.score >= CLOSE_ENOUGH]
+    # Wider only when no turn holds the words: otherwise those turns answer, close or not.
+    closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed, widen=not hits) if h.score >= CLOSE_ENOUGH]
     if closest and (not hits or closest[0].score > hits[0].score):
         return closest, True
     return hits, False

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parser.index.evidence import NONE, Evidence, weigh, weights
-from parser.index.rank import Matcher, analyse
+from parser.index.rank import analyse, matcher
 from parser.index.search import Hit, bounded
 from parser.index.store import TurnStore
 from parser.text import fold
@@ -69,17 +69,17 @@ def judge(store: TurnStore, query: str, hits: list[Hit]) -> list[Judged]:
     """The hits with their evidence, best evidence first (a quote run over two turns weighed whole)."""
     folded = " ".join(bounded(fold(query).split()))
     terms = analyse(store, folded.split(), loose=True)
-    matcher = Matcher(terms, folded)
+    scorer = matcher(store, terms, folded)
     weighed = weights(store, terms)
     judged = []
     for hit in hits:
         tokens = fold(store.text(hit.turn_id)).split()
-        alone = weigh(matcher, weighed, tokens)
+        alone = weigh(scorer, weighed, tokens, hit.turn_id)
         best = Judged(hit, alone)
         if not sure(alone) and alone.words and alone.last >= len(tokens) - (len(terms) + SLACK):
             after = _next_of_speaker(store, hit.turn_id)
             if after is not None:
-                both = weigh(matcher, weighed, tokens + fold(store.text(after)).split())
+                both = weigh(scorer, weighed, tokens + fold(store.text(after)).split())
                 if both.held > alone.held and both.last >= len(tokens):
                     best = Judged(hit, both, after)
         judged.append(best)

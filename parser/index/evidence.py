@@ -48,7 +48,7 @@ def weights(store: TurnStore, terms: list[Term]) -> list[float]:
     return [store.word_idf(t.exact_id) if t.exact_id is not None else t.weight for t in terms]
 
 
-def weigh(matcher: Matcher, weights: list[float], tokens: list[str]) -> Evidence:
+def weigh(matcher: Matcher, weights: list[float], tokens: list[str], turn_id: int | None = None) -> Evidence:
     """The best in-order chain of the query's words in `tokens` (a turn's folded words).
 
     Of two chains, the one with fewer turn words between its words wins a near tie (each such
@@ -58,7 +58,7 @@ def weigh(matcher: Matcher, weights: list[float], tokens: list[str]) -> Evidence
     total = sum(weights)
     if not terms or not tokens or total <= 0:
         return Evidence(0.0, 0.0, 0, len(terms))
-    matches = matcher._matches(tokens)  # (token, query word, quality), by token
+    matches = matcher.matches(tokens, turn_id)  # (token, query word, quality), by token
     gap_cost = GAP_COST * total / len(terms)
     best: list[float] = []  # the chain's weight less its gaps' cost: what chooses
     raw: list[float] = []  # the chain's weight

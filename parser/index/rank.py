@@ -12,10 +12,11 @@ aligned stretch makes the last quarter of the score. 100 means the words as type
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
@@ -38,6 +39,7 @@ SOFT_QUALITY = 0.8
 SOFT_WORD = 3
 PAD = 2  # extra words either side of the aligned stretch that the character-level ratio may use
 REGION = 3  # a turn longer than three times the query (and some) is aligned only around its anchors
+MATCHERS = 8  # recent queries' matchers (and twice as many analyses) kept per store
 ANCHORS = 3  # the heaviest query words whose places in a long turn are the anchors
 
 
@@ -66,12 +68,19 @@ def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Ter
     """Each folded query word with its weight and the words of the record it may stand for
     (`_analyse`); a query's words are analysed once for all the stages that ask (terms are not
     changed by their users)."""
-    return list(_analysed(store, tuple(words), loose, len(store.vocab)))
+    kept = _ANALYSED.setdefault(store, OrderedDict())
+    key = (len(store.vocab), loose, tuple(words))  # a grown vocabulary is another key
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = tuple(_analyse(store, words, loose))
+        while len(kept) > MATCHERS * 2:
+            kept.popitem(last=False)
+    else:
+        kept.move_to_end(key)
+    return list(found)
 
 
-@functools.lru_cache(maxsize=16)  # the stages of one query, and a few queries asked again
-def _analysed(store: TurnStore, words: tuple[str, ...], loose: bool, vocabulary: int) -> tuple[Term, ...]:
-    return tuple(_analyse(store, list(words), loose))  # `vocabulary`: a grown vocabulary is another key
+_ANALYSED: WeakKeyDictionary[TurnStore, OrderedDict[tuple[object, ...], tuple[Term, ...]]] = WeakKeyDictionary()
 
 
 def _analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Term]:
@@ -133,10 +142,30 @@ class Scored:
     last: int
 
 
+def matcher(store: TurnStore, terms: list[Term], query: str) -> Matcher:
+    """The query's `Matcher`, shared by the stages of one query (the pool, its widening, the
+    verdict's evidence), so that no turn is matched twice against the same words."""
+    kept = _MATCHERS.setdefault(store, OrderedDict())
+    key = (len(store), query, tuple((t.text, t.weight, len(t.options), t.sure) for t in terms))
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = Matcher(terms, query)
+        while len(kept) > MATCHERS:
+            kept.popitem(last=False)
+    else:
+        kept.move_to_end(key)
+    return found
+
+
+_MATCHERS: WeakKeyDictionary[TurnStore, OrderedDict[tuple[object, ...], Matcher]] = WeakKeyDictionary()
+
+
 class Matcher:
-    """Scores turns against one query: what is worked out once per query is kept here."""
+    """Scores turns against one query: what is worked out once per query is kept here, and the
+    matches found in each turn (by turn id) while the matcher lives."""
 
     def __init__(self, terms: list[Term], query: str) -> None:
+        self.found: dict[int, list[tuple[int, int, float]]] = {}
         self.terms = terms
         self.query = query
         self.weights = [t.weight for t in terms]
@@ -174,6 +203,15 @@ class Matcher:
         where = self.where
         return [(j, i, q) for j, token in enumerate(tokens) if token in where for i, q in where[token]]
 
+    def matches(self, tokens: list[str], turn_id: int | None = None) -> list[tuple[int, int, float]]:
+        """`_matches`, kept per turn id when one is given."""
+        if turn_id is None:
+            return self._matches(tokens)
+        found = self.found.get(turn_id)
+        if found is None:
+            found = self.found[turn_id] = self._matches(tokens)
+        return found
+
     def _matches(self, tokens: list[str]) -> list[tuple[int, int, float]]:
         """(token number, query word number, quality) of every turn word a query word may stand for.
 
@@ -200,10 +238,10 @@ class Matcher:
                         best[(lo + j, i)] = quality
         return sorted((j, i, q) for (j, i), q in best.items())
 
-    def _align(self, tokens: list[str]) -> tuple[float, int, int, int, int]:
+    def _align(self, tokens: list[str], turn_id: int | None = None) -> tuple[float, int, int, int, int]:
         """The best in-order chain of query words in the turn: (value, first token, last token,
         first query word, last query word) — a sparse dynamic programme over the matches."""
-        matches = self._matches(tokens)
+        matches = self.matches(tokens, turn_id)
         if not matches:
             return 0.0, -1, -1, -1, -1
         weights = self.weights
@@ -239,12 +277,12 @@ class Matcher:
             k = back[k]
         return top[0], matches[k][0], last_j, matches[k][1], last_i
 
-    def score(self, folded: str) -> Scored:
+    def score(self, folded: str, turn_id: int | None = None) -> Scored:
         """How well the folded turn matches the query, 0–100, and where."""
         tokens = folded.split()
         if not self.terms or not tokens:
             return Scored(0.0, 0, 0)
-        value, first, last, qi_first, qi_last = self._align(tokens)
+        value, first, last, qi_first, qi_last = self._align(tokens, turn_id)
         if first < 0:
             return Scored(0.0, 0, 0)
         lo = max(0, first - qi_first - PAD)

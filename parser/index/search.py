@@ -16,7 +16,7 @@ import numpy as np
 
 from parser.index.candidates import accumulate, index_score, phrase_candidates, term_ids
 from parser.index.columns import LazySequence
-from parser.index.rank import STEM_QUALITY, Matcher, Term, analyse
+from parser.index.rank import STEM_QUALITY, Matcher, Term, analyse, matcher
 from parser.index.store import TurnStore
 from parser.text import fold, token_span
 
@@ -72,11 +72,11 @@ def placed(store: TurnStore, query: str, hits: list[Hit]) -> list[Hit]:
     if all(h.span is not None or h.tokens is not None for h in hits):
         return [locate(store, h) for h in hits]
     folded = fold(query)
-    matcher = Matcher(analyse(store, folded.split()), folded)
+    scorer = Matcher(analyse(store, folded.split()), folded)
     out = []
     for hit in hits:
         if hit.span is None and hit.tokens is None:
-            scored = matcher.score(fold(store.text(hit.turn_id)))
+            scored = scorer.score(fold(store.text(hit.turn_id)))
             hit = replace(hit, tokens=(scored.first, scored.last))
         out.append(locate(store, hit))
     return out
@@ -153,9 +153,9 @@ class PhraseHits(LazySequence[Hit]):
 def _rerank(store: TurnStore, terms: list[Term], query: str, candidates: Iterable[int], prior: dict[int, float]) -> list[Hit]:
     """Score each candidate in full; best first (the index's score, then record order, break ties)."""
     hits = []
-    matcher = Matcher(terms, query)
+    scorer = matcher(store, terms, query)
     for turn_id in candidates:
-        scored = matcher.score(fold(store.text(turn_id)))
+        scored = scorer.score(fold(store.text(turn_id)), turn_id)
         hits.append(Hit(turn_id, scored.score, None, scored.score >= 100.0, (scored.first, scored.last)))
     return _best_first(hits, prior)
 
