@@ -69,7 +69,7 @@ def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Ter
     (`_analyse`); a query's words are analysed once for all the stages that ask (terms are not
     changed by their users)."""
     kept = _ANALYSED.setdefault(store, OrderedDict())
-    key = (len(store.vocab), loose, tuple(words))  # a grown vocabulary is another key
+    key = (len(store), len(store.vocab), loose, tuple(words))  # a grown store is another key
     found = kept.get(key)
     if found is None:
         found = kept[key] = tuple(_analyse(store, words, loose))
