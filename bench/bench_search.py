@@ -32,9 +32,23 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.corpus import ARCHIVE, Query, build_corpus, make_queries, read_meetings, records, text_bytes, unpack  # noqa: E402
+from bench.corpus import (  # noqa: E402
+    ARCHIVE,
+    Query,
+    build_corpus,
+    hold_out,
+    make_queries,
+    make_remembered,
+    other_language,
+    read_meetings,
+    records,
+    text_bytes,
+    unpack,
+)
+from bench.worst import acronyms_of, precision, worst_cases  # noqa: E402
 
 BRUTE_SAMPLE = {10_000: 200, 100_000: 60, 1_000_000: 15}
+OTHER_LANGUAGE = [ROOT / "samples" / "icann70-lacralo-roundtable-fr.txt"]
 BUILDS = {10_000: 5, 100_000: 5}  # builds timed per size (3 for bigger sizes)
 
 
@@ -95,6 +109,7 @@ async def _ask(store, command: str, queries: list[Query]) -> dict[str, float]:  
 
     times, ranked = [], []
     verdicts: dict[str, int] = {}
+    said = right_said = 0
     for query in queries:
         start = time.perf_counter()
         reply = await answer(store, f"!{command} {query.text}")
@@ -102,15 +117,21 @@ async def _ask(store, command: str, queries: list[Query]) -> dict[str, float]:  
         ranked.append([_turn_id(store, h) for h in reply.hits[:5]])
         verdict = getattr(reply, "verdict", None) or ("error" if reply.error else "hits")
         verdicts[verdict] = verdicts.get(verdict, 0) + 1
+        if verdict in ("close", "verbatim"):
+            said += 1
+            right_said += query.turn_id >= 0 and bool(ranked[-1]) and _right(store, ranked[-1][0], query)
+    known = [q for q in queries if q.turn_id >= 0]
     return {
         "p50_ms": 1000 * statistics.median(times),
         "p95_ms": 1000 * _percentile(times, 0.95),
-        **_accuracy(store, ranked, queries),
+        **(_accuracy(store, ranked, queries) if len(known) == len(queries) else {}),
+        "said": said / len(queries),  # verdict close or verbatim
+        "right_said": right_said / len(queries),  # …with the right turn first
         "verdicts": verdicts,  # type: ignore[dict-item]
     }
 
 
-def _brute(store, queries: list[Query]) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+def _brute(store, queries: list[Query], scorers: tuple[str, ...] = ("plain", "guarded")) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
     """Brute force as specified (partial_ratio over every turn), and with the short-turn guard.
 
     The guard compares a turn shorter than the query whole (`ratio`), as the old `find_closest`
@@ -127,13 +148,14 @@ def _brute(store, queries: list[Query]) -> dict[str, dict[str, float]]:  # type:
     by_length = [folded[i] for i in order]
     lengths = [len(f) for f in by_length]
     out: dict[str, dict[str, float]] = {}
-    for name in ("plain", "guarded"):
+    for name in scorers:
         times, ranked = [], []
         for query in queries:
             text = fold(query.text)
             start = time.perf_counter()
-            if name == "plain":
-                found = [(score, i) for _, score, i in process.extract(text, folded, scorer=fuzz.partial_ratio, limit=5)]
+            if name in ("plain", "token_set"):
+                scorer = fuzz.partial_ratio if name == "plain" else fuzz.token_set_ratio
+                found = [(score, i) for _, score, i in process.extract(text, folded, scorer=scorer, limit=5)]
             else:
                 cut = bisect.bisect_left(lengths, len(text))
                 long = process.extract(text, by_length[cut:], scorer=fuzz.partial_ratio, limit=5)
@@ -156,9 +178,16 @@ def child(size: int, data: Path, count: int, brute: int, cache: Path) -> dict[st
     from parser.index.snapshot import load_snapshot, save_snapshot
     from parser.index.store import TurnStore
 
-    corpus = build_corpus(read_meetings(data), size)
+    kept, held = hold_out(read_meetings(data))
+    corpus = build_corpus(kept, size)
     megabytes = text_bytes(corpus) / 1e6
     queries = make_queries(corpus, count)
+    remembered = make_remembered(corpus, count)
+    acronyms = acronyms_of(corpus)
+    foreign = other_language(OTHER_LANGUAGE)
+    outside = make_remembered(held, count // 2, first_id=-1) + make_remembered(foreign, count // 2, first_id=-1)
+    outside_spans = make_queries(held, count // 2) + make_queries(foreign, count // 2)
+    outside_spans = [Query(q.text, -1, q.original, q.damage, q.meant) for q in outside_spans]
     records_s = float("inf")
     for _ in range(2):  # the quicker of two: what making the records alone costs, as the build makes them
         with cycles_unchecked():
@@ -202,6 +231,15 @@ def child(size: int, data: Path, count: int, brute: int, cache: Path) -> dict[st
     ours_on_sample = asyncio.run(_ask(store, "whosaid", sample))
     quote_on_sample = asyncio.run(_ask(store, "quote", sample))
     brute_force = _brute(store, sample)
+    rem_whosaid = asyncio.run(_ask(store, "whosaid", remembered))
+    rem_quote = asyncio.run(_ask(store, "quote", remembered))
+    rem_sample = remembered[:brute]
+    rem_on_sample = asyncio.run(_ask(store, "whosaid", rem_sample))
+    rem_brute = _brute(store, rem_sample, ("guarded", "token_set"))
+    alarms = asyncio.run(_ask(store, "whosaid", outside))
+    alarms_spans = asyncio.run(_ask(store, "whosaid", outside_spans))
+    exact_words = asyncio.run(precision(store, acronyms))
+    worst = asyncio.run(worst_cases(store))
     damage: dict[str, int] = {}
     for query in queries:
         for part in query.damage.split(", "):
@@ -227,12 +265,33 @@ def child(size: int, data: Path, count: int, brute: int, cache: Path) -> dict[st
         "quote_on_sample": quote_on_sample,
         "brute": brute_force,
         "damage": damage,
+        "remembered": rem_whosaid,
+        "remembered_quote": rem_quote,
+        "remembered_on_sample": rem_on_sample,
+        "remembered_brute": rem_brute,
+        "alarms": alarms,
+        "alarms_spans": alarms_spans,
+        "outside": len(outside),
+        "precision": exact_words,
+        "worst": worst,
         "queries": len(queries),
     }
 
 
 def _pct(figures: dict[str, float]) -> str:
     return f"{100 * figures['top1']:.1f} / {100 * figures['top5']:.1f} / {100 * figures['top1_strict']:.1f} %"
+
+
+def _alarm(figures: dict) -> str:  # type: ignore[type-arg]
+    verdicts = figures["verdicts"]
+    n = sum(verdicts.values())
+    return f"{100 * verdicts.get('close', 0) / n:.1f} / {100 * verdicts.get('verbatim', 0) / n:.1f} %"
+
+
+def _worst(cases: list[dict]) -> str:  # type: ignore[type-arg]
+    first = max(c["first_ms"] for c in cases)
+    again = max(c["again_ms"] for c in cases)
+    return f"{first:.0f} / {again:.0f}"
 
 
 def _table(results: list[dict]) -> str:  # type: ignore[type-arg]
@@ -261,6 +320,30 @@ def _table(results: list[dict]) -> str:  # type: ignore[type-arg]
         ("brute force, short turns whole, top-1 / top-5 / strict top-1", lambda r: _pct(r["brute"]["guarded"])),
         ("!whosaid on the same sample top-1 / top-5 / strict top-1", lambda r: _pct(r["ours_on_sample"])),
         ("!quote on the same sample top-1 / top-5 / strict top-1", lambda r: _pct(r["quote_on_sample"])),
+        ("REMEMBERED: !whosaid right turn first and close/verbatim", lambda r: f"{100 * r['remembered']['right_said']:.1f} %"),
+        (
+            "remembered: !whosaid top-1 / top-5",
+            lambda r: f"{100 * r['remembered']['top1']:.1f} / {100 * r['remembered']['top5']:.1f} %",
+        ),
+        ("remembered: !whosaid p50 / p95 ms", lambda r: f"{r['remembered']['p50_ms']:.1f} / {r['remembered']['p95_ms']:.1f}"),
+        (
+            "remembered: !quote p50 / p95 ms",
+            lambda r: f"{r['remembered_quote']['p50_ms']:.1f} / {r['remembered_quote']['p95_ms']:.1f}",
+        ),
+        ("remembered, brute-force sample: queries", lambda r: f"{r['sample']}"),
+        (
+            "  !whosaid right and close/verbatim / top-1",
+            lambda r: f"{100 * r['remembered_on_sample']['right_said']:.1f} / {100 * r['remembered_on_sample']['top1']:.1f} %",
+        ),
+        ("  partial_ratio (short turns whole) top-1", lambda r: f"{100 * r['remembered_brute']['guarded']['top1']:.1f} %"),
+        ("  token_set_ratio top-1", lambda r: f"{100 * r['remembered_brute']['token_set']['top1']:.1f} %"),
+        ("FALSE ALARMS (records not loaded): queries", lambda r: f"{r['outside']}"),
+        ("  remembered kind: called close / verbatim", lambda r: _alarm(r["alarms"])),
+        ("  damaged-span kind: called close / verbatim", lambda r: _alarm(r["alarms_spans"])),
+        ("!QUOTE OF RARE WORDS / ACRONYMS: words", lambda r: f"{r['precision']['words']} / {r['precision']['acronyms']}"),
+        ("  turns said to hold it that do", lambda r: f"{100 * r['precision']['said']:.1f} %"),
+        ("  all turns of page 1 that hold it", lambda r: f"{100 * r['precision']['page']:.1f} %"),
+        ("WORST CASES: slowest, ms (first ask / again)", lambda r: _worst(r["worst"])),
     ]
     width = max(len(name) for name, _ in rows)
     cols = [f"{r['size']:,} turns" for r in results]
@@ -309,6 +392,11 @@ def main() -> int:
         print(
             f"{r['size']:,}: damage of the {r['queries']} queries: {r['damage']}; !whosaid verdicts: {r['whosaid']['verdicts']}"
         )
+        print(f"{r['size']:,}: remembered verdicts {r['remembered']['verdicts']}; outside {r['alarms']['verdicts']}")
+    last = results[-1]
+    print(f"\nworst cases at {last['size']:,} turns (ms, first ask / again):")
+    for case in last["worst"]:
+        print(f"  {case['first_ms']:7.0f} {case['again_ms']:7.0f}  {case['command'][:70]}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

@@ -196,3 +196,116 @@ def make_queries(corpus: Source, count: int, seed: int = 7) -> list[Query]:
             done.append("no accents")
         queries.append(Query(text, first_id[name] + i, original, ", ".join(done) or "none", " ".join(meant)))
     return queries
+
+
+_SENTENCE_END = re.compile(r"[.?!]$")
+
+
+def _words_and_ends(content: str) -> tuple[list[str], list[int]]:
+    """A turn's words (markers left out) and the numbers of those that end a sentence
+    (QMSum writes "set ." with the full stop apart)."""
+    words: list[str] = []
+    ends: list[int] = []
+    for token in content.split():
+        if _MARKER.search(token):
+            continue
+        if fold(token):
+            words.append(token)
+        if _SENTENCE_END.search(token) and words and (not ends or ends[-1] != len(words) - 1):
+            ends.append(len(words) - 1)
+    return words, ends
+
+
+def _skipped(length: int, skip: int, rng: random.Random) -> list[bool] | None:
+    """Which of `length` words are kept when `skip` are left out in runs of one to four that
+    stay apart (so no run grows longer); the first word is kept. None when the runs do not fit."""
+    kept = [True] * length
+    left = skip
+    for _ in range(100):
+        if left <= 0:
+            return kept
+        run = min(left, rng.randint(1, 4))
+        k = rng.randrange(1, length - run + 1)
+        if all(kept[k - 1 : k + run + 1]):  # the run and a kept word either side
+            for m in range(k, k + run):
+                kept[m] = False
+            left -= run
+    return None
+
+
+def make_remembered(corpus: Source, count: int, seed: int = 11, first_id: int = 0) -> list[Query]:
+    """Quotes as people remember them: a window of 12–22 words of one turn with 25–45 % of its
+    words left out in runs of one to four, a typo in a third, one word changed in a fifth, and
+    about a third of the windows running over a sentence end.
+
+    `first_id` is the turn id of the corpus' first turn (for queries from records not loaded,
+    `turn_id` is -1 and only the verdict matters).
+    """
+    rng = random.Random(seed)
+    flat = [(name, i, content) for name, turns in corpus for i, (_, content) in enumerate(turns)]
+    starts: dict[str, int] = {}
+    at = first_id
+    for name, turns in corpus:
+        starts[name] = at
+        at += len(turns)
+    common = [w for w, _ in Counter(fold(c).split()[0] for _, _, c in flat[:5000] if fold(c)).most_common(40)]
+    queries: list[Query] = []
+    tries = 0
+    while len(queries) < count and tries < 200 * count:
+        tries += 1
+        name, i, content = flat[rng.randrange(len(flat))]
+        words, ends = _words_and_ends(content)
+        if len(words) < 14:
+            continue
+        length = rng.randint(12, min(22, len(words)))
+        ends = [k for k in ends if k < len(words) - 1]
+        across = rng.random() < 0.35 and ends
+        if across:
+            end = rng.choice(ends)
+            lo, hi = max(0, end - length + 2), min(end, len(words) - length)
+            if lo > hi:
+                continue
+            start = rng.randint(lo, hi)
+        else:
+            start = rng.randrange(len(words) - length + 1)
+        window = words[start : start + length]
+        skip = round(length * rng.uniform(0.25, 0.45))
+        kept = _skipped(length, skip, rng)
+        if kept is None:
+            continue
+        remembered = [w for w, keep in zip(window, kept, strict=True) if keep]
+        meant = " ".join(remembered)
+        done = [f"{skip} of {length} left out"] + (["sentence end"] if across else [])
+        if rng.random() < 0.3:
+            long = [k for k, w in enumerate(remembered) if len(w) >= 4 and w.isalpha()]
+            if long:
+                k = rng.choice(long)
+                remembered[k] = _typo(remembered[k], rng)
+                done.append("typo")
+        if rng.random() < 0.2:
+            k = rng.randrange(len(remembered))
+            remembered[k] = rng.choice(common)
+            done.append("word changed")
+        text = " ".join(remembered)
+        if rng.random() < 0.5:
+            text = text.lower()
+        turn_id = starts[name] + i if first_id >= 0 else -1
+        queries.append(Query(text, turn_id, " ".join(window), ", ".join(done), meant))
+    return queries
+
+
+def hold_out(source: Source, count: int = 12, seed: int = 3) -> tuple[Source, Source]:
+    """(meetings loaded, meetings kept out): queries made from the second must not be found in the first."""
+    out = set(random.Random(seed).sample(range(len(source)), count))
+    return [m for k, m in enumerate(source) if k not in out], [m for k, m in enumerate(source) if k in out]
+
+
+def other_language(paths: list[Path]) -> Source:
+    """Records in other languages than QMSum's English, read as the bot reads them."""
+    from parser.readers.loader import read_file
+
+    out: Source = []
+    for path in paths:
+        record = read_file(path)
+        out.append((record.meeting.id, [(t.speaker, t.text) for t in record.turns if t.text.strip()]))
+    return out

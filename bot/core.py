@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 def help_reply(prefix: str) -> HelpReply:
     entries = [(f"{prefix}{c.usage}", c.summary) for c in COMMANDS.values()]
     entries.append((f"{prefix}help", "This list."))
+    entries.append(
+        (
+            "filters: speaker:NAME meeting:ID date:2021-03 lang:fr page:2",
+            "After the words of any search. A speaker name of several words works as typed "
+            '(`speaker:Goran Marby`), in quotes (`speaker:"Goran Marby"`) or joined (`speaker:Goran_Marby`); '
+            "dates take a range too: `date:2021-01..2021-06`.",
+        )
+    )
     examples = ", ".join(f"`{prefix}{c.example}`" for c in COMMANDS.values() if c.example)
     return HelpReply(command="help", summary=f"Ask the meeting records. For example {examples}.", commands=entries)
 

@@ -80,6 +80,7 @@ class WhosaidReply(Reply):
     verdict: str | None = Field(default=None, description="verbatim, close or not found")
     said_by: list[SaidBy] = Field(default_factory=list, description="who said it, most turns first")
     nearest: HitOut | None = Field(default=None, description="when not found: the closest turn, which is NOT a match")
+    differs: str | None = Field(default=None, description="when close: how the turn's words differ from the query's")
 
 
 class QuoteReply(Reply):

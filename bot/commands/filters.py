@@ -26,6 +26,8 @@ _FILTER = re.compile(
     r"(?:\"([^\"]*)\"|“([^”]*)”|«\s*([^»]*?)\s*»|(\S*))",
     re.IGNORECASE,
 )
+_NAME_WORDS = re.compile(r"(?<!\S)(speaker:)(?![\"“«])(\S+)((?:\s+(?!\w+:)[^\s\"“«]+){1,3})", re.IGNORECASE)
+NAME_FIT = 90.0  # a name of several words, unquoted, is taken when it names a speaker this well
 DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")  # 2021, 2021-03, 2021-03-22
 DATE_HELP = "write 2021, 2021-03, 2021-03-22 or a range such as 2021-01..2021-06"
 
@@ -121,6 +123,28 @@ def page_number(value: str, token: str) -> int:
     return int(value)
 
 
+def _join_names(store: TurnStore, argument: str) -> str:
+    """`speaker:Goran Marby` written as `speaker:Goran_Marby` when the words after the colon name a
+    speaker better with the next words than without (at most three more words)."""
+
+    def join(m: re.Match[str]) -> str:
+        first, more = m[2], m[3].split()
+        best, taken = _fit(store, first), 0
+        for k in range(1, len(more) + 1):
+            score = _fit(store, " ".join([first, *more[:k]]))
+            if score >= NAME_FIT and score >= best:
+                best, taken = score, k
+        name = "_".join([first, *more[:taken]])
+        return " ".join([m[1] + name, *more[taken:]])
+
+    return _NAME_WORDS.sub(join, argument)
+
+
+def _fit(store: TurnStore, name: str) -> float:
+    matches = store.speakers.resolve(name.replace("_", " "), limit=1)
+    return matches[0].score if matches else 0.0
+
+
 def parse_filters(store: TurnStore, argument: str, prefix: str = "!") -> tuple[str, Filters]:
     """The words to search for, and the filters taken out of `argument` and resolved."""
     filters = Filters()
@@ -148,7 +172,7 @@ def parse_filters(store: TurnStore, argument: str, prefix: str = "!") -> tuple[s
             filters.page = page_number(value, m[0])
         return " "
 
-    rest = _FILTER.sub(take, argument)
+    rest = _FILTER.sub(take, _join_names(store, argument))
     return " ".join(rest.split()), filters
 
 

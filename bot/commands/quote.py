@@ -11,13 +11,21 @@ import numpy as np
 from bot.commands.base import Command, Request, UserError, hit_out, plural
 from bot.commands.filters import Filters, parse_filters
 from bot.replies import QuoteReply
-from parser.index.search import RERANK, Hit, find_closest, find_phrase, find_words, locate
+from parser.index.candidates import phrase_candidates
+from parser.index.search import RERANK, Hit, Hits, PhraseHits, find_closest, find_phrase, find_words, placed
 from parser.index.store import TurnStore
+from parser.text import fold
 
 PER_PAGE = 5
 CLOSE_ENOUGH = 80.0
 CLOSEST = 20  # turns the fuzzy fallback may offer
-_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]')
+MERGED = 5000  # a compound's other spelling is searched too when each search finds at most this many
+COMPOUND_SHARE = 0.001  # a compound in at most this share of the turns (or `COMPOUND_FLOOR`) is searched both ways
+COMPOUND_FLOOR = 50
+MIN_PART = 4  # letters of each word a compound is split into
+# A phrase opens after a space (or at the start) and closes before one (or punctuation, or the
+# end): the stray mark in pasted `you use" in" and` quotes nothing.
+_QUOTED = re.compile(r'(?<!\S)(?:"([^"\s][^"]*?)"|“([^”\s][^”]*?)”|«([^»]+)»|„([^“”\s][^“”]*?)[“”])(?![^\s.,;:!?)\]])')
 
 
 def split_phrases(argument: str) -> tuple[list[str], str]:
@@ -39,6 +47,87 @@ def search_quote(
     """(hits, whether they are only close): quoted phrases must appear as written, plain words must
     all appear (a stem or a typo allowed); only when that finds nothing like the words as typed
     (every turn holding them holds them scattered) are the closest turns offered instead."""
+    hits, close = _search(store, text, allowed, rank)
+    variant = compound_variant(store, text) if not close else None
+    if variant is None or len(hits) > MERGED:
+        return hits, close
+    other, other_close = _search(store, variant, allowed, rank)
+    if other_close or not other or len(other) > MERGED:
+        return hits, close
+    return _merged(hits, other), False
+
+
+def _merged(first: Sequence[Hit], second: Sequence[Hit]) -> Hits:
+    """Two searches' hits as one: each one's turns holding the words themselves, then the rest."""
+    tiers: list[list[Hit]] = [[], []]
+    seen: set[int] = set()
+    for hits in (first, second):
+        exact = getattr(hits, "exact", len(hits))
+        for k, hit in enumerate(hits):
+            if hit.turn_id not in seen:
+                seen.add(hit.turn_id)
+                tiers[k >= exact].append(hit)
+    return Hits(tiers[0] + tiers[1], exact=len(tiers[0]))
+
+
+def compound_variant(store: TurnStore, text: str) -> str | None:
+    """The query with a compound written the other way the records write it: `shadow fork` as
+    `shadowfork` when the records hold that word, `shadowfork` as the phrase `"shadow fork"` when
+    they hold both words. None when no word changes."""
+    phrases, rest = split_phrases(text)
+    words = rest.split()
+    out: list[str] = []
+    changed = False
+    k = 0
+    while k < len(words):
+        word = fold(words[k])
+        after = fold(words[k + 1]) if k + 1 < len(words) else ""
+        if (
+            min(len(word), len(after)) >= MIN_PART
+            and (word + after) in store.vocab.ids
+            and _rarer(store, word + after, word, after)
+        ):
+            out.append(word + after)
+            k, changed = k + 2, True
+            continue
+        halves = _split(store, word)
+        if halves:
+            out.append(f'"{halves[0]} {halves[1]}"')
+            changed = True
+        else:
+            out.append(words[k])
+        k += 1
+    if not changed:
+        return None
+    return " ".join([*(f'"{p}"' for p in phrases), *out])
+
+
+def _rarer(store: TurnStore, whole: str, a: str, b: str) -> bool:
+    """Whether `whole` may be `a b` written as one word (or the other way round), and is rare
+    enough (`COMPOUND_SHARE` of the turns) that searching both spellings costs nothing noticeable."""
+    ids, df = store.vocab.ids, store.vocab.df
+    if a not in ids or b not in ids:
+        return False
+    return whole not in ids or int(df[ids[whole]]) <= max(COMPOUND_FLOOR, COMPOUND_SHARE * len(store))
+
+
+def _split(store: TurnStore, word: str) -> tuple[str, str] | None:
+    """Two words of the records that `word` is made of, written apart somewhere (the most common
+    such pair), if any: `headteachers` → `head teachers`, never a typo cut into two fragments."""
+    if len(word) < 2 * MIN_PART or not word.isalpha():
+        return None
+    ids, df = store.vocab.ids, store.vocab.df
+    best: tuple[int, tuple[str, str]] | None = None
+    for at in range(MIN_PART, len(word) - MIN_PART + 1):
+        a, b = word[:at], word[at:]
+        if _rarer(store, word, a, b) and len(phrase_candidates(store, [ids[a], ids[b]])):
+            both = min(int(df[ids[a]]), int(df[ids[b]]))
+            if best is None or both > best[0]:
+                best = (both, (a, b))
+    return best[1] if best else None
+
+
+def _search(store: TurnStore, text: str, allowed: np.ndarray | None, rank: int) -> tuple[Sequence[Hit], bool]:
     phrases, rest = split_phrases(text)
     if phrases:
         hits: Sequence[Hit] = []
@@ -46,22 +135,32 @@ def search_quote(
         for phrase in phrases:
             hits = find_phrase(store, phrase, mask)
             mask = np.zeros(len(store), dtype=bool)
-            mask[[h.turn_id for h in hits]] = True
+            mask[hits.ids if isinstance(hits, PhraseHits) else [h.turn_id for h in hits]] = True
         if rest and hits:
             hits = find_words(store, rest, mask, rank=rank)
         return hits, False
     hits = find_words(store, rest, allowed, rank=rank)
     if hits and hits[0].score >= CLOSE_ENOUGH:
         return hits, False
-    closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed) if h.score >= CLOSE_ENOUGH]
+    # Wider only when no turn holds the words: otherwise those turns answer, close or not.
+    closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed, widen=not hits) if h.score >= CLOSE_ENOUGH]
     if closest and (not hits or closest[0].score > hits[0].score):
         return closest, True
     return hits, False
 
 
-def _summary(total: int, text: str, filters: Filters, close: bool, page: int, pages: int) -> str:
+def _summary(total: int, text: str, filters: Filters, close: bool, page: int, pages: int, exact: int | None = None) -> str:
+    several = len(text.split()) > 1
     if close:
         head = f"No turn holds every word; {plural(total, 'turn')} come{'s' if total == 1 else ''} close to “{text}”"
+    elif exact is not None and exact < total:
+        similar = "similar words" if several else "a similar word"
+        rest = total - exact
+        if exact:
+            said = f"{plural(exact, 'turn')} say{'s' if exact == 1 else ''} “{text}”"
+            head = f"{said} · {rest} more {'has' if rest == 1 else 'have'} {similar}"
+        else:
+            head = f"No turn says “{text}”; {plural(total, 'turn')} {'has' if total == 1 else 'have'} {similar}"
     else:
         head = f"{plural(total, 'turn')} match{'es' if total == 1 else ''} “{text}”"
     if filters.active:
@@ -75,7 +174,7 @@ async def quote(request: Request) -> QuoteReply:
     if not text:
         raise UserError(f"`{request.prefix}quote` needs words to look for, e.g. `{request.prefix}{COMMAND.example}`.")
     page = filters.page
-    hits, close = search_quote(store, text, filters.mask(store), rank=max(RERANK, page * PER_PAGE))
+    hits, close = search_quote(store, text, filters.mask(store))
     said = as_quoted(text)
     if not hits:
         within = f" ({filters.describe()})" if filters.active else ""  # "(in en)", "(LEÓN SANCHEZ, 2021-03)"
@@ -88,12 +187,13 @@ async def quote(request: Request) -> QuoteReply:
     pages = math.ceil(total / PER_PAGE)
     if page > pages:
         raise UserError(f"There {'is' if pages == 1 else 'are'} only {plural(pages, 'page')} of turns matching “{said}”.")
-    shown = [locate(store, h) for h in hits[(page - 1) * PER_PAGE : page * PER_PAGE]]
+    phrases, rest = split_phrases(text)
+    shown = placed(store, " ".join([*phrases, rest]), hits[(page - 1) * PER_PAGE : page * PER_PAGE])
     following = _with_page(request.argument, page + 1) if page < pages else None
     return QuoteReply(
         command="quote",
         query=request.argument,
-        summary=_summary(total, said, filters, close, page, pages),
+        summary=_summary(total, said, filters, close, page, pages, getattr(hits, "exact", None)),
         hits=[hit_out(store, h, request.prefix) for h in shown],
         total=total,
         page=page,

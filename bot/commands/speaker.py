@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from bot.commands.base import Command, Request, hit_out, plural
 from bot.commands.lookup import SpeakerLookupError, resolve_speaker
-from bot.commands.tally import turn_words
+from bot.commands.tally import meeting_numbers, word_array
 from bot.replies import SpeakerReply
+from parser.index.columns import IdList
 from parser.index.search import Hit
 
 FIRST_TURNS = 3
@@ -18,9 +21,9 @@ async def speaker(request: Request) -> SpeakerReply:
     except SpeakerLookupError as err:
         return SpeakerReply(command="speaker", query=request.argument, error=str(err), candidates=err.candidates)
     turn_ids = person.turn_ids
-    counted = turn_words(store)  # counted once per store, as !stats and !meetings count
-    words = sum(counted[t] for t in turn_ids)
-    meetings = list(dict.fromkeys(store.columns.meeting_id(t) for t in turn_ids))
+    ids = np.asarray(turn_ids.array if isinstance(turn_ids, IdList) else list(turn_ids), dtype=np.int64)
+    words = int(word_array(store)[ids].sum())  # counted once per store, as !stats and !meetings count
+    meetings = [store.columns.meeting_ids[m] for m in meeting_numbers(store, ids)]
     return SpeakerReply(
         command="speaker",
         query=request.argument,

@@ -7,11 +7,12 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from weakref import WeakKeyDictionary
 
 from bot.commands import charts
 from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.lookup import MeetingLookupError, SpeakerLookupError, resolve_meeting, resolve_speaker
-from bot.commands.tally import by_speaker, distinctive_words, turn_seconds, turn_words
+from bot.commands.tally import by_speaker, distinctive_words, meeting_numbers, turn_seconds, turn_words
 from bot.replies import Attachment, MeetingShare, SpeakerShare, StatsReply
 from parser.index.speakers import Speaker
 from parser.index.store import TurnStore
@@ -50,6 +51,20 @@ def bar_labels(meetings: Sequence[Meeting]) -> list[str]:
     return [dated_title(m) if titles[m.title] == 1 else dated_title(m.model_copy(update={"title": m.id})) for m in meetings]
 
 
+_CORPUS: WeakKeyDictionary[TurnStore, StatsReply] = WeakKeyDictionary()
+
+
+async def corpus_stats(store: TurnStore, query: str) -> StatsReply:
+    """Every meeting's figures and chart, made once per store (a server's view is a store of its own)."""
+    cached = _CORPUS.get(store)
+    if cached is not None:
+        return cached.model_copy(update={"query": query})
+    reply = await share_stats(store, store.seen_turns(), None, query)
+    if reply.attachments:  # a chart that failed to draw is tried again next time
+        _CORPUS[store] = reply
+    return reply
+
+
 async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meeting | None, query: str) -> StatsReply:
     """Turns, words, share of words and (timed records) speaking time per speaker, for one meeting or all."""
     tallies = by_speaker(store, turn_ids)
@@ -70,7 +85,7 @@ async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meetin
         title = dated_title(meeting)
         meetings = 1
     else:
-        meetings = len({store.columns.meeting_id(t) for t in turn_ids})
+        meetings = len(meeting_numbers(store, turn_ids))
         title = f"All {plural(meetings, 'meeting')}"
     summary = f"{title}: {charts.count(len(turn_ids), 'turn')}, {charts.count(words, 'word')}, {plural(len(tallies), 'speaker')}"
     rows = [(t.name, t.words) for t in tallies]
@@ -176,7 +191,7 @@ async def stats(request: Request) -> StatsReply:
         if len(store.meetings) == 1:
             only = next(iter(store.meetings.values()))
             return await share_stats(store, store.meeting_range[only.id], only, typed)
-        return await share_stats(store, store.seen_turns(), None, typed)
+        return await corpus_stats(store, typed)
     try:
         meeting = resolve_meeting(store, typed, request.prefix)
     except MeetingLookupError as err:

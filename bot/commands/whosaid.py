@@ -1,44 +1,98 @@
-"""`!whosaid PHRASE [filters]`: who said it, and how sure that is: verbatim, close, or not found."""
+"""`!whosaid PHRASE [filters]`: who said it, and how sure that is: verbatim, close, or not found.
+
+*Verbatim*: the words are in the record as typed (after folding). *Close*: a turn holds most of
+the words, in order, with few others between them, and clearly more of them than any other turn
+(`bot.commands.verdict`); the reply shows the turn's real words and what differs. Otherwise *not
+found*, with the nearest turn labelled as no match.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+import numpy as np
 
 from bot.commands.base import Command, Request, UserError, hit_out
 from bot.commands.filters import parse_filters
+from bot.commands.questions import strip_question
 from bot.commands.quote import split_phrases
-from bot.replies import SaidBy, WhosaidReply
-from parser.index.search import Hit, find_closest, find_phrase, locate
+from bot.commands.verdict import Judged, close_ones, judge
+from bot.replies import HitOut, SaidBy, WhosaidReply
+from parser.index.evidence import Evidence
+from parser.index.search import Hit, PhraseHits, find_closest, find_phrase, locate
+from parser.index.store import TurnStore
+from parser.text import fold, token_span
 
-CLOSE_ENOUGH = 80.0
-# A short phrase with one word mangled ("je ne trouvais pas mo micro") scores under 80 against the
-# very turn it came from, yet far above every other turn: such a clear lead is a close match too.
-LEAD_FLOOR = 70.0
-LEAD = 25.0
 SHOWN = 5
+JUDGED = 8  # closest turns whose evidence is weighed (the best and its rivals)
+NAMED = 3  # speakers a verdict names before "and N others"
 
 
-def clear_lead(closest: list[Hit]) -> list[Hit]:
-    """The best turn alone, when it stands well above every other one though under CLOSE_ENOUGH."""
-    if not closest or closest[0].score < LEAD_FLOOR:
-        return []
-    runner_up = closest[1].score if len(closest) > 1 else 0.0
-    return closest[:1] if closest[0].score - runner_up >= LEAD else []
+def _said_by(store: TurnStore, ids: np.ndarray) -> tuple[list[SaidBy], list[int]]:
+    """Each speaker of these turns and how many are theirs, most first (first seen breaks ties),
+    and the turns to show: the top speakers' first ones. Counted per printed label, in numpy: a
+    common word is said in half a million turns."""
+    labels, first, counts = np.unique(store.columns.label_ids[ids], return_index=True, return_counts=True)
+    people: dict[str, list[int]] = {}  # name → [turns, first position, labels…]
+    for label, at, n in zip(labels.tolist(), first.tolist(), counts.tolist(), strict=True):
+        name = store.speakers.speaker_of(store.columns.labels[label]).name
+        entry = people.setdefault(name, [0, at])
+        entry[0] += n
+        entry[1] = min(entry[1], at)
+        entry.append(label)
+    ranked = sorted(people.items(), key=lambda item: (-item[1][0], item[1][1]))
+    shown: list[int] = []
+    for _, (_, _, *own) in ranked:
+        if len(shown) >= SHOWN:
+            break
+        mine = ids[np.isin(store.columns.label_ids[ids], own)]
+        shown += np.sort(mine)[: SHOWN - len(shown)].tolist()
+    return [SaidBy(speaker=name, turns=entry[0]) for name, entry in ranked], shown
 
 
-def _said_by(names: list[str]) -> list[SaidBy]:
-    """Each speaker and how many of the turns are theirs, most first (first seen breaks ties)."""
-    return [SaidBy(speaker=name, turns=n) for name, n in Counter(names).most_common()]
+def _phrase_hit(store: TurnStore, turn_id: int, words: list[str]) -> Hit:
+    """A turn known to hold the phrase, with where it does."""
+    tokens = fold(store.text(turn_id)).split()
+    at = next((k for k in range(len(tokens)) if tokens[k : k + len(words)] == words), 0)
+    return Hit(turn_id, 100.0, None, True, (at, at + len(words) - 1))
 
 
 def _who(said_by: list[SaidBy]) -> str:
-    return ", ".join(f"{s.speaker} ({s.turns}×)" if s.turns > 1 else s.speaker for s in said_by)
+    """`A (3×), B and C`, or the first few and `and N others` when many said it."""
+    named = [f"{s.speaker} ({s.turns}×)" if s.turns > 1 else s.speaker for s in said_by[:NAMED]]
+    others = len(said_by) - len(named)
+    if others > 0:
+        return ", ".join(named) + f" and {others} other{'s' if others > 1 else ''}"
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _differs(e: Evidence) -> str:
+    """What the turn has that the query has not, and the other way round, in a few words."""
+    parts = [f"{e.words} of your {e.of} words, in order"]
+    if e.missing:
+        parts.append("not in the turn: " + ", ".join(f"“{w}”" for w in e.missing[:4]) + (" …" if len(e.missing) > 4 else ""))
+    if e.changed:
+        parts.append("said as " + ", ".join(f"“{said}” for “{typed}”" for typed, said in e.changed[:3]))
+    if e.extra:
+        parts.append(f"{e.extra} word{'s' if e.extra > 1 else ''} between them you left out")
+    return "; ".join(parts)
+
+
+def _shown(store: TurnStore, judged: Judged, prefix: str) -> list[HitOut]:
+    """The turn with the remembered words marked, and the speaker's next turn when the quote runs on."""
+    e, turn_id = judged.evidence, judged.hit.turn_id
+    text = store.text(turn_id)
+    length = len(fold(text).split())
+    last = min(e.last, length - 1)
+    out = [hit_out(store, Hit(turn_id, judged.hit.score, token_span(text, e.first, last)), prefix)]
+    if judged.joined is not None and e.last >= length:
+        after = store.text(judged.joined)
+        out.append(hit_out(store, Hit(judged.joined, judged.hit.score, token_span(after, 0, e.last - length)), prefix))
+    return out
 
 
 async def whosaid(request: Request) -> WhosaidReply:
     store = request.store
     text, filters = parse_filters(store, request.argument, request.prefix)
-    phrases, rest = split_phrases(text)
+    phrases, rest = split_phrases(strip_question(text))
     phrase = " ".join([*phrases, rest]).strip()
     if not phrase:
         raise UserError(f"`{request.prefix}whosaid` needs words to look for, e.g. `{request.prefix}{COMMAND.example}`.")
@@ -46,22 +100,27 @@ async def whosaid(request: Request) -> WhosaidReply:
     within = f" (only {filters.describe()})" if filters.active else ""
     verbatim = find_phrase(store, phrase, mask)
     if verbatim:
-        said_by = _said_by([store.turn_speaker[h.turn_id].name for h in verbatim])
-        rank = {s.speaker: k for k, s in enumerate(said_by)}
-        verbatim.sort(key=lambda h: (rank[store.turn_speaker[h.turn_id].name], h.turn_id))
+        ids = verbatim.ids if isinstance(verbatim, PhraseHits) else np.array([h.turn_id for h in verbatim], dtype=np.int64)
+        said_by, shown = _said_by(store, ids)
+        spans = {h.turn_id: h for h in verbatim[: 4 * SHOWN]} if not isinstance(verbatim, PhraseHits) else {}
+        folded = fold(phrase).split()
+        hits = [spans.get(t) or _phrase_hit(store, t, folded) for t in shown]
         return WhosaidReply(
             command="whosaid",
             query=request.argument,
             verdict="verbatim",
             summary=f"Said word for word by {_who(said_by)}{within}",
-            hits=[hit_out(store, locate(store, h), request.prefix) for h in verbatim[:SHOWN]],
+            hits=[hit_out(store, locate(store, h), request.prefix) for h in hits],
             total=len(verbatim),
             said_by=said_by,
         )
-    closest = find_closest(store, phrase, limit=SHOWN, allowed=mask)
-    close = [h for h in closest if h.score >= CLOSE_ENOUGH] or clear_lead(closest)
+    judged = judge(store, phrase, find_closest(store, phrase, limit=JUDGED, allowed=mask, widen=False))
+    close = close_ones(judged)
+    if not close:  # the pool holds no fit: look further down the index's ranking
+        judged = judge(store, phrase, find_closest(store, phrase, limit=JUDGED, allowed=mask))
+        close = close_ones(judged)
     if not close:
-        nearest = hit_out(store, closest[0], request.prefix) if closest else None
+        nearest = hit_out(store, locate(store, judged[0].hit), request.prefix) if judged else None
         where = f" among the turns searched ({filters.describe()})" if filters.active else " in the loaded records"
         return WhosaidReply(
             command="whosaid",
@@ -71,20 +130,22 @@ async def whosaid(request: Request) -> WhosaidReply:
             nearest=nearest,
         )
     best = close[0]
-    said_by = _said_by([store.turn_speaker[h.turn_id].name for h in close])
-    words = store.text(best.turn_id)[best.span[0] : best.span[1]] if best.span else ""
-    really = f": “{words}”" if words else ""
+    found = [h for j in close for h in _shown(store, j, request.prefix)]
+    said_by, _ = _said_by(store, np.array([j.hit.turn_id for j in close], dtype=np.int64))
+    first = found[0]
+    words = first.text[first.span[0] : first.span[1]] if first.span else ""
+    if len(found) > 1 and best.joined is not None and found[1].span:
+        words += " … " + found[1].text[found[1].span[0] : found[1].span[1]]
+    who = _who(said_by) if len(said_by) > 1 else store.turn_speaker[best.hit.turn_id].name
     return WhosaidReply(
         command="whosaid",
         query=request.argument,
         verdict="close",
-        summary=(
-            f"Most likely {store.turn_speaker[best.turn_id].name}{really} "
-            f"(score {best.score:.0f}/100: the words differ a little){within}"
-        ),
-        hits=[hit_out(store, h, request.prefix) for h in close],
+        summary=f"Most likely {who}{within}: “{words}” ({_differs(best.evidence)})",
+        hits=found[:SHOWN],
         total=len(close),
         said_by=said_by,
+        differs=_differs(best.evidence),
     )
 
 

@@ -35,7 +35,7 @@ def phrase_candidates(store: TurnStore, ids: list[int]) -> np.ndarray:
     lists: list[tuple[int, str, int]] = [(int(store.vocab.df[w]), "word", w) for k, w in enumerate(ids) if k not in covered]
     if pairs:
         lists += [(int(df), "pair", key) for df, key in zip(store.pairs.df(pairs), pairs, strict=True)]
-    lists.sort()
+    lists = sorted(set(lists))  # a repeated word or pair is looked up once
     _, kind, key = lists[0]
     candidates = (store.words if kind == "word" else store.pairs).ids(key)
     for _, kind, key in lists[1:]:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
@@ -37,6 +39,7 @@ SOFT_QUALITY = 0.8
 SOFT_WORD = 3
 PAD = 2  # extra words either side of the aligned stretch that the character-level ratio may use
 REGION = 3  # a turn longer than three times the query (and some) is aligned only around its anchors
+MATCHERS = 8  # recent queries' matchers (and twice as many analyses) kept per store
 ANCHORS = 3  # the heaviest query words whose places in a long turn are the anchors
 
 
@@ -62,6 +65,25 @@ class Term:
 
 
 def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Term]:
+    """Each folded query word with its weight and the words of the record it may stand for
+    (`_analyse`); a query's words are analysed once for all the stages that ask (terms are not
+    changed by their users)."""
+    kept = _ANALYSED.setdefault(store, OrderedDict())
+    key = (len(store), len(store.vocab), loose, tuple(words))  # a grown store is another key
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = tuple(_analyse(store, words, loose))
+        while len(kept) > MATCHERS * 2:
+            kept.popitem(last=False)
+    else:
+        kept.move_to_end(key)
+    return list(found)
+
+
+_ANALYSED: WeakKeyDictionary[TurnStore, OrderedDict[tuple[object, ...], tuple[Term, ...]]] = WeakKeyDictionary()
+
+
+def _analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Term]:
     """Each folded query word with its weight and the words of the record it may stand for.
 
     A word the record has (and not rarely: `rare_df`) stands for itself and its stem's family;
@@ -120,10 +142,30 @@ class Scored:
     last: int
 
 
+def matcher(store: TurnStore, terms: list[Term], query: str) -> Matcher:
+    """The query's `Matcher`, shared by the stages of one query (the pool, its widening, the
+    verdict's evidence), so that no turn is matched twice against the same words."""
+    kept = _MATCHERS.setdefault(store, OrderedDict())
+    key = (len(store), query, tuple((t.text, t.weight, len(t.options), t.sure) for t in terms))
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = Matcher(terms, query)
+        while len(kept) > MATCHERS:
+            kept.popitem(last=False)
+    else:
+        kept.move_to_end(key)
+    return found
+
+
+_MATCHERS: WeakKeyDictionary[TurnStore, OrderedDict[tuple[object, ...], Matcher]] = WeakKeyDictionary()
+
+
 class Matcher:
-    """Scores turns against one query: what is worked out once per query is kept here."""
+    """Scores turns against one query: what is worked out once per query is kept here, and the
+    matches found in each turn (by turn id) while the matcher lives."""
 
     def __init__(self, terms: list[Term], query: str) -> None:
+        self.found: dict[int, list[tuple[int, int, float]]] = {}
         self.terms = terms
         self.query = query
         self.weights = [t.weight for t in terms]
@@ -162,6 +204,15 @@ class Matcher:
         where = self.where
         return [(j, i, q) for j, token in enumerate(tokens) if token in where for i, q in where[token]]
 
+    def matches(self, tokens: list[str], turn_id: int | None = None) -> list[tuple[int, int, float]]:
+        """`_matches`, kept per turn id when one is given."""
+        if turn_id is None:
+            return self._matches(tokens)
+        found = self.found.get(turn_id)
+        if found is None:
+            found = self.found[turn_id] = self._matches(tokens)
+        return found
+
     def _matches(self, tokens: list[str]) -> list[tuple[int, int, float]]:
         """(token number, query word number, quality) of every turn word a query word may stand for.
 
@@ -188,10 +239,10 @@ class Matcher:
                         best[(lo + j, i)] = quality
         return sorted((j, i, q) for (j, i), q in best.items())
 
-    def _align(self, tokens: list[str]) -> tuple[float, int, int, int, int]:
+    def _align(self, tokens: list[str], turn_id: int | None = None) -> tuple[float, int, int, int, int]:
         """The best in-order chain of query words in the turn: (value, first token, last token,
         first query word, last query word) — a sparse dynamic programme over the matches."""
-        matches = self._matches(tokens)
+        matches = self.matches(tokens, turn_id)
         if not matches:
             return 0.0, -1, -1, -1, -1
         weights = self.weights
@@ -227,12 +278,12 @@ class Matcher:
             k = back[k]
         return top[0], matches[k][0], last_j, matches[k][1], last_i
 
-    def score(self, folded: str) -> Scored:
+    def score(self, folded: str, turn_id: int | None = None) -> Scored:
         """How well the folded turn matches the query, 0–100, and where."""
         tokens = folded.split()
         if not self.terms or not tokens:
             return Scored(0.0, 0, 0)
-        value, first, last, qi_first, qi_last = self._align(tokens)
+        value, first, last, qi_first, qi_last = self._align(tokens, turn_id)
         if first < 0:
             return Scored(0.0, 0, 0)
         lo = max(0, first - qi_first - PAD)

@@ -49,3 +49,31 @@ def test_records_are_the_corpus_as_the_parser_gives_it() -> None:
     made = list(records(source))
     assert [r.meeting.id for r in made] == [name for name, _ in source]
     assert [t.text for t in made[0].turns] == [content for _, content in source[0][1]]
+
+
+def test_remembered_quotes_keep_most_words_in_order_with_runs_left_out() -> None:
+    from bench.corpus import hold_out, make_remembered
+
+    source = _source()
+    queries = make_remembered(source, 200)
+    flat = [content for _, turns in source for _, content in turns]
+    assert len(queries) == 200
+    assert any("sentence end" in q.damage for q in queries) and any("typo" in q.damage for q in queries)
+    for q in queries:
+        window, meant = q.original.split(), q.meant.split()
+        assert 12 <= len(window) <= 22
+        assert fold(q.original) in fold(flat[q.turn_id])
+        assert 0.25 * len(window) - 1 <= len(window) - len(meant) <= 0.45 * len(window) + 1
+        it = iter(window)
+        assert all(word in it for word in meant), q  # in order, nothing added
+        kept = iter(meant)
+        runs, gap, want = [], 0, next(kept, None)
+        for word in window:
+            if word == want:
+                runs.append(gap)
+                gap, want = 0, next(kept, None)
+            else:
+                gap += 1
+        assert max(runs) <= 4, q
+    loaded, out = hold_out(source, 1)
+    assert len(loaded) == 1 and len(out) == 1

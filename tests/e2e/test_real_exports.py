@@ -55,5 +55,7 @@ async def test_replies_answer_once_and_hold_no_markup(everything: TurnStore, que
     texts = Counter((h.speaker, h.text) for h in reply.hits)
     assert all(n == 1 for n in texts.values())
     assert not MARKUP.search(render(reply))
-    if "disfmarker" in query or "vocalsound" in query or "otter.ai" in query:
+    if "disfmarker" in query or "otter.ai" in query:
         assert reply.total == 0
+    if "vocalsound" in query:  # the marker is gone; what is found is people saying "vocal sound"
+        assert [h.text[h.span[0] : h.span[1]].lower() for h in reply.hits if h.span] == ["vocal sound"] * reply.total
