@@ -221,3 +221,22 @@ async def test_watches_are_limited_per_person_and_ended_by_their_creator(store: 
         ended = await fake.message_for(await fake.slash("unwatch", number=1))
         assert title(ended) == "Ended watch 1: “budget”"
         assert "no watches" in (await ask(fake, "!watches")).embed["description"]
+
+
+async def test_an_alerts_context_button_counts_against_the_presser_cooldown(store: TurnStore, tmp_path: Path) -> None:
+    """Anyone may press an alert's button, but each press is one of their commands: no flooding the channel with it."""
+    async with (
+        fake_discord() as fake,
+        bot_up(fake, store, f"sqlite:///{tmp_path / 'db.sqlite3'}", cooldown_rate=3, cooldown_seconds=60),
+    ):
+        records_channel = fake.guilds[0]["channels"][1]
+        await ask(fake, "!watch zyxwv", channel=records_channel)
+        mark = len(fake.sent)
+        await ask(fake, "!add", files=[("weekly.vtt", WEEKLY)])
+        alert = (await fake.wait_for(lambda: alerts_in(fake, records_channel, mark), what="the watch's alert"))[0]
+        for _ in range(3):
+            click = await fake.click(alert, "verbatim:context:0", user=fake.bob)
+            assert (await fake.message_for(click, after=len(fake.sent) - 1)).embed["title"].startswith("Around")
+        refused = await fake.answer_to(await fake.click(alert, "verbatim:context:0", user=fake.bob))
+        assert refused["data"]["content"].startswith("Slow down: you can ask again in") and refused["data"]["flags"] & 64
+        assert len([s for s in fake.sent if s.embeds and s.embed.get("title", "").startswith("Around")]) == 3
