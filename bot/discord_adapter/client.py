@@ -98,6 +98,7 @@ class VerbatimBot(commands.Bot):
         self.settings = settings
         self.corpus = list(corpus)
         self.store = store
+        self.defer_after: float | None = DEFER_AFTER  # a slower answer is deferred first; tests set 0 or None (never)
         # Keyed by user id, so commands and buttons count against the same bucket.
         self.cooldowns: commands.CooldownMapping[int] = commands.CooldownMapping.from_cooldown(
             settings.cooldown_rate, settings.cooldown_seconds, lambda user_id: user_id
@@ -119,7 +120,6 @@ class VerbatimBot(commands.Bot):
     @store.setter
     def store(self, store: TurnStore | None) -> None:
         self._store = store
-        self.defer_after: float | None = DEFER_AFTER  # a slower answer is deferred first; tests set 0 or None (never)
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: records (shared, then every server's), intents, commands.
