@@ -132,7 +132,9 @@ class VerbatimBot(commands.Bot):
             self.store = built
         else:
             await self.quick.run(entries, self.store)
-        library = await asyncio.to_thread(Library.open, self.store, self.settings)
+        # Not on asyncio's default executor: its threads are waited for at exit, and a database that
+        # does not answer would hold a SIGTERM for as long; a thread of its own is abandoned.
+        library = await in_own_thread(Library.open, self.store, self.settings, name="database")
         library.added.append(self._records_added)
         self.library = library
         self._drop_missing_message_content()
@@ -262,7 +264,7 @@ class VerbatimBot(commands.Bot):
             self._reloading = False
         self.store = store
         if self.library is not None:
-            await asyncio.to_thread(self.library.replace_shared, store)
+            await in_own_thread(self.library.replace_shared, store, name="reload")  # abandoned at exit, as the build is
             store = self.library.store
         before = f" (was {plural(len(old.meetings), 'meeting')}, {len(old):,} turns)" if old is not None else ""
         unread = f"; {plural(len(result.errors), 'file')} could not be read, see the log" if result.errors else ""
