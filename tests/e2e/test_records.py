@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.discord_adapter.client import VerbatimBot, make_bot
+from bot.discord_adapter.client import QUICK_WORKERS, VerbatimBot, make_bot
 from parser.index.store import TurnStore
 from tests.fake_discord import FakeDiscord, Sent, make_settings, running
 from tests.fake_discord.harness import vtt
@@ -240,3 +240,30 @@ async def test_an_alerts_context_button_counts_against_the_presser_cooldown(stor
         refused = await fake.answer_to(await fake.click(alert, "verbatim:context:0", user=fake.bob))
         assert refused["data"]["content"].startswith("Slow down: you can ask again in") and refused["data"]["flags"] & 64
         assert len([s for s in fake.sent if s.embeds and s.embed.get("title", "").startswith("Around")]) == 3
+
+
+async def test_searches_answer_while_links_are_slow_to_download(store: TurnStore, tmp_path: Path) -> None:
+    """A download waits on someone else's server: it never holds up the quick lane (searches, for everyone)."""
+    import asyncio
+
+    release = asyncio.Event()
+
+    async def never_answers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await release.wait()
+        writer.close()
+
+    stalling = await asyncio.start_server(never_answers, "127.0.0.1", 0)
+    port = stalling.sockets[0].getsockname()[1]
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    try:
+        async with fake_discord() as fake, bot_up(fake, store, database, download_timeout=600):
+            records_channel = fake.guilds[0]["channels"][1]
+            for n in range(QUICK_WORKERS):  # as many as could take every quick worker, by two managers
+                author = fake.alice if n % 2 == 0 else fake.owner
+                await fake.say(f"!add http://127.0.0.1:{port}/weekly-{n}.vtt", channel=records_channel, author=author)
+            found = await ask(fake, "!quote DAAR", author=fake.bob)
+            assert found.embed["title"] == "1 turn matches “DAAR”"
+            release.set()
+    finally:
+        release.set()
+        stalling.close()
