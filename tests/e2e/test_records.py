@@ -267,3 +267,10 @@ async def test_searches_answer_while_links_are_slow_to_download(store: TurnStore
     finally:
         release.set()
         stalling.close()
+
+
+async def test_a_file_attached_to_another_command_is_neither_downloaded_nor_in_the_way(store: TurnStore, tmp_path: Path) -> None:
+    """Only `!add` takes a file: a screenshot posted with `!quote` gets the quote, whatever its size."""
+    async with fake_discord() as fake, bot_up(fake, store, f"sqlite:///{tmp_path / 'db.sqlite3'}", download_max_bytes=100):
+        found = await ask(fake, "!quote DAAR", files=[("screenshot.png", b"\x89PNG" + b"\x00" * 500)])
+        assert found.embed["title"] == "1 turn matches “DAAR”"
