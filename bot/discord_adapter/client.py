@@ -251,6 +251,8 @@ class VerbatimBot(commands.Bot):
             job = prepare.spec(self.corpus, self.settings.aliases, limits_of(self.settings), self.settings.cache_dir)
             await prepare.snapshot_in_child(job, self.children)  # the build, off this process's GIL
             store, result = await in_own_thread(_load, self.settings, self.corpus, name="reload")
+            if self.library is not None:  # every server's records on top, read again from the database
+                await in_own_thread(self.library.replace_shared, store, name="reload")  # abandoned at exit, as the build is
         except CorpusError as err:
             log.warning("reload failed, the previous records keep serving: %s", err)
             return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")
@@ -264,7 +266,6 @@ class VerbatimBot(commands.Bot):
             self._reloading = False
         self.store = store
         if self.library is not None:
-            await in_own_thread(self.library.replace_shared, store, name="reload")  # abandoned at exit, as the build is
             store = self.library.store
         before = f" (was {plural(len(old.meetings), 'meeting')}, {len(old):,} turns)" if old is not None else ""
         unread = f"; {plural(len(result.errors), 'file')} could not be read, see the log" if result.errors else ""

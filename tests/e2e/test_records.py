@@ -274,3 +274,26 @@ async def test_a_file_attached_to_another_command_is_neither_downloaded_nor_in_t
     async with fake_discord() as fake, bot_up(fake, store, f"sqlite:///{tmp_path / 'db.sqlite3'}", download_max_bytes=100):
         found = await ask(fake, "!quote DAAR", files=[("screenshot.png", b"\x89PNG" + b"\x00" * 500)])
         assert found.embed["title"] == "1 turn matches “DAAR”"
+
+
+async def test_a_reload_while_the_database_fails_is_answered_and_the_records_keep_serving(
+    store: TurnStore, tmp_path: Path, postgres_url: str
+) -> None:
+    """The database's part of a reload (every server's records read again) failing is a failed reload, told to the owner."""
+    import psycopg
+
+    from tests.conftest import SAMPLE
+
+    async with fake_discord() as fake:
+        settings = make_settings(database_url=postgres_url, corpus_check_minutes=0, cache_dir=tmp_path / "cache")
+        async with running(fake, make_bot(settings, [SAMPLE], store)):
+            await ask(fake, "!add", files=[("weekly.vtt", WEEKLY)])
+            dsn = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+            async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as admin:
+                await admin.execute("ALTER TABLE records RENAME TO records_elsewhere")
+                mark = await fake.say("!reload", author=fake.owner)
+                outcome = await fake.next_sent(mark + 1, what="the outcome of the reload")
+                assert outcome.embed["description"].startswith("Reload failed")
+                assert "the previous records keep serving" in outcome.embed["description"]
+                assert title(await ask(fake, "!quote zyxwv")) == "2 turns match “zyxwv”"
+                await admin.execute("ALTER TABLE records_elsewhere RENAME TO records")
