@@ -77,7 +77,11 @@ class Library:
 
         from bot.storage.database import database_url, open_database, shown
 
-        url = database_url(settings.database_url, settings.data_dir)
+        try:
+            url = database_url(settings.database_url, settings.data_dir)
+        except OSError as err:  # no URL: the SQLite file's folder is made here
+            why = err.strerror or str(err)
+            raise DatabaseUnavailable(f"The data folder {settings.data_dir} (VERBATIM_DATA_DIR) cannot be made: {why}") from err
         try:
             database = open_database(url)
         except (SQLAlchemyError, OSError) as err:

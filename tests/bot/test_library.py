@@ -73,6 +73,15 @@ def test_a_database_that_cannot_be_opened_is_said_in_one_line(tmp_path: Path) ->
     assert str(caught.value) == f"The database {url} could not be opened: unable to open database file"
 
 
+def test_a_data_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path) -> None:
+    """No database URL: the SQLite file goes in the data folder; a folder that cannot be made is said, not a traceback."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder's parent should be")
+    with pytest.raises(DatabaseUnavailable) as caught:
+        Library.open(shared_store("agm"), Settings(_env_file=None, data_dir=blocked / "data"))  # type: ignore[call-arg]
+    assert str(caught.value).startswith(f"The data folder {blocked / 'data'} (VERBATIM_DATA_DIR) cannot be made:")
+
+
 def test_a_record_from_the_chat_takes_nothing_from_files_where_the_bot_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
