@@ -263,7 +263,13 @@ async def test_searches_answer_while_links_are_slow_to_download(store: TurnStore
                 await fake.say(f"!add http://127.0.0.1:{port}/weekly-{n}.vtt", channel=records_channel, author=author)
             found = await ask(fake, "!quote DAAR", author=fake.bob)
             assert found.embed["title"] == "1 turn matches “DAAR”"
-            release.set()
+            release.set()  # the links fail now: each add is answered before the bot closes
+
+            def refused() -> list[Sent]:
+                sent = [s for s in fake.sent if s.data["channel_id"] == records_channel["id"]]
+                return [s for s in sent if s.embed.get("description", "").startswith("Nothing was added")]
+
+            await fake.wait_for(lambda: refused() if len(refused()) == QUICK_WORKERS else None, what="both adds answered")
     finally:
         release.set()
         stalling.close()
@@ -297,3 +303,32 @@ async def test_a_reload_while_the_database_fails_is_answered_and_the_records_kee
                 assert "the previous records keep serving" in outcome.embed["description"]
                 assert title(await ask(fake, "!quote zyxwv")) == "2 turns match “zyxwv”"
                 await admin.execute("ALTER TABLE records_elsewhere RENAME TO records")
+
+
+async def test_a_watch_is_set_while_a_reload_waits_for_the_database(store: TurnStore, tmp_path: Path, postgres_url: str) -> None:
+    """Watches are not records: setting one never waits for a reload's reading of every server's records."""
+    import asyncio
+
+    import psycopg
+
+    from tests.conftest import SAMPLE
+
+    dsn = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    async with fake_discord() as fake:
+        settings = make_settings(database_url=postgres_url, corpus_check_minutes=0, cache_dir=tmp_path / "cache")
+        async with running(fake, make_bot(settings, [SAMPLE], store)):
+            locker = await psycopg.AsyncConnection.connect(dsn)
+            try:
+                await locker.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE")
+                mark = await fake.say("!reload", author=fake.owner)
+                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as watcher:
+                    for _ in range(600):  # until the reload waits for the lock
+                        rows = await (await watcher.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")).fetchall()
+                        if rows[0][0]:
+                            break
+                        await asyncio.sleep(0.1)
+                watching = await ask(fake, "!watch zyxwv")
+                assert title(watching).startswith("Watch 1: “zyxwv”")
+            finally:
+                await locker.close()  # the reload goes on
+            await fake.next_sent(mark + 1, what="the outcome of the reload")
