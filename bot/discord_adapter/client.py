@@ -230,6 +230,8 @@ class VerbatimBot(commands.Bot):
             log.exception("could not work out the alerts for %s", [m.id for m in meetings])
             return
         for alert in alerts:
+            if not self.runs_shard_of(alert.guild_id):
+                continue  # the process that runs that server's shard read the same files, and posts it
             try:
                 await send_alert(self, alert)
             except Exception as err:  # a channel gone, no permission, the connection closing: the others still go
@@ -240,6 +242,11 @@ class VerbatimBot(commands.Bot):
                     alert.channel_id,
                     err,
                 )
+
+    def runs_shard_of(self, guild_id: int) -> bool:
+        """Whether this process runs the shard of that server (Discord's formula); with no SHARD_IDS, it runs them all."""
+        count, ids = self.settings.shard_count, self.settings.shard_ids
+        return count is None or ids is None or (guild_id >> 22) % count in ids
 
     async def reload_corpus(self) -> Reply:
         """Read the records again off the loop; swap them in only if they load, so a bad edit never takes the bot down."""

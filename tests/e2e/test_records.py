@@ -332,3 +332,41 @@ async def test_a_watch_is_set_while_a_reload_waits_for_the_database(store: TurnS
             finally:
                 await locker.close()  # the reload goes on
             await fake.next_sent(mark + 1, what="the outcome of the reload")
+
+
+async def test_a_record_put_on_disk_is_announced_once_when_each_process_runs_its_shard(
+    corpus_folder: Path, tmp_path: Path
+) -> None:
+    """Every process reads the new file; each posts the alerts of its own servers only, so no channel hears it twice."""
+    import asyncio
+
+    from bot.corpus import build_store
+
+    shared, _ = build_store([corpus_folder], cache_dir=None)
+    fake = FakeDiscord(shard_count=2)
+    await fake.start()
+    try:
+        values = {"database_url": f"sqlite:///{tmp_path / 'db.sqlite3'}", "corpus_check_minutes": 0.005, "shard_count": 2}
+        bots = [
+            make_bot(make_settings(**values, shard_ids=[n], cache_dir=tmp_path / f"cache-{n}"), [corpus_folder], shared)
+            for n in (0, 1)
+        ]
+        async with running(fake, bots[0], shard=0), running(fake, bots[1], shard=1):
+            channels = [fake.guilds[n]["channels"][0] for n in (0, 1)]
+            for channel in channels:
+                await ask(fake, "!watch zyxwv", channel=channel)
+            mark = len(fake.sent)
+            (corpus_folder / "weekly.vtt").write_bytes(WEEKLY)
+
+            def settled() -> bool:
+                read = all("weekly" in (b.store.meetings if b.store is not None else ()) for b in bots)
+                return read and not any(b.background for b in bots)
+
+            for _ in range(600):  # the bots' own state: the fake sees nothing new once the alerts are out
+                if settled():
+                    break
+                await asyncio.sleep(0.1)
+            assert settled(), "both processes read the new file and posted its alerts"
+            assert [len(alerts_in(fake, channel, mark)) for channel in channels] == [1, 1]
+    finally:
+        await fake.close()
