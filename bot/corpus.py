@@ -1,9 +1,9 @@
 """Loading the records the bot answers from, and saying what could not be read.
 
 A built store is kept as a snapshot in the cache folder (`VERBATIM_CACHE_DIR`), keyed by every
-record file's path, size and modification time, the aliases file, and the parser's own code: a
-restart with nothing changed reads the snapshot instead of every record, and any change,
-however small, rebuilds it.
+record file's path, size and modification time (and a named file's sidecar), the aliases file,
+the limits and the parser's own code: a restart with nothing changed reads the snapshot instead
+of every record, and any change, however small, rebuilds it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from parser.index.store import TurnStore
 from parser.models import Record, RecordError
 from parser.readers.limits import Limits
 from parser.readers.loader import LoadResult, iter_files, iter_records
+from parser.readers.naming import sidecar_path
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ def corpus_key(paths: Sequence[Path], aliases_path: Path | None, limits: Limits 
         "format": FORMAT,
         "limits": list(dataclasses.astuple(limits or Limits())),
         "records": [_stat(path) for path, _ in iter_files(paths)],
+        # a file named on its own is read with its sidecar too (a folder's sidecars are among its files)
+        "sidecars": [_stat(sidecar_path(path)) for path, in_folder in iter_files(paths) if not in_folder],
         "aliases": _stat(aliases_path or DEFAULT_ALIASES),
         "parser": [_stat(path) for path in code],
     }
@@ -114,6 +117,7 @@ def build_store(
             result = LoadResult(
                 errors=[RecordError(e["path"], e["problem"], e.get("where")) for e in extra.get("errors", [])],
                 skipped=[(s[0], s[1]) for s in extra.get("skipped", [])],
+                notes=[(n[0], n[1]) for n in extra.get("notes", [])],
             )
             _report(result)
             log.info("loaded %s: %d meetings, %d turns", snapshot, len(store.meetings), len(store))

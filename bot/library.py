@@ -69,6 +69,7 @@ class Library:
         self.added: list[Callable[[list[Meeting]], None]] = []
         self._kept_as: dict[str, str] = {}  # meeting id in the store → id in the database, where they differ
         self._lock = threading.Lock()  # one change at a time: each builds on the store the last one made
+        self._watch_lock = threading.Lock()  # the limits checked and the watch added as one step; never behind a reload
 
     @classmethod
     def open(cls, shared: TurnStore, settings: Settings) -> Library:
@@ -77,7 +78,11 @@ class Library:
 
         from bot.storage.database import database_url, open_database, shown
 
-        url = database_url(settings.database_url, settings.data_dir)
+        try:
+            url = database_url(settings.database_url, settings.data_dir)
+        except OSError as err:  # no URL: the SQLite file's folder is made here
+            why = err.strerror or str(err)
+            raise DatabaseUnavailable(f"The data folder {settings.data_dir} (VERBATIM_DATA_DIR) cannot be made: {why}") from err
         try:
             database = open_database(url)
         except (SQLAlchemyError, OSError) as err:
@@ -170,7 +175,7 @@ class Library:
 
     def add_watch(self, guild_id: int, channel_id: int, user_id: int, words: str, speaker: str | None) -> Watch:
         """A new watch, within the limits per person and per server; `LimitError` says which is reached."""
-        with self._lock:
+        with self._watch_lock:
             existing = self.database.watches(guild_id)
             mine = [w for w in existing if w.user_id == user_id]
             if len(mine) >= self.settings.watches_per_person:

@@ -74,4 +74,5 @@ COMMAND = Command(
     summary="Add a meeting record to this server's records: attach the file, or give an http(s) link.",
     handler=add,
     needs_argument=False,
+    heavy=True,  # a link waits on another server for up to the download timeout: never in the searches' lane
 )

@@ -98,6 +98,7 @@ class VerbatimBot(commands.Bot):
         self.settings = settings
         self.corpus = list(corpus)
         self.store = store
+        self.defer_after: float | None = DEFER_AFTER  # a slower answer is deferred first; tests set 0 or None (never)
         # Keyed by user id, so commands and buttons count against the same bucket.
         self.cooldowns: commands.CooldownMapping[int] = commands.CooldownMapping.from_cooldown(
             settings.cooldown_rate, settings.cooldown_seconds, lambda user_id: user_id
@@ -119,7 +120,6 @@ class VerbatimBot(commands.Bot):
     @store.setter
     def store(self, store: TurnStore | None) -> None:
         self._store = store
-        self.defer_after: float | None = DEFER_AFTER  # a slower answer is deferred first; tests set 0 or None (never)
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: records (shared, then every server's), intents, commands.
@@ -132,7 +132,9 @@ class VerbatimBot(commands.Bot):
             self.store = built
         else:
             await self.quick.run(entries, self.store)
-        library = await asyncio.to_thread(Library.open, self.store, self.settings)
+        # Not on asyncio's default executor: its threads are waited for at exit, and a database that
+        # does not answer would hold a SIGTERM for as long; a thread of its own is abandoned.
+        library = await in_own_thread(Library.open, self.store, self.settings, name="database")
         library.added.append(self._records_added)
         self.library = library
         self._drop_missing_message_content()
@@ -228,6 +230,8 @@ class VerbatimBot(commands.Bot):
             log.exception("could not work out the alerts for %s", [m.id for m in meetings])
             return
         for alert in alerts:
+            if not self.runs_shard_of(alert.guild_id):
+                continue  # the process that runs that server's shard read the same files, and posts it
             try:
                 await send_alert(self, alert)
             except Exception as err:  # a channel gone, no permission, the connection closing: the others still go
@@ -239,6 +243,11 @@ class VerbatimBot(commands.Bot):
                     err,
                 )
 
+    def runs_shard_of(self, guild_id: int) -> bool:
+        """Whether this process runs the shard of that server (Discord's formula); with no SHARD_IDS, it runs them all."""
+        count, ids = self.settings.shard_count, self.settings.shard_ids
+        return count is None or ids is None or (guild_id >> 22) % count in ids
+
     async def reload_corpus(self) -> Reply:
         """Read the records again off the loop; swap them in only if they load, so a bad edit never takes the bot down."""
         if self._reloading:
@@ -249,6 +258,8 @@ class VerbatimBot(commands.Bot):
             job = prepare.spec(self.corpus, self.settings.aliases, limits_of(self.settings), self.settings.cache_dir)
             await prepare.snapshot_in_child(job, self.children)  # the build, off this process's GIL
             store, result = await in_own_thread(_load, self.settings, self.corpus, name="reload")
+            if self.library is not None:  # every server's records on top, read again from the database
+                await in_own_thread(self.library.replace_shared, store, name="reload")  # abandoned at exit, as the build is
         except CorpusError as err:
             log.warning("reload failed, the previous records keep serving: %s", err)
             return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")
@@ -262,7 +273,6 @@ class VerbatimBot(commands.Bot):
             self._reloading = False
         self.store = store
         if self.library is not None:
-            await asyncio.to_thread(self.library.replace_shared, store)
             store = self.library.store
         before = f" (was {plural(len(old.meetings), 'meeting')}, {len(old):,} turns)" if old is not None else ""
         unread = f"; {plural(len(result.errors), 'file')} could not be read, see the log" if result.errors else ""

@@ -134,6 +134,10 @@ class ReplyView(discord.ui.View):
                 f"Only the person who asked can use these buttons. Ask your own with `/{command}`.", ephemeral=True
             )
             return False
+        return await self._within_cooldown(interaction)
+
+    async def _within_cooldown(self, interaction: discord.Interaction[Any]) -> bool:
+        """A press is one of the presser's commands: past their cooldown, they are told how long to wait."""
         wait = self.bot.wait_before(interaction.user.id)
         if wait:
             await interaction.response.send_message(
@@ -209,10 +213,10 @@ class ReplyView(discord.ui.View):
 
 
 class AlertView(ReplyView):
-    """The context button under an alert: the whole channel was told, so anyone may press it."""
+    """The context button under an alert: the whole channel was told, so anyone may press it (within their cooldown)."""
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        return True
+        return await self._within_cooldown(interaction)
 
 
 async def send_alert(bot: AlertBot, alert: AlertReply) -> None:

@@ -14,7 +14,7 @@ from parser.models import Record, RecordError
 from parser.readers import limits
 from parser.readers.decode import decode
 from parser.readers.door import admit
-from parser.readers.naming import SIDECAR_SUFFIX, preferred
+from parser.readers.naming import SIDECAR_SUFFIX, not_on_disk, preferred
 from parser.readers.registry import KNOWN_EXTENSIONS, choose, choose_binary
 
 log = logging.getLogger(__name__)
@@ -144,8 +144,9 @@ def read_admitted(path: Path, result: LoadResult, limits_: limits.Limits | None 
 
 
 def admitted_bytes(data: bytes, path: Path, limits_: limits.Limits | None = None) -> tuple[Record, list[str]]:
-    """A record read from its bytes within `limits_` and checked at the door, with what was mended."""
-    with limits.reading_with(limits_):
+    """A record read from bytes that are not a file here (the chat's), within `limits_` and checked at
+    the door, with what was mended: a sidecar in the current folder with the same name is not read."""
+    with limits.reading_with(limits_), not_on_disk():
         return admit(read_bytes(data, path), path)
 
 

@@ -8,10 +8,13 @@ says what neither can.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
 import tomllib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +30,17 @@ _GENERIC = re.compile(
 _PREFERRED = re.compile(r"corrected|edited|final|clean|fixed", re.IGNORECASE)
 _DATED_FOLDER = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:[_\- ]+(?P<rest>.+))?")
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+_ON_DISK: ContextVar[bool] = ContextVar("records_on_disk", default=True)
+
+
+@contextlib.contextmanager
+def not_on_disk() -> Iterator[None]:
+    """While reading bytes that came from elsewhere (the chat): no file beside their name is theirs."""
+    token = _ON_DISK.set(False)
+    try:
+        yield
+    finally:
+        _ON_DISK.reset(token)
 
 
 def generic(path: Path) -> bool:
@@ -100,6 +114,8 @@ def sidecar_path(path: Path) -> Path:
 
 def read_sidecar(path: Path) -> Sidecar:
     """The sidecar of the record at `path`; an unreadable one is logged in one line and ignored."""
+    if not _ON_DISK.get():
+        return Sidecar()
     side = sidecar_path(path)
     try:
         data = tomllib.loads(side.read_text(encoding="utf-8"))

@@ -71,3 +71,29 @@ def test_a_database_that_cannot_be_opened_is_said_in_one_line(tmp_path: Path) ->
     with pytest.raises(DatabaseUnavailable) as caught:
         Library.open(shared_store("agm"), Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
     assert str(caught.value) == f"The database {url} could not be opened: unable to open database file"
+
+
+def test_a_data_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path) -> None:
+    """No database URL: the SQLite file goes in the data folder; a folder that cannot be made is said, not a traceback."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder's parent should be")
+    with pytest.raises(DatabaseUnavailable) as caught:
+        Library.open(shared_store("agm"), Settings(_env_file=None, data_dir=blocked / "data"))  # type: ignore[call-arg]
+    assert str(caught.value).startswith(f"The data folder {blocked / 'data'} (VERBATIM_DATA_DIR) cannot be made:")
+
+
+def test_a_record_from_the_chat_takes_nothing_from_files_where_the_bot_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upload has no folder: a sidecar of the same name in the bot's working folder is not its sidecar."""
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "weekly.meta.toml").write_text('title = "Board, closed session"\nurl = "https://example.org/closed"\n')
+    monkeypatch.chdir(workdir)
+    library = Library.open(shared_store("agm"), settings(tmp_path))
+    meeting, _ = library.add(GUILD, 5, "weekly.vtt", WEEKLY, "attachment")
+    assert (meeting.title, meeting.url) == ("weekly", None)
+    library.close()
+    again = Library.open(shared_store("agm"), settings(tmp_path))
+    assert (again.store.meetings["weekly"].title, again.store.meetings["weekly"].url) == ("weekly", None)
+    again.close()

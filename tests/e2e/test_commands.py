@@ -14,6 +14,7 @@ from bot.corpus import build_store
 from bot.discord_adapter.client import VerbatimBot
 from parser.index.store import TurnStore
 from parser.models import Meeting
+from tests.conftest import SAMPLE
 from tests.facts import DAAR_PAGE, DAAR_SPEAKER, DAAR_TURN, LACRALO_TURNS, MEETING_ID, TURNS
 from tests.fake_discord import FakeDiscord, Sent, bot_on_fake
 from tests.fake_discord.harness import store_of, write_meetings
@@ -272,3 +273,12 @@ async def test_slow_buttons_defer_then_edit_or_follow_up(many: Env) -> None:
     assert (await fake.answer_to(click))["type"] == 5
     context = await fake.message_for(click, after=len(fake.sent))
     assert context.via == "followup" and context.embed["title"].startswith("Around the first turn")
+
+
+async def test_a_reload_keeps_the_deferral_delay_the_bot_was_given(store: TurnStore, tmp_path: Path) -> None:
+    """How a slow answer is deferred is the bot's setting, not the records': a reload leaves it as it was (here: always)."""
+    async with bot_on_fake(store, corpus=[SAMPLE], defer_after=0, cache_dir=tmp_path / "cache") as (fake, running):
+        assert (await running.reload_corpus()).summary.startswith("Reloaded 1 meeting")
+        interaction = await fake.slash("quote", words="DAAR")
+        assert (await fake.answer_to(interaction))["type"] == 5  # deferred first
+        assert (await fake.message_for(interaction)).via == "followup"

@@ -223,6 +223,66 @@ async def test_sigterm_during_a_reload_that_never_ends_exits_at_once(tmp_path: P
     assert "Reloaded" not in stdout.decode()
 
 
+async def test_sigterm_while_a_reload_waits_for_the_database_exits(tmp_path: Path, postgres_url: str) -> None:
+    """A reload that waits on the database (a lock another process holds) is abandoned at SIGTERM too.
+
+    The lock is held until the process has exited: a shutdown that waited for the reload would never end.
+    """
+    import psycopg
+
+    fake = FakeDiscord()
+    await fake.start()
+    script = (
+        "import sys, yarl; from discord.http import Route; from discord.gateway import DiscordWebSocket;"
+        f"Route.BASE = {fake.api_base!r};"
+        f"DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL({fake.ws_base + '/gateway'!r});"
+        "from bot.__main__ import main; sys.exit(main(['run', '--corpus', sys.argv[1]]))"
+    )
+    environment = dict(
+        os.environ,
+        DISCORD_TOKEN=fake.token,
+        PYTHONPATH=str(ROOT),
+        VERBATIM_CACHE_DIR=str(tmp_path / "cache"),
+        VERBATIM_DATABASE_URL=postgres_url,
+        VERBATIM_CORPUS_CHECK_MINUTES="0",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, str(SAMPLE), cwd=tmp_path, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    locker = await psycopg.AsyncConnection.connect(postgres_url.replace("postgresql+psycopg://", "postgresql://"))
+    try:
+        await fake.wait_for(lambda: None in fake.gateway.sessions, timeout=60, what="the process to connect")
+        await locker.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE")  # held: the connection's transaction stays open
+        mark = await fake.say("!reload", author=fake.owner)
+        assert (await fake.next_sent(mark)).embed["title"].startswith("Reloading the records in the background")
+        waiting: list[int] = []
+
+        async def a_query_waits() -> None:
+            async with await psycopg.AsyncConnection.connect(
+                postgres_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+            ) as watcher:
+                rows = await (await watcher.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")).fetchall()
+                waiting[:] = [rows[0][0]]
+
+        for _ in range(600):  # until the reload reads the added records, and waits for the lock
+            await a_query_waits()
+            if waiting[0]:
+                break
+            await asyncio.sleep(0.1)
+        assert waiting[0], "the reload never reached the database"
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await locker.close()
+        await fake.close()
+    assert process.returncode == 0, stderr.decode()
+    assert "Reloaded" not in stdout.decode()
+
+
 # ---------------------------------------------------------------- configuration
 
 

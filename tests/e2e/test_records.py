@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.discord_adapter.client import VerbatimBot, make_bot
+from bot.discord_adapter.client import QUICK_WORKERS, VerbatimBot, make_bot
 from parser.index.store import TurnStore
 from tests.fake_discord import FakeDiscord, Sent, make_settings, running
 from tests.fake_discord.harness import vtt
@@ -221,3 +221,152 @@ async def test_watches_are_limited_per_person_and_ended_by_their_creator(store: 
         ended = await fake.message_for(await fake.slash("unwatch", number=1))
         assert title(ended) == "Ended watch 1: “budget”"
         assert "no watches" in (await ask(fake, "!watches")).embed["description"]
+
+
+async def test_an_alerts_context_button_counts_against_the_presser_cooldown(store: TurnStore, tmp_path: Path) -> None:
+    """Anyone may press an alert's button, but each press is one of their commands: no flooding the channel with it."""
+    async with (
+        fake_discord() as fake,
+        bot_up(fake, store, f"sqlite:///{tmp_path / 'db.sqlite3'}", cooldown_rate=3, cooldown_seconds=60),
+    ):
+        records_channel = fake.guilds[0]["channels"][1]
+        await ask(fake, "!watch zyxwv", channel=records_channel)
+        mark = len(fake.sent)
+        await ask(fake, "!add", files=[("weekly.vtt", WEEKLY)])
+        alert = (await fake.wait_for(lambda: alerts_in(fake, records_channel, mark), what="the watch's alert"))[0]
+        for _ in range(3):
+            click = await fake.click(alert, "verbatim:context:0", user=fake.bob)
+            assert (await fake.message_for(click, after=len(fake.sent) - 1)).embed["title"].startswith("Around")
+        refused = await fake.answer_to(await fake.click(alert, "verbatim:context:0", user=fake.bob))
+        assert refused["data"]["content"].startswith("Slow down: you can ask again in") and refused["data"]["flags"] & 64
+        assert len([s for s in fake.sent if s.embeds and s.embed.get("title", "").startswith("Around")]) == 3
+
+
+async def test_searches_answer_while_links_are_slow_to_download(store: TurnStore, tmp_path: Path) -> None:
+    """A download waits on someone else's server: it never holds up the quick lane (searches, for everyone)."""
+    import asyncio
+
+    release = asyncio.Event()
+
+    async def never_answers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await release.wait()
+        writer.close()
+
+    stalling = await asyncio.start_server(never_answers, "127.0.0.1", 0)
+    port = stalling.sockets[0].getsockname()[1]
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    try:
+        async with fake_discord() as fake, bot_up(fake, store, database, download_timeout=600):
+            records_channel = fake.guilds[0]["channels"][1]
+            for n in range(QUICK_WORKERS):  # as many as could take every quick worker, by two managers
+                author = fake.alice if n % 2 == 0 else fake.owner
+                await fake.say(f"!add http://127.0.0.1:{port}/weekly-{n}.vtt", channel=records_channel, author=author)
+            found = await ask(fake, "!quote DAAR", author=fake.bob)
+            assert found.embed["title"] == "1 turn matches “DAAR”"
+            release.set()  # the links fail now: each add is answered before the bot closes
+
+            def refused() -> list[Sent]:
+                sent = [s for s in fake.sent if s.data["channel_id"] == records_channel["id"]]
+                return [s for s in sent if s.embed.get("description", "").startswith("Nothing was added")]
+
+            await fake.wait_for(lambda: refused() if len(refused()) == QUICK_WORKERS else None, what="both adds answered")
+    finally:
+        release.set()
+        stalling.close()
+
+
+async def test_a_file_attached_to_another_command_is_neither_downloaded_nor_in_the_way(store: TurnStore, tmp_path: Path) -> None:
+    """Only `!add` takes a file: a screenshot posted with `!quote` gets the quote, whatever its size."""
+    async with fake_discord() as fake, bot_up(fake, store, f"sqlite:///{tmp_path / 'db.sqlite3'}", download_max_bytes=100):
+        found = await ask(fake, "!quote DAAR", files=[("screenshot.png", b"\x89PNG" + b"\x00" * 500)])
+        assert found.embed["title"] == "1 turn matches “DAAR”"
+
+
+async def test_a_reload_while_the_database_fails_is_answered_and_the_records_keep_serving(
+    store: TurnStore, tmp_path: Path, postgres_url: str
+) -> None:
+    """The database's part of a reload (every server's records read again) failing is a failed reload, told to the owner."""
+    import psycopg
+
+    from tests.conftest import SAMPLE
+
+    async with fake_discord() as fake:
+        settings = make_settings(database_url=postgres_url, corpus_check_minutes=0, cache_dir=tmp_path / "cache")
+        async with running(fake, make_bot(settings, [SAMPLE], store)):
+            await ask(fake, "!add", files=[("weekly.vtt", WEEKLY)])
+            dsn = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+            async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as admin:
+                await admin.execute("ALTER TABLE records RENAME TO records_elsewhere")
+                mark = await fake.say("!reload", author=fake.owner)
+                outcome = await fake.next_sent(mark + 1, what="the outcome of the reload")
+                assert outcome.embed["description"].startswith("Reload failed")
+                assert "the previous records keep serving" in outcome.embed["description"]
+                assert title(await ask(fake, "!quote zyxwv")) == "2 turns match “zyxwv”"
+                await admin.execute("ALTER TABLE records_elsewhere RENAME TO records")
+
+
+async def test_a_watch_is_set_while_a_reload_waits_for_the_database(store: TurnStore, tmp_path: Path, postgres_url: str) -> None:
+    """Watches are not records: setting one never waits for a reload's reading of every server's records."""
+    import asyncio
+
+    import psycopg
+
+    from tests.conftest import SAMPLE
+
+    dsn = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    async with fake_discord() as fake:
+        settings = make_settings(database_url=postgres_url, corpus_check_minutes=0, cache_dir=tmp_path / "cache")
+        async with running(fake, make_bot(settings, [SAMPLE], store)):
+            locker = await psycopg.AsyncConnection.connect(dsn)
+            try:
+                await locker.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE")
+                mark = await fake.say("!reload", author=fake.owner)
+                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as watcher:
+                    for _ in range(600):  # until the reload waits for the lock
+                        rows = await (await watcher.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")).fetchall()
+                        if rows[0][0]:
+                            break
+                        await asyncio.sleep(0.1)
+                watching = await ask(fake, "!watch zyxwv")
+                assert title(watching).startswith("Watch 1: “zyxwv”")
+            finally:
+                await locker.close()  # the reload goes on
+            await fake.next_sent(mark + 1, what="the outcome of the reload")
+
+
+async def test_a_record_put_on_disk_is_announced_once_when_each_process_runs_its_shard(
+    corpus_folder: Path, tmp_path: Path
+) -> None:
+    """Every process reads the new file; each posts the alerts of its own servers only, so no channel hears it twice."""
+    import asyncio
+
+    from bot.corpus import build_store
+
+    shared, _ = build_store([corpus_folder], cache_dir=None)
+    fake = FakeDiscord(shard_count=2)
+    await fake.start()
+    try:
+        values = {"database_url": f"sqlite:///{tmp_path / 'db.sqlite3'}", "corpus_check_minutes": 0.005, "shard_count": 2}
+        bots = [
+            make_bot(make_settings(**values, shard_ids=[n], cache_dir=tmp_path / f"cache-{n}"), [corpus_folder], shared)
+            for n in (0, 1)
+        ]
+        async with running(fake, bots[0], shard=0), running(fake, bots[1], shard=1):
+            channels = [fake.guilds[n]["channels"][0] for n in (0, 1)]
+            for channel in channels:
+                await ask(fake, "!watch zyxwv", channel=channel)
+            mark = len(fake.sent)
+            (corpus_folder / "weekly.vtt").write_bytes(WEEKLY)
+
+            def settled() -> bool:
+                read = all("weekly" in (b.store.meetings if b.store is not None else ()) for b in bots)
+                return read and not any(b.background for b in bots)
+
+            for _ in range(600):  # the bots' own state: the fake sees nothing new once the alerts are out
+                if settled():
+                    break
+                await asyncio.sleep(0.1)
+            assert settled(), "both processes read the new file and posted its alerts"
+            assert [len(alerts_in(fake, channel, mark)) for channel in channels] == [1, 1]
+    finally:
+        await fake.close()

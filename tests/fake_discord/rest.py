@@ -163,6 +163,13 @@ async def get_gateway(fake: FakeDiscord, request: web.Request, parts: list[str])
     return respond({"url": f"{fake.ws_base}/gateway"})
 
 
+@route("GET", "/channels/{channel}")
+async def get_channel(fake: FakeDiscord, request: web.Request, parts: list[str]) -> web.Response:
+    """Any channel of any server the bot is in, whichever shard's gateway it came through (as Discord does)."""
+    found = next((c for g in fake.guilds for c in g["channels"] if c["id"] == parts[1]), None)
+    return respond(found) if found is not None else respond({"message": "Unknown Channel", "code": 10003}, 404)
+
+
 @route("GET", "/gateway/bot")
 async def get_gateway_bot(fake: FakeDiscord, request: web.Request, parts: list[str]) -> web.Response:
     limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}

@@ -90,11 +90,9 @@ async def respond(ctx: Ctx, name: str, slash_argument: str = "", attachments: li
     """Answer one command: the core on a worker thread, a deferral if it is slow, then the embed.
 
     The core is told where it was asked (a server's commands see that server's records) and is
-    handed the files attached to the message, or to the slash command's option.
+    handed the `attachments` the wrapper passes (only `add` takes files: nothing else downloads one).
     """
     argument = slash_argument if ctx.interaction is not None else raw_argument(ctx)
-    if attachments is None:
-        attachments = list(ctx.message.attachments) if ctx.interaction is None else []
     files = await uploads(ctx, attachments) if attachments else ()
     if isinstance(files, Reply):
         reply = files

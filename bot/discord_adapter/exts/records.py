@@ -28,7 +28,10 @@ class Records(commands.Cog):
     @app_commands.guild_only()
     async def add(self, ctx: Ctx, file: discord.Attachment | None = None, url: str | None = None) -> None:
         """Add a record to this server's records; searchable at once."""
-        attachments = None if ctx.interaction is None else [file] if file is not None else []
+        if ctx.interaction is None:
+            attachments = list(ctx.message.attachments[:1])  # the record; any other file is not read
+        else:
+            attachments = [file] if file is not None else []
         await respond(ctx, "add", url or "", attachments)
 
     @hybrid_command(name="remove", description="Remove a record that was added in this server")

@@ -137,3 +137,35 @@ def test_old_snapshots_are_pruned(records: Path, tmp_path: Path, monkeypatch: py
         shutil.copytree(records, folder)
         build_store([folder], cache_dir=cache)
     assert len(list(cache.glob("store-*.npz"))) == 2
+
+
+@pytest.mark.parametrize("named", ["folder", "file"])
+def test_an_edited_sidecar_rebuilds(records: Path, tmp_path: Path, named: str) -> None:
+    """A sidecar's title is the meeting's name: editing it is seen at the next start, whether the folder or the file was named."""
+    cache = tmp_path / "cache"
+    record = records / "python-bytes-451.vtt"
+    sidecar = records / "python-bytes-451.meta.toml"
+    paths = [records] if named == "folder" else [record]
+    sidecar.write_text('title = "Python Bytes, episode 451"\n', encoding="utf-8")
+    before, _ = build_store(paths, cache_dir=cache)
+    assert before.meetings["python-bytes-451"].title == "Python Bytes, episode 451"
+    sidecar.write_text('title = "Python Bytes #451"\n', encoding="utf-8")
+    after, _ = build_store(paths, cache_dir=cache)
+    assert after.meetings["python-bytes-451"].title == "Python Bytes #451"
+
+
+def test_the_load_report_says_what_was_mended_after_a_restart_too(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A record read with invalid characters is reported at every start, not only the one that built the snapshot."""
+    folder = tmp_path / "records"
+    folder.mkdir()
+    # A QMSum-shaped record of two turns by two speakers; the second name holds a lone surrogate (JSON's \\ud800).
+    turns = '{"speaker": "Ana", "content": "Good morning everyone."}, {"speaker": "B\\ud800b", "content": "Morning."}'
+    (folder / "call.json").write_text(f'{{"meeting_transcripts": [{turns}]}}', encoding="utf-8")
+    cache = tmp_path / "cache"
+    for start in ("built", "from the snapshot"):
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            store, result = build_store([folder], cache_dir=cache)
+        assert len(store) == 2, start
+        assert any("lone surrogates" in note for _, note in result.notes), start
+        assert "lone surrogates" in caplog.text, start
