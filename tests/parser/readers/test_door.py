@@ -51,6 +51,39 @@ def test_a_lone_surrogate_is_replaced_noted_and_the_others_load(tmp_path: Path) 
     json.dumps([t.model_dump() for t in record.turns], ensure_ascii=False).encode("utf-8")  # no longer raises
 
 
+# Written for this test: two speakers, two turns each way; `\ud800` is half of a character with its other half lost.
+UTF16_RECORDS = {
+    "budget.vtt": (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>Welcome to the budget review.\n\n"
+        "00:00:04.000 --> 00:00:07.000\n<v Bob>Thanks Ana, the figures \ud800 are ready.\n"
+    ),
+    "budget.txt": "".join(
+        f"00:00:{5 * n:02d} {'Ana' if n % 2 == 0 else 'Bob'}: {words}\n"
+        for n, words in enumerate(["Welcome to the budget review.", "Thanks Ana, the figures \ud800 are ready."] * 3)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UTF16_RECORDS))
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-16-le", b""), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b""), ("utf-16-be", b"\xfe\xff")],
+    ids=["le", "le-bom", "be", "be-bom"],
+)
+def test_a_utf16_record_with_a_lone_surrogate_loads_with_a_note(tmp_path: Path, name: str, encoding: str, bom: bytes) -> None:
+    (tmp_path / name).write_bytes(bom + UTF16_RECORDS[name].encode(encoding, errors="surrogatepass"))
+    result = load([tmp_path / name])
+    assert not result.errors
+    [record] = result.records
+    said = [(t.speaker, t.text) for t in record.turns]
+    assert said[:2] == [("Ana", "Welcome to the budget review."), ("Bob", "Thanks Ana, the figures \ufffd are ready.")]
+    assert len(said) == (2 if name.endswith(".vtt") else 6)
+    mended = len(said) // 2
+    assert result.notes == [
+        (str(tmp_path / name), f"{mended} invalid character{'s' * (mended > 1)} (lone surrogates) shown as �")
+    ]
+
+
 def test_infinite_times_are_dropped_with_a_note_and_the_words_kept(tmp_path: Path) -> None:
     text = podcast(("Ana", "0.5", "2.0", "Welcome everyone."), ("Bob", "1e999", "1e999", "Thanks, Ana."))
     folder = folder_with(tmp_path, "inf.json", text)
