@@ -176,12 +176,23 @@ def parse_timestamp(raw: str, hours: bool = False) -> float | None:
     return round(total, 3)
 
 
-def split_lines(text: str) -> list[str]:
-    """The lines of a record read directly (not through the loader): no BOM, any line ends."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def iter_lines(text: str) -> Iterator[str]:
+    """The lines of a record one at a time (no BOM, any line ends), as `str.split("\\n")` would give them.
+
+    Lazily, so that a reader that stops early (a record over a limit) never holds the file as a list of lines.
+    """
+    if "\r" in text:  # the loader's text has `\n` only; a record read directly may not
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pos = 0
+    while text.startswith("\ufeff", pos):
+        pos += 1
+    while (end := text.find("\n", pos)) >= 0:
+        yield text[pos:end]
+        pos = end + 1
+    yield text[pos:]
 
 
-def blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+def blocks(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """Blocks of non-blank lines with the 0-based number of their first line; a second timing line starts a block."""
     block: list[str] = []
     first = 0
@@ -208,6 +219,7 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
     unless it looks like a cue whose timing line is missing or cut off.
     """
     cues: list[Cue] = []
+    more: list[str] = []  # lines that continue the last cue, joined once it is done (not once per block)
     most_turns = limits.current().turns
     for first, block in timed_blocks:
         number = len(cues) + 1
@@ -216,7 +228,7 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
             if not cues or _CUE_NUMBER.match(block[0]) or any(_CUT_TIMING.match(line) for line in block[:2]):
                 at = first + (2 if _CUE_NUMBER.match(block[0]) and len(block) > 1 else 1)  # where the timing should be
                 raise RecordError(path, f"cue {number}: no 'start --> end' timing line", f"line {at}")
-            cues[-1] = replace(cues[-1], payload="\n".join([cues[-1].payload, *block]))
+            more.extend(block)
             continue
         line = block[timed].strip()
         timing = _TIMING.match(line)
@@ -226,7 +238,16 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
             raise RecordError(path, f"cue {number}: bad timestamp in {line!r}", f"line {first + timed + 1}")
         if end < start:
             raise RecordError(path, f"cue {number}: ends before it starts ({line!r})", f"line {first + timed + 1}")
+        _continue(cues, more)
         cues.append(Cue(start=start, end=end, payload="\n".join(block[timed + 1 :])))
         if len(cues) > most_turns:  # refused while it is small: each cue may be a turn
             raise limits.over("turns", len(cues), path, f"line {first + 1}")
+    _continue(cues, more)
     return cues
+
+
+def _continue(cues: list[Cue], more: list[str]) -> None:
+    """The last cue with the lines of text that followed it after a blank line, if any."""
+    if more:
+        cues[-1] = replace(cues[-1], payload="\n".join([cues[-1].payload, *more]))
+        more.clear()

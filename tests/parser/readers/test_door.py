@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -12,9 +13,11 @@ import pytest
 from bot.corpus import limits_of
 from config.settings import Settings
 from parser.models import Meeting, Record, RecordError, Turn
+from parser.readers import limits
 from parser.readers.door import admit
 from parser.readers.limits import Limits
 from parser.readers.loader import load
+from parser.readers.registry import choose
 from tests.conftest import SAMPLE
 
 
@@ -140,6 +143,28 @@ def test_too_many_turns_are_refused_while_the_record_is_read(tmp_path: Path) -> 
         "too large: more than 20 turns in one record (30; the limit is VERBATIM_MAX_TURNS)",
     ]
     assert len(load([tmp_path / "many.vtt", tmp_path / "many.json"], Limits(turns=30)).records) == 2
+
+
+TINY_CUES = {  # 100,000 one-word cues (3-4 MB), in each timed format whose cues may each be a turn
+    "tiny.vtt": lambda n: "WEBVTT\n\n" + "".join(f"00:00:00.000 --> 00:00:01.000\n<v S{i % 2}>w\n\n" for i in range(n)),
+    "tiny.srt": lambda n: "".join(f"{i + 1}\n00:00:00,000 --> 00:00:01,000\nS{i % 2}: w\n\n" for i in range(n)),
+    "tiny.txt": lambda n: "".join(f"{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d} S{i % 2}: w\n" for i in range(n)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TINY_CUES))
+def test_a_record_over_the_turn_limit_is_refused_before_it_costs_its_size_again(tmp_path: Path, name: str) -> None:
+    text = TINY_CUES[name](100_000)
+    reader = choose(text)
+    assert reader is not None and reader.name == {"vtt": "vtt", "srt": "srt", "txt": "timed-text"}[name[5:]]
+    tracemalloc.start()
+    try:
+        with limits.reading_with(Limits(turns=1_000)), pytest.raises(RecordError, match="more than 1,000 turns"):
+            reader.read(text, tmp_path / name)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(text) // 4, f"reading {len(text):,} characters held {peak:,} bytes at most"
 
 
 def test_a_turn_over_the_character_limit_is_refused(tmp_path: Path) -> None:
