@@ -192,10 +192,14 @@ def iter_lines(text: str) -> Iterator[str]:
     yield text[pos:]
 
 
-def blocks(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
-    """Blocks of non-blank lines with the 0-based number of their first line; a second timing line starts a block."""
+def blocks(lines: Iterable[str], path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Blocks of non-blank lines with the 0-based number of their first line; a second timing line starts a block.
+
+    A block is at most one cue, so one far longer than a turn may be is refused as it grows, not once held.
+    """
     block: list[str] = []
-    first = 0
+    first = size = 0
+    most_chars = 2 * limits.current().turn_chars  # slack: tags, ids and timing lines count here, not in a turn
     for number, line in enumerate(lines):
         if not line.strip():
             if block:
@@ -206,8 +210,11 @@ def blocks(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
             yield first, block  # a cue with no blank line before the next (the spec's reading)
             block = []
         if not block:
-            first = number
+            first, size = number, 0
         block.append(line)
+        size += len(line) + 1
+        if size > most_chars:
+            raise limits.over("turn_chars", size, path, f"line {first + 1}")
     if block:
         yield first, block
 
@@ -220,7 +227,8 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
     """
     cues: list[Cue] = []
     more: list[str] = []  # lines that continue the last cue, joined once it is done (not once per block)
-    most_turns = limits.current().turns
+    most_turns, most_chars = limits.current().turns, 2 * limits.current().turn_chars  # slack for tags, as in `blocks`
+    size = 0  # characters in the last cue's text so far
     for first, block in timed_blocks:
         number = len(cues) + 1
         timed = 0 if "-->" in block[0] else 1
@@ -229,6 +237,9 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
                 at = first + (2 if _CUE_NUMBER.match(block[0]) and len(block) > 1 else 1)  # where the timing should be
                 raise RecordError(path, f"cue {number}: no 'start --> end' timing line", f"line {at}")
             more.extend(block)
+            size += sum(len(line) + 1 for line in block)
+            if size > most_chars:  # the cue's text, blank lines and all, is more than one turn may hold
+                raise limits.over("turn_chars", size, path, f"line {first + 1}")
             continue
         line = block[timed].strip()
         timing = _TIMING.match(line)
@@ -240,6 +251,7 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
             raise RecordError(path, f"cue {number}: ends before it starts ({line!r})", f"line {first + timed + 1}")
         _continue(cues, more)
         cues.append(Cue(start=start, end=end, payload="\n".join(block[timed + 1 :])))
+        size = len(cues[-1].payload)
         if len(cues) > most_turns:  # refused while it is small: each cue may be a turn
             raise limits.over("turns", len(cues), path, f"line {first + 1}")
     _continue(cues, more)

@@ -61,9 +61,9 @@ class _Meta:
                 self.loose_date = find_date(line)
 
 
-def _cue_blocks(lines: Iterable[str], meta: _Meta) -> Iterator[tuple[int, list[str]]]:
+def _cue_blocks(lines: Iterable[str], meta: _Meta, path: Path) -> Iterator[tuple[int, list[str]]]:
     """The blocks that hold cues; the header, NOTE, STYLE and REGION blocks go to `meta` or nowhere."""
-    for first, block in blocks(lines):
+    for first, block in blocks(lines, path):
         if first == 0:  # WEBVTT, then `Kind:`/`Language:` lines; a cue may follow with no blank line
             timed = next((i for i, line in enumerate(block) if "-->" in line), len(block))
             meta.read(block[1:timed])
@@ -84,7 +84,7 @@ def read_text(text: str, path: Path) -> Record:
     if not _HEADER.match(head.strip()):
         raise RecordError(path, "not a WebVTT file: the first line must be WEBVTT", "line 1")
     meta = _Meta()
-    cues = parse_cues(_cue_blocks(itertools.chain([head], lines), meta), path)
+    cues = parse_cues(_cue_blocks(itertools.chain([head], lines), meta, path), path)
     if not cues:
         raise RecordError(path, "no cues found (expected lines like '00:00:01.000 --> 00:00:04.000')")
     turns = cues_to_turns(cues, meeting_id(path), host=meta.host)

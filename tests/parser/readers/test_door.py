@@ -167,6 +167,28 @@ def test_a_record_over_the_turn_limit_is_refused_before_it_costs_its_size_again(
     assert peak < len(text) // 4, f"reading {len(text):,} characters held {peak:,} bytes at most"
 
 
+LONG_CUES = {  # one cue (or timed line) whose text runs on for 200,000 short lines
+    "long.vtt": "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n" + "ab\n" * 200_000,
+    "long.srt": "1\n00:00:00,000 --> 00:00:01,000\nAna: hello\n\n" + "ab\n\n" * 200_000,
+    "long.txt": "".join(f"00:{n // 60:02d}:{n % 60:02d} Ana: words\n" for n in range(300)) + "ab\n" * 200_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_CUES))
+def test_a_cue_longer_than_a_turn_may_be_is_refused_before_it_costs_its_size_again(tmp_path: Path, name: str) -> None:
+    text = LONG_CUES[name]
+    reader = choose(text)
+    assert reader is not None and reader.name == {"vtt": "vtt", "srt": "srt", "txt": "timed-text"}[name[5:]]
+    tracemalloc.start()
+    try:
+        with limits.reading_with(Limits(turn_chars=1_000)), pytest.raises(RecordError, match="more than 1,000 characters"):
+            reader.read(text, tmp_path / name)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(text) // 4, f"reading {len(text):,} characters held {peak:,} bytes at most"
+
+
 def test_a_turn_over_the_character_limit_is_refused(tmp_path: Path) -> None:
     result = load([SAMPLE], Limits(turn_chars=500))
     line = one_error(result.errors)
