@@ -21,7 +21,7 @@ from parser.readers.segments import segment
 UNKNOWN_SPEAKER = "Unknown speaker"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     """One timed block of a subtitle file, its payload still as written (tags, entities, line breaks)."""
 
@@ -86,7 +86,7 @@ def split_label(text: str) -> tuple[str, str] | None:
 # ---------------------------------------------------------------- cues to turns
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
     speaker: str
     texts: list[str]
@@ -113,8 +113,7 @@ def join_turns(pieces: Iterable[tuple[str, str, float | None, float | None]], me
 def numbered(pieces: Iterable[tuple[str, str, float | None, float | None]], meeting_id: str) -> list[Turn]:
     """Pieces as turns, one each, numbered in record order."""
     return [
-        Turn(meeting_id=meeting_id, index=i, speaker=speaker, text=text, start=start, end=end)
-        for i, (speaker, text, start, end) in enumerate(pieces)
+        Turn.trusted(meeting_id, i, speaker, text, start=start, end=end) for i, (speaker, text, start, end) in enumerate(pieces)
     ]
 
 
