@@ -21,7 +21,7 @@ from parser.readers.segments import segment
 UNKNOWN_SPEAKER = "Unknown speaker"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     """One timed block of a subtitle file, its payload still as written (tags, entities, line breaks)."""
 
@@ -86,7 +86,7 @@ def split_label(text: str) -> tuple[str, str] | None:
 # ---------------------------------------------------------------- cues to turns
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
     speaker: str
     texts: list[str]
@@ -113,8 +113,7 @@ def join_turns(pieces: Iterable[tuple[str, str, float | None, float | None]], me
 def numbered(pieces: Iterable[tuple[str, str, float | None, float | None]], meeting_id: str) -> list[Turn]:
     """Pieces as turns, one each, numbered in record order."""
     return [
-        Turn(meeting_id=meeting_id, index=i, speaker=speaker, text=text, start=start, end=end)
-        for i, (speaker, text, start, end) in enumerate(pieces)
+        Turn.trusted(meeting_id, i, speaker, text, start=start, end=end) for i, (speaker, text, start, end) in enumerate(pieces)
     ]
 
 
@@ -176,15 +175,30 @@ def parse_timestamp(raw: str, hours: bool = False) -> float | None:
     return round(total, 3)
 
 
-def split_lines(text: str) -> list[str]:
-    """The lines of a record read directly (not through the loader): no BOM, any line ends."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def iter_lines(text: str) -> Iterator[str]:
+    """The lines of a record one at a time (no BOM, any line ends), as `str.split("\\n")` would give them.
+
+    Lazily, so that a reader that stops early (a record over a limit) never holds the file as a list of lines.
+    """
+    if "\r" in text:  # the loader's text has `\n` only; a record read directly may not
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pos = 0
+    while text.startswith("\ufeff", pos):
+        pos += 1
+    while (end := text.find("\n", pos)) >= 0:
+        yield text[pos:end]
+        pos = end + 1
+    yield text[pos:]
 
 
-def blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """Blocks of non-blank lines with the 0-based number of their first line; a second timing line starts a block."""
+def blocks(lines: Iterable[str], path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Blocks of non-blank lines with the 0-based number of their first line; a second timing line starts a block.
+
+    A block is at most one cue, so one far longer than a turn may be is refused as it grows, not once held.
+    """
     block: list[str] = []
-    first = 0
+    first = size = 0
+    most_chars = 2 * limits.current().turn_chars  # slack: tags, ids and timing lines count here, not in a turn
     for number, line in enumerate(lines):
         if not line.strip():
             if block:
@@ -195,8 +209,11 @@ def blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
             yield first, block  # a cue with no blank line before the next (the spec's reading)
             block = []
         if not block:
-            first = number
+            first, size = number, 0
         block.append(line)
+        size += len(line) + 1
+        if size > most_chars:
+            raise limits.over("turn_chars", size, path, f"line {first + 1}")
     if block:
         yield first, block
 
@@ -208,7 +225,9 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
     unless it looks like a cue whose timing line is missing or cut off.
     """
     cues: list[Cue] = []
-    most_turns = limits.current().turns
+    more: list[str] = []  # lines that continue the last cue, joined once it is done (not once per block)
+    most_turns, most_chars = limits.current().turns, 2 * limits.current().turn_chars  # slack for tags, as in `blocks`
+    size = 0  # characters in the last cue's text so far
     for first, block in timed_blocks:
         number = len(cues) + 1
         timed = 0 if "-->" in block[0] else 1
@@ -216,7 +235,10 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
             if not cues or _CUE_NUMBER.match(block[0]) or any(_CUT_TIMING.match(line) for line in block[:2]):
                 at = first + (2 if _CUE_NUMBER.match(block[0]) and len(block) > 1 else 1)  # where the timing should be
                 raise RecordError(path, f"cue {number}: no 'start --> end' timing line", f"line {at}")
-            cues[-1] = replace(cues[-1], payload="\n".join([cues[-1].payload, *block]))
+            more.extend(block)
+            size += sum(len(line) + 1 for line in block)
+            if size > most_chars:  # the cue's text, blank lines and all, is more than one turn may hold
+                raise limits.over("turn_chars", size, path, f"line {first + 1}")
             continue
         line = block[timed].strip()
         timing = _TIMING.match(line)
@@ -226,7 +248,17 @@ def parse_cues(timed_blocks: Iterable[tuple[int, list[str]]], path: Path, hours:
             raise RecordError(path, f"cue {number}: bad timestamp in {line!r}", f"line {first + timed + 1}")
         if end < start:
             raise RecordError(path, f"cue {number}: ends before it starts ({line!r})", f"line {first + timed + 1}")
+        _continue(cues, more)
         cues.append(Cue(start=start, end=end, payload="\n".join(block[timed + 1 :])))
+        size = len(cues[-1].payload)
         if len(cues) > most_turns:  # refused while it is small: each cue may be a turn
             raise limits.over("turns", len(cues), path, f"line {first + 1}")
+    _continue(cues, more)
     return cues
+
+
+def _continue(cues: list[Cue], more: list[str]) -> None:
+    """The last cue with the lines of text that followed it after a blank line, if any."""
+    if more:
+        cues[-1] = replace(cues[-1], payload="\n".join([cues[-1].payload, *more]))
+        more.clear()

@@ -24,10 +24,15 @@ def _utf16_without_bom(data: bytes) -> str | None:
     for encoding, ratio in (("utf-16-le", odd_nuls), ("utf-16-be", even_nuls)):
         if ratio > 0.3:
             try:
-                return data.decode(encoding)
+                return _utf16(data, encoding)
             except UnicodeDecodeError:
                 return None
     return None
+
+
+def _utf16(data: bytes, encoding: str) -> str:
+    """UTF-16 text, a lone surrogate kept for the door to mend and note (`door.admit`), a cut last byte dropped."""
+    return data[: len(data) - len(data) % 2].decode(encoding, errors="surrogatepass")
 
 
 def _utf8(data: bytes) -> str | None:
@@ -78,7 +83,7 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom) :].decode(encoding)
+                text = _utf16(data[len(bom) :], encoding) if encoding.startswith("utf-16") else data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as err:
                 raise RecordError(path, f"not valid {encoding.upper()} text", f"byte {err.start}") from None
             break

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from parser.models import Record, RecordError
-from parser.readers.cues import blocks, cues_to_turns, parse_cues, split_lines
+from parser.readers.cues import blocks, cues_to_turns, iter_lines, parse_cues
 from parser.readers.metadata import make_meeting
 from parser.readers.naming import meeting_id
 
@@ -23,7 +23,7 @@ _TIMING = re.compile(r"^\s*\d+:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d+:\d{1,2}:\d
 
 def read_text(text: str, path: Path) -> Record:
     """Read a SubRip record; a broken file is a `RecordError` that says which cue and line."""
-    cues = parse_cues(blocks(split_lines(text)), path, hours=True)
+    cues = parse_cues(blocks(iter_lines(text), path), path, hours=True)
     if not cues:
         raise RecordError(path, "no cues found (expected lines like '00:00:01,000 --> 00:00:04,000')")
     turns = cues_to_turns(cues, meeting_id(path))

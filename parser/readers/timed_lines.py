@@ -13,7 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from parser.models import Record, RecordError
-from parser.readers.cues import UNKNOWN_SPEAKER, join_turns, numbered, split_label
+from parser.readers import limits
+from parser.readers.cues import UNKNOWN_SPEAKER, iter_lines, join_turns, numbered, split_label
 from parser.readers.markup import clean, seconds
 from parser.readers.metadata import make_meeting, title_and_date
 from parser.readers.naming import meeting_id
@@ -39,13 +40,21 @@ def read_text(text: str, path: Path) -> Record:
     """Read a text transcript of timed lines; a `RecordError` when no timed line has words."""
     header: list[str] = []
     lines: list[tuple[float, list[str]]] = []
-    for raw in text.lstrip("\ufeff").split("\n"):
+    most_turns, most_chars = limits.current().turns, 2 * limits.current().turn_chars  # slack: `clean` may shorten words
+    size = 0  # characters of the last timed line's words so far
+    for number, raw in enumerate(iter_lines(text), 1):
         line = raw.strip()
         found = _timed(line)
         if found:
             lines.append((found[0], [found[1]] if found[1] else []))
+            size = len(found[1])
+            if len(lines) > most_turns:  # refused while it is small: each timed line may be a turn
+                raise limits.over("turns", len(lines), path, f"line {number}")
         elif line and lines:
             lines[-1][1].append(line)
+            size += len(line) + 1
+            if size > most_chars:  # the words of one timed line are part of one turn
+                raise limits.over("turn_chars", size, path, f"line {number}")
         elif line:
             header.append(line)
     pieces = [(at, clean(" ".join(words))) for at, words in lines]

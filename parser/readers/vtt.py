@@ -7,13 +7,14 @@ module knows the WebVTT header, NOTE metadata and STYLE/REGION blocks.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from parser.models import Record, RecordError
-from parser.readers.cues import blocks, cues_to_turns, parse_cues, split_lines
+from parser.readers.cues import blocks, cues_to_turns, iter_lines, parse_cues
 from parser.readers.metadata import find_date, make_meeting
 from parser.readers.naming import meeting_id
 
@@ -60,9 +61,9 @@ class _Meta:
                 self.loose_date = find_date(line)
 
 
-def _cue_blocks(lines: list[str], meta: _Meta) -> Iterator[tuple[int, list[str]]]:
+def _cue_blocks(lines: Iterable[str], meta: _Meta, path: Path) -> Iterator[tuple[int, list[str]]]:
     """The blocks that hold cues; the header, NOTE, STYLE and REGION blocks go to `meta` or nowhere."""
-    for first, block in blocks(lines):
+    for first, block in blocks(lines, path):
         if first == 0:  # WEBVTT, then `Kind:`/`Language:` lines; a cue may follow with no blank line
             timed = next((i for i, line in enumerate(block) if "-->" in line), len(block))
             meta.read(block[1:timed])
@@ -78,13 +79,12 @@ def _cue_blocks(lines: list[str], meta: _Meta) -> Iterator[tuple[int, list[str]]
 
 def read_text(text: str, path: Path) -> Record:
     """Read a WebVTT record; a broken file is a `RecordError` that says which cue and line."""
-    lines = split_lines(text)
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not lines or not _HEADER.match(lines[0].strip()):
+    lines = iter_lines(text)
+    head = next((line for line in lines if line.strip()), "")  # lines are counted from this one
+    if not _HEADER.match(head.strip()):
         raise RecordError(path, "not a WebVTT file: the first line must be WEBVTT", "line 1")
     meta = _Meta()
-    cues = parse_cues(_cue_blocks(lines, meta), path)
+    cues = parse_cues(_cue_blocks(itertools.chain([head], lines), meta, path), path)
     if not cues:
         raise RecordError(path, "no cues found (expected lines like '00:00:01.000 --> 00:00:04.000')")
     turns = cues_to_turns(cues, meeting_id(path), host=meta.host)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -12,9 +13,11 @@ import pytest
 from bot.corpus import limits_of
 from config.settings import Settings
 from parser.models import Meeting, Record, RecordError, Turn
+from parser.readers import limits
 from parser.readers.door import admit
 from parser.readers.limits import Limits
 from parser.readers.loader import load
+from parser.readers.registry import choose
 from tests.conftest import SAMPLE
 
 
@@ -49,6 +52,39 @@ def test_a_lone_surrogate_is_replaced_noted_and_the_others_load(tmp_path: Path) 
     assert record.turns[0].text == "we agreed \ufffd on the budget"
     assert result.notes == [(str(folder / "surrogate.json"), "2 invalid characters (lone surrogates) shown as �")]
     json.dumps([t.model_dump() for t in record.turns], ensure_ascii=False).encode("utf-8")  # no longer raises
+
+
+# Written for this test: two speakers, two turns each way; `\ud800` is half of a character with its other half lost.
+UTF16_RECORDS = {
+    "budget.vtt": (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>Welcome to the budget review.\n\n"
+        "00:00:04.000 --> 00:00:07.000\n<v Bob>Thanks Ana, the figures \ud800 are ready.\n"
+    ),
+    "budget.txt": "".join(
+        f"00:00:{5 * n:02d} {'Ana' if n % 2 == 0 else 'Bob'}: {words}\n"
+        for n, words in enumerate(["Welcome to the budget review.", "Thanks Ana, the figures \ud800 are ready."] * 3)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UTF16_RECORDS))
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-16-le", b""), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b""), ("utf-16-be", b"\xfe\xff")],
+    ids=["le", "le-bom", "be", "be-bom"],
+)
+def test_a_utf16_record_with_a_lone_surrogate_loads_with_a_note(tmp_path: Path, name: str, encoding: str, bom: bytes) -> None:
+    (tmp_path / name).write_bytes(bom + UTF16_RECORDS[name].encode(encoding, errors="surrogatepass"))
+    result = load([tmp_path / name])
+    assert not result.errors
+    [record] = result.records
+    said = [(t.speaker, t.text) for t in record.turns]
+    assert said[:2] == [("Ana", "Welcome to the budget review."), ("Bob", "Thanks Ana, the figures \ufffd are ready.")]
+    assert len(said) == (2 if name.endswith(".vtt") else 6)
+    mended = len(said) // 2
+    assert result.notes == [
+        (str(tmp_path / name), f"{mended} invalid character{'s' * (mended > 1)} (lone surrogates) shown as �")
+    ]
 
 
 def test_infinite_times_are_dropped_with_a_note_and_the_words_kept(tmp_path: Path) -> None:
@@ -107,6 +143,50 @@ def test_too_many_turns_are_refused_while_the_record_is_read(tmp_path: Path) -> 
         "too large: more than 20 turns in one record (30; the limit is VERBATIM_MAX_TURNS)",
     ]
     assert len(load([tmp_path / "many.vtt", tmp_path / "many.json"], Limits(turns=30)).records) == 2
+
+
+TINY_CUES = {  # 100,000 one-word cues (3-4 MB), in each timed format whose cues may each be a turn
+    "tiny.vtt": lambda n: "WEBVTT\n\n" + "".join(f"00:00:00.000 --> 00:00:01.000\n<v S{i % 2}>w\n\n" for i in range(n)),
+    "tiny.srt": lambda n: "".join(f"{i + 1}\n00:00:00,000 --> 00:00:01,000\nS{i % 2}: w\n\n" for i in range(n)),
+    "tiny.txt": lambda n: "".join(f"{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d} S{i % 2}: w\n" for i in range(n)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TINY_CUES))
+def test_a_record_over_the_turn_limit_is_refused_before_it_costs_its_size_again(tmp_path: Path, name: str) -> None:
+    text = TINY_CUES[name](100_000)
+    reader = choose(text)
+    assert reader is not None and reader.name == {"vtt": "vtt", "srt": "srt", "txt": "timed-text"}[name[5:]]
+    tracemalloc.start()
+    try:
+        with limits.reading_with(Limits(turns=1_000)), pytest.raises(RecordError, match="more than 1,000 turns"):
+            reader.read(text, tmp_path / name)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(text) // 4, f"reading {len(text):,} characters held {peak:,} bytes at most"
+
+
+LONG_CUES = {  # one cue (or timed line) whose text runs on for 200,000 short lines
+    "long.vtt": "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n" + "ab\n" * 200_000,
+    "long.srt": "1\n00:00:00,000 --> 00:00:01,000\nAna: hello\n\n" + "ab\n\n" * 200_000,
+    "long.txt": "".join(f"00:{n // 60:02d}:{n % 60:02d} Ana: words\n" for n in range(300)) + "ab\n" * 200_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_CUES))
+def test_a_cue_longer_than_a_turn_may_be_is_refused_before_it_costs_its_size_again(tmp_path: Path, name: str) -> None:
+    text = LONG_CUES[name]
+    reader = choose(text)
+    assert reader is not None and reader.name == {"vtt": "vtt", "srt": "srt", "txt": "timed-text"}[name[5:]]
+    tracemalloc.start()
+    try:
+        with limits.reading_with(Limits(turn_chars=1_000)), pytest.raises(RecordError, match="more than 1,000 characters"):
+            reader.read(text, tmp_path / name)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(text) // 4, f"reading {len(text):,} characters held {peak:,} bytes at most"
 
 
 def test_a_turn_over_the_character_limit_is_refused(tmp_path: Path) -> None:
