@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from parser.index.columns import IndexColumn, OptionalColumn, TurnColumns
+from parser.index.columns import IndexColumn, OptionalColumn, TurnColumns, printed_word_counts
 from parser.index.postings import SEGMENT, Postings, Segment, pair_key
 from parser.index.speakers import SpeakerIndex
 from parser.index.vocab import Vocabulary
@@ -102,6 +102,7 @@ class StoreBuilder:
         self._offsets = array("I", [0])  # becomes "q" if the text passes 4 GiB
         self._labels: defaultdict[str, int] = defaultdict(itertools.count().__next__)
         self._label_ids = array("I")
+        self._word_counts = array("I")
         self._index = IndexColumn()
         self._in_meeting = 0
         self._page = OptionalColumn("i")
@@ -161,7 +162,9 @@ class StoreBuilder:
         ends = itertools.accumulate(map(len, encoded), initial=self._offsets[-1])
         next(ends)
         self._offsets.extend(ends)
-        self._blob += b"".join(encoded)
+        joined = b"".join(encoded)
+        self._blob += joined
+        self._word_counts.frombytes(printed_word_counts(texts, encoded, joined).tobytes())
         self._label_ids.extend(map(self._labels.__getitem__, map(_SPEAKER, turns)))
         self._index.extend(list(map(_INDEX, turns)), self._in_meeting, self._positions)
         self._in_meeting += len(turns)
@@ -261,6 +264,7 @@ class StoreBuilder:
             index=self._index.finish(),
             meeting_ids=list(self.meetings),
             meeting_starts=self._meeting_starts,
+            word_counts=np.frombuffer(self._word_counts, dtype=np.uint32),
             page=self._page.finish(n),
             start=self._start.finish(n),
             end=self._end.finish(n),

@@ -21,6 +21,37 @@ from parser.text import fold
 
 T = TypeVar("T")
 
+_BREAKS_WORDS = np.zeros(256, dtype=bool)  # a byte past which `str.split` may not see what numpy sees:
+_BREAKS_WORDS[[b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"]] = True  # a control character,
+_BREAKS_WORDS[[0xC2, 0xE1, 0xE2, 0xE3]] = True  # or the lead byte of a Unicode space (U+0085, U+00A0, U+1680, U+2000…U+3000)
+
+
+def printed_word_counts(texts: Sequence[str], encoded: Sequence[bytes], joined: bytes | None = None) -> np.ndarray:
+    """`len(text.split())` of each text, from its UTF-8 bytes (`joined`: all of them, when the
+    caller has them): the words `!speaker`, `!stats` and `!meetings` count.
+
+    Counted in numpy (a word starts at a byte above the ASCII space that follows a space or a
+    text's start); a text holding a byte where that could differ from `str.split` (a control
+    character, or a character that may be a Unicode space) is split by Python instead.
+    """
+    data = np.frombuffer(b"".join(encoded) if joined is None else joined, dtype=np.uint8)
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    word = data > 32
+    starts = word.copy()
+    starts[1:] &= ~word[:-1]
+    firsts = offsets[:-1][lengths > 0]
+    starts[firsts] = word[firsts]  # a text's first byte starts a word unless it is a space
+    seen = np.zeros(len(data) + 1, dtype=np.int64)
+    np.cumsum(starts, out=seen[1:])
+    counts = (seen[offsets[1:]] - seen[offsets[:-1]]).astype(np.uint32)
+    odd = np.flatnonzero(_BREAKS_WORDS[data])
+    if len(odd):
+        for i in np.unique(np.searchsorted(offsets, odd, side="right") - 1).tolist():
+            counts[i] = len(texts[i].split())
+    return counts
+
 
 class IdList(Sequence[int]):
     """Turn ids in a numpy array that behave like a list of ints (and compare equal to one)."""
@@ -136,6 +167,7 @@ class TurnColumns:
         index: np.ndarray | None,
         meeting_ids: list[str],
         meeting_starts: list[int],
+        word_counts: np.ndarray,
         page: np.ndarray | None = None,
         start: np.ndarray | None = None,
         end: np.ndarray | None = None,
@@ -147,6 +179,7 @@ class TurnColumns:
         self.index = index
         self.meeting_ids = meeting_ids
         self.meeting_starts = meeting_starts
+        self.word_counts = word_counts  # `len(text.split())` of each turn, counted as it was added
         self.page = page
         self.start = start
         self.end = end
@@ -194,7 +227,7 @@ class TurnColumns:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """What a snapshot must keep to make these columns again."""
-        out = {"blob": self.blob, "offsets": self.offsets, "label_ids": self.label_ids}
+        out = {"blob": self.blob, "offsets": self.offsets, "label_ids": self.label_ids, "word_counts": self.word_counts}
         for name in ("index", "page", "start", "end"):
             value = getattr(self, name)
             if value is not None:
