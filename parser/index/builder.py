@@ -162,9 +162,7 @@ class StoreBuilder:
         ends = itertools.accumulate(map(len, encoded), initial=self._offsets[-1])
         next(ends)
         self._offsets.extend(ends)
-        joined = b"".join(encoded)
-        self._blob += joined
-        self._word_counts.frombytes(printed_word_counts(texts, encoded, joined).tobytes())
+        self._blob += b"".join(encoded)
         self._label_ids.extend(map(self._labels.__getitem__, map(_SPEAKER, turns)))
         self._index.extend(list(map(_INDEX, turns)), self._in_meeting, self._positions)
         self._in_meeting += len(turns)
@@ -201,8 +199,18 @@ class StoreBuilder:
         bounds = [*self._meeting_starts, self.turns]
         return [i - bounds[m] for m in range(len(bounds) - 1) for i in range(bounds[m], bounds[m + 1])]
 
+    def _count_printed(self) -> None:
+        """The printed words of every turn added since the last count (a chunk's at a time: fewer numpy calls)."""
+        first, last = len(self._word_counts), self.turns
+        if first == last:
+            return
+        offsets = np.array(self._offsets[first : last + 1], dtype=np.int64)  # copies: the arrays keep growing
+        text = self._blob[offsets[0] : offsets[-1]]
+        self._word_counts.frombytes(printed_word_counts(text, offsets - offsets[0]).tobytes())
+
     def _close_chunk(self) -> None:
         """Word postings of the chunk's turns now; its words, as ids of its own few words, kept for pairs."""
+        self._count_printed()
         if not len(self._counts):
             return
         ids = np.frombuffer(self._ids, dtype=np.uint32)

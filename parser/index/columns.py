@@ -26,30 +26,29 @@ _BREAKS_WORDS[[b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f
 _BREAKS_WORDS[[0xC2, 0xE1, 0xE2, 0xE3]] = True  # or the lead byte of a Unicode space (U+0085, U+00A0, U+1680, U+2000…U+3000)
 
 
-def printed_word_counts(texts: Sequence[str], encoded: Sequence[bytes], joined: bytes | None = None) -> np.ndarray:
-    """`len(text.split())` of each text, from its UTF-8 bytes (`joined`: all of them, when the
-    caller has them): the words `!speaker`, `!stats` and `!meetings` count.
+def printed_word_counts(data: bytes | bytearray, offsets: np.ndarray) -> np.ndarray:
+    """`len(text.split())` of each text, the texts being `data[offsets[i]:offsets[i + 1]]` in
+    UTF-8: the words `!speaker`, `!stats` and `!meetings` count.
 
     Counted in numpy (a word starts at a byte above the ASCII space that follows a space or a
     text's start); a text holding a byte where that could differ from `str.split` (a control
-    character, or a character that may be a Unicode space) is split by Python instead.
+    character, or a character that may be a Unicode space) is decoded and split by Python instead.
     """
-    data = np.frombuffer(b"".join(encoded) if joined is None else joined, dtype=np.uint8)
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    word = data > 32
-    starts = word.copy()
-    starts[1:] &= ~word[:-1]
-    firsts = offsets[:-1][lengths > 0]
+    raw = np.frombuffer(data, dtype=np.uint8)
+    bounds = np.asarray(offsets, dtype=np.int64)
+    counts = np.zeros(len(bounds) - 1, dtype=np.uint32)
+    firsts = bounds[:-1][bounds[1:] > bounds[:-1]]
+    if not len(firsts):
+        return counts
+    word = raw > 32
+    starts = np.empty_like(word)
+    np.greater(word[1:], word[:-1], out=starts[1:])  # a word byte after a space
     starts[firsts] = word[firsts]  # a text's first byte starts a word unless it is a space
-    seen = np.zeros(len(data) + 1, dtype=np.int64)
-    np.cumsum(starts, out=seen[1:])
-    counts = (seen[offsets[1:]] - seen[offsets[:-1]]).astype(np.uint32)
-    odd = np.flatnonzero(_BREAKS_WORDS[data])
+    counts[bounds[1:] > bounds[:-1]] = np.add.reduceat(starts, firsts, dtype=np.uint32)
+    odd = np.flatnonzero(np.take(_BREAKS_WORDS, raw))
     if len(odd):
-        for i in np.unique(np.searchsorted(offsets, odd, side="right") - 1).tolist():
-            counts[i] = len(texts[i].split())
+        for i in np.unique(np.searchsorted(bounds, odd, side="right") - 1).tolist():
+            counts[i] = len(str(data[bounds[i] : bounds[i + 1]], "utf-8").split())
     return counts
 
 

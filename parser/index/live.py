@@ -131,7 +131,7 @@ def _columns(old: TurnColumns, meetings: list[Meeting], records: Sequence[Record
         index=index,
         meeting_ids=[*old.meeting_ids, *(m.id for m in meetings)],
         meeting_starts=starts,
-        word_counts=np.concatenate([old.word_counts, printed_word_counts([t.text for t in turns], encoded, joined)]),
+        word_counts=np.concatenate([old.word_counts, printed_word_counts(joined, np.r_[0, np.cumsum(lengths)])]),
         page=_optional(old.page, n, [t.page for t in turns], np.int32, -1),
         start=_optional(old.start, n, [t.start for t in turns], np.float64, np.nan),
         end=_optional(old.end, n, [t.end for t in turns], np.float64, np.nan),
