@@ -21,9 +21,11 @@ from parser.text import fold
 
 T = TypeVar("T")
 
-_BREAKS_WORDS = np.zeros(256, dtype=bool)  # a byte past which `str.split` may not see what numpy sees:
-_BREAKS_WORDS[[b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"]] = True  # a control character,
-_BREAKS_WORDS[[0xC2, 0xE1, 0xE2, 0xE3]] = True  # or the lead byte of a Unicode space (U+0085, U+00A0, U+1680, U+2000…U+3000)
+# Bytes where `str.split` may see words otherwise than "above the ASCII space": a control character
+# that is not a space, or the lead byte of a Unicode space (U+0085, U+00A0, U+1680, U+2000…U+3000).
+_BREAKS_WORDS = np.zeros(256, dtype=bool)
+_BREAKS_WORDS[[b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"]] = True
+_BREAKS_WORDS[[0xC2, 0xE1, 0xE2, 0xE3]] = True
 
 
 def printed_word_counts(data: bytes | bytearray, offsets: np.ndarray) -> np.ndarray:
