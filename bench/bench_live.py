@@ -7,6 +7,8 @@ turns of a QMSum meeting as a WebVTT file, read from its bytes as `/add` reads i
 - extend: the new store made (`parser.index.live.extended`);
 - first quote: extend, then `!quote` in that server finding a phrase of the new record;
 - another server: its first `!quote` on the new store (which makes its view: the speakers it sees);
+- first !speaker: then `!speaker` in that server, of a label the new record shares with many
+  meetings (the words of every turn it spoke, in the new store);
 - add via library: `Library.add` on a SQLite database in a temporary folder (read, extend,
   commit), then the first quote — what `/add` costs end to end, Discord aside;
 - baseline, once: building a store from every record, the new one included.
@@ -84,7 +86,8 @@ def main() -> None:
         built = time.perf_counter() - started
         print(f"store: {len(store):,} turns, {len(store.meetings):,} meetings, built in {built:.1f} s")
 
-        extend, first, others = [], [], []
+        label = new.turns[1].speaker  # a QMSum label (a role or a code) that other meetings have too
+        extend, first, others, speakers = [], [], [], []
         for _ in range(args.runs):
             t0 = time.perf_counter()
             live, _ = extended(store, [new])
@@ -94,9 +97,13 @@ def main() -> None:
             assert not reply.error and reply.hits and reply.hits[0].meeting_id == new.meeting.id, reply
             asyncio.run(core.answer(live.view(GUILD + 1), "!quote budget"))
             t3 = time.perf_counter()
+            said = asyncio.run(core.answer(live.view(GUILD), f"!speaker {label}"))
+            t4 = time.perf_counter()
+            assert not said.error, said
             extend.append(t1 - t0)
             first.append(t2 - t0)
             others.append(t3 - t2)
+            speakers.append(t4 - t3)
             del live
 
         through = []
@@ -119,6 +126,7 @@ def main() -> None:
     print(f"  extend the store           {median_ms(extend):8.0f} ms")
     print(f"  extend + first !quote      {first_ms:8.0f} ms")
     print(f"  another server's first     {median_ms(others):8.0f} ms  (its view of the new store made, then !quote)")
+    print(f"  then a first !speaker      {median_ms(speakers):8.0f} ms  ({label!r}, in that server)")
     print(f"  Library.add + first !quote {median_ms(through):8.0f} ms  (SQLite commit included)")
     print(f"  baseline: rebuild          {rebuild * 1000:8.0f} ms  ({rebuild * 1000 / first_ms:.0f}× extend + first !quote)")
 

@@ -1,6 +1,6 @@
 """Search benchmark on the real QMSum records: build, memory, snapshot, latency and accuracy.
 
-    .venv/bin/python bench/bench_search.py [--sizes 10000,100000,1000000] [--queries 500]
+    .venv/bin/python bench/bench_search.py [--sizes 10000,100000,1000000] [--queries 500] [--worst-only]
 
 Each size runs in its own process (so peak memory is that size's alone): it builds a corpus of
 that many turns (`bench.corpus`), the turn store from it, saves and reloads a snapshot, asks
@@ -48,7 +48,7 @@ from bench.corpus import (  # noqa: E402
 from bench.worst import acronyms_of, precision, worst_cases  # noqa: E402
 
 BRUTE_SAMPLE = {10_000: 200, 100_000: 60, 1_000_000: 15}
-OTHER_LANGUAGE = [ROOT / "samples" / "icann70-lacralo-roundtable-fr.txt"]
+OTHER_LANGUAGE = [ROOT / "bot" / "samples" / "icann70-lacralo-roundtable-fr.txt"]
 BUILDS = {10_000: 5, 100_000: 5}  # builds timed per size (3 for bigger sizes)
 
 
@@ -172,8 +172,9 @@ def _brute(store, queries: list[Query], scorers: tuple[str, ...] = ("plain", "gu
     return out
 
 
-def child(size: int, data: Path, count: int, brute: int, cache: Path) -> dict[str, object]:
-    """Everything measured for one corpus size, in this process."""
+def child(size: int, data: Path, count: int, brute: int, cache: Path, worst_only: bool = False) -> dict[str, object]:
+    """Everything measured for one corpus size, in this process (`worst_only`: the build, the
+    snapshot and the worst-case list, asked first thing after the snapshot is loaded)."""
     from parser.index.builder import cycles_unchecked
     from parser.index.snapshot import load_snapshot, save_snapshot
     from parser.index.store import TurnStore
@@ -225,6 +226,23 @@ def child(size: int, data: Path, count: int, brute: int, cache: Path) -> dict[st
     store = load_snapshot(path, key="bench")
     load_s = time.perf_counter() - start
     assert store is not None and len(store) == turns
+    figures: dict[str, object] = {
+        "size": size,
+        "turns": turns,
+        "text_mb": megabytes,
+        "records_s": records_s,
+        "build_s": build_s - records_s,
+        "build_mb_s": megabytes / (build_s - records_s),
+        "with_records_mb_s": megabytes / build_s,
+        "peak_mb": peak / 1e6,
+        "steady_mb": steady / 1e6,
+        "peak_ratio": peak / 1e6 / megabytes,
+        "snapshot_mb": path.stat().st_size / 1e6,
+        "save_s": save_s,
+        "load_s": load_s,
+    }
+    if worst_only:
+        return {**figures, "worst": asyncio.run(worst_cases(store))}
     quote = asyncio.run(_ask(store, "quote", queries))
     whosaid = asyncio.run(_ask(store, "whosaid", queries))
     sample = queries[:brute]
@@ -245,19 +263,7 @@ def child(size: int, data: Path, count: int, brute: int, cache: Path) -> dict[st
         for part in query.damage.split(", "):
             damage[part] = damage.get(part, 0) + 1
     return {
-        "size": size,
-        "turns": turns,
-        "text_mb": megabytes,
-        "records_s": records_s,
-        "build_s": build_s - records_s,
-        "build_mb_s": megabytes / (build_s - records_s),
-        "with_records_mb_s": megabytes / build_s,
-        "peak_mb": peak / 1e6,
-        "steady_mb": steady / 1e6,
-        "peak_ratio": peak / 1e6 / megabytes,
-        "snapshot_mb": path.stat().st_size / 1e6,
-        "save_s": save_s,
-        "load_s": load_s,
+        **figures,
         "quote": quote,
         "whosaid": whosaid,
         "sample": len(sample),
@@ -345,6 +351,7 @@ def _table(results: list[dict]) -> str:  # type: ignore[type-arg]
         ("  all turns of page 1 that hold it", lambda r: f"{100 * r['precision']['page']:.1f} %"),
         ("WORST CASES: slowest, ms (first ask / again)", lambda r: _worst(r["worst"])),
     ]
+    rows = [(name, cell) for name, cell in rows if _measured(cell, results[0])]  # --worst-only: what was measured
     width = max(len(name) for name, _ in rows)
     cols = [f"{r['size']:,} turns" for r in results]
     cells = [[cell(r) for r in results] for _, cell in rows]
@@ -353,6 +360,14 @@ def _table(results: list[dict]) -> str:  # type: ignore[type-arg]
     for (name, _), row in zip(rows, cells, strict=True):
         lines.append(f"{name:<{width}}  " + "  ".join(f"{c:>{cw}}" for c in row))
     return "\n".join(lines)
+
+
+def _measured(cell, result: dict) -> bool:  # type: ignore[no-untyped-def, type-arg]
+    try:
+        cell(result)
+    except KeyError:
+        return False
+    return True
 
 
 def main() -> int:
@@ -365,10 +380,11 @@ def main() -> int:
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--brute", type=int, help="brute-force queries per size (default: 200, 60, 15)")
+    parser.add_argument("--worst-only", action="store_true", help="only the build, the snapshot and the worst-case list")
     args = parser.parse_args()
     if args.child:
         brute = args.brute or BRUTE_SAMPLE.get(args.child, 15)
-        print(json.dumps(child(args.child, args.data, args.queries, brute, args.cache)))
+        print(json.dumps(child(args.child, args.data, args.queries, brute, args.cache, args.worst_only)))
         return 0
     results = []
     with tempfile.TemporaryDirectory(prefix="verbatim-bench-") as tmp:
@@ -377,6 +393,7 @@ def main() -> int:
         for size in (int(s) for s in args.sizes.split(",")):
             command = [sys.executable, __file__, "--child", str(size), "--data", str(data), "--cache", tmp]
             command += ["--queries", str(args.queries)] + (["--brute", str(args.brute)] if args.brute else [])
+            command += ["--worst-only"] if args.worst_only else []
             if hasattr(os, "sched_setaffinity"):
                 command = ["taskset", "-c", "0", *command] if _has_taskset() else command
             started = time.perf_counter()
@@ -389,6 +406,8 @@ def main() -> int:
             print(f"{size:,} turns measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     print(_table(results))
     for r in results:
+        if "damage" not in r:
+            continue
         print(
             f"{r['size']:,}: damage of the {r['queries']} queries: {r['damage']}; !whosaid verdicts: {r['whosaid']['verdicts']}"
         )

@@ -9,7 +9,7 @@ import re
 from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.filters import DATE, page_number
 from bot.commands.lookup import words_fit
-from bot.commands.tally import meeting_speakers, turn_words
+from bot.commands.tally import meeting_speakers, words_of
 from bot.replies import MeetingOut, MeetingsReply
 from parser.index.store import TurnStore
 from parser.models import Meeting
@@ -75,14 +75,13 @@ def newest_first(meetings: list[Meeting]) -> list[Meeting]:
 def meeting_out(store: TurnStore, meeting: Meeting) -> MeetingOut:
     """A meeting with what people browse by: when, which language, how long, who spoke."""
     turn_ids = store.meeting_range[meeting.id]
-    words = turn_words(store)
     return MeetingOut(
         id=meeting.id,
         title=meeting.title,
         date=meeting.date,
         language=meeting.language,
         turn_count=len(turn_ids),
-        words=sum(words[t] for t in turn_ids),
+        words=words_of(store, turn_ids),
         speakers=meeting_speakers(store, meeting.id),
         url=meeting.url,
     )

@@ -6,7 +6,7 @@ import numpy as np
 
 from bot.commands.base import Command, Request, hit_out, plural
 from bot.commands.lookup import SpeakerLookupError, resolve_speaker
-from bot.commands.tally import meeting_numbers, word_array
+from bot.commands.tally import meeting_numbers, words_of
 from bot.replies import SpeakerReply
 from parser.index.columns import IdList
 from parser.index.search import Hit
@@ -22,7 +22,7 @@ async def speaker(request: Request) -> SpeakerReply:
         return SpeakerReply(command="speaker", query=request.argument, error=str(err), candidates=err.candidates)
     turn_ids = person.turn_ids
     ids = np.asarray(turn_ids.array if isinstance(turn_ids, IdList) else list(turn_ids), dtype=np.int64)
-    words = int(word_array(store)[ids].sum())  # counted once per store, as !stats and !meetings count
+    words = words_of(store, ids)  # the store's own counts, as !stats and !meetings count
     meetings = [store.columns.meeting_ids[m] for m in meeting_numbers(store, ids)]
     return SpeakerReply(
         command="speaker",

@@ -12,7 +12,7 @@ from weakref import WeakKeyDictionary
 from bot.commands import charts
 from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.lookup import MeetingLookupError, SpeakerLookupError, resolve_meeting, resolve_speaker
-from bot.commands.tally import by_speaker, distinctive_words, meeting_numbers, turn_seconds, turn_words
+from bot.commands.tally import by_speaker, distinctive_words, meeting_numbers, turn_seconds, words_of
 from bot.replies import Attachment, MeetingShare, SpeakerShare, StatsReply
 from parser.index.speakers import Speaker
 from parser.index.store import TurnStore
@@ -107,15 +107,14 @@ async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meetin
 
 async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsReply:
     """One speaker's meetings, turns, words and distinctive words, against everyone else."""
-    words = turn_words(store)
     turns_in: defaultdict[str, list[int]] = defaultdict(list)
     for turn_id in person.turn_ids:
         turns_in[store.columns.meeting_id(turn_id)].append(turn_id)
     meetings = chronological(store, list(turns_in))
     shares: list[MeetingShare] = []
     for meeting in meetings:
-        mine = sum(words[t] for t in turns_in[meeting.id])
-        everyone = sum(words[t] for t in store.meeting_range[meeting.id])
+        mine = words_of(store, turns_in[meeting.id])
+        everyone = words_of(store, store.meeting_range[meeting.id])
         shares.append(
             MeetingShare(
                 meeting_id=meeting.id,

@@ -1,7 +1,7 @@
 """Counting who said how much, from the store's public lists only, cached once per store.
 
-Words are counted as `!speaker` counts them (whitespace-separated pieces of the printed text),
-so the figures of `!stats`, `!meetings` and `!speaker` always agree.
+Words are the store's own count of each turn's printed words (whitespace-separated pieces of its
+text), so the figures of `!stats`, `!meetings` and `!speaker` always agree.
 """
 
 from __future__ import annotations
@@ -28,56 +28,33 @@ _PRINTED_WORD = re.compile(r"[^\W_]+")
 
 @dataclass
 class _Counts:
-    """What a store's turns add up to; the corpus term counts are made on first need only."""
+    """What is counted once per store on first need: the corpus term counts, each meeting's speakers."""
 
-    words: list[int]
     terms: Counter[str] | None = None
     meeting_speakers: dict[str, list[str]] = field(default_factory=dict)
-    array: np.ndarray | None = None
 
 
 _CACHE: WeakKeyDictionary[TurnStore, _Counts] = WeakKeyDictionary()
 
 
 def _counts(store: TurnStore) -> _Counts:
-    """The cached counts of `store`, made again if its turns changed since."""
+    """The cached counts of `store` (a store never changes: records added make a new one)."""
     counts = _CACHE.get(store)
-    if counts is None or len(counts.words) != len(store.turns):
-        counts = _Counts(words=_word_counts(store))
+    if counts is None:
+        counts = _Counts()
         _CACHE[store] = counts
     return counts
 
 
-def _word_counts(store: TurnStore) -> list[int]:
-    """`len(text.split())` of every turn, from the text buffer: pieces counted in numpy where a turn
-    is plain ASCII (a million turns in a fraction of a second), by `str.split` where it is not
-    (its spaces may be Unicode ones, such as the French space before a colon)."""
-    columns = store.columns
-    data = np.frombuffer(columns.blob, dtype=np.uint8)
-    offsets = np.asarray(columns.offsets, dtype=np.int64)
-    n = len(offsets) - 1
-    if not n:
-        return []
-    table = np.zeros(256, dtype=bool)
-    table[list(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")] = True
-    space = table[data]
-    starts = ~space
-    starts[1:] &= space[:-1]
-    firsts = offsets[:-1][offsets[:-1] < len(data)]
-    starts[firsts] = ~space[firsts]  # a turn's first byte starts a word unless it is a space
-    del space
-    counts = np.diff(np.searchsorted(np.flatnonzero(starts), offsets))
-    del starts
-    wide = np.diff(np.searchsorted(np.flatnonzero(data >= 0x80), offsets))
-    out = counts.tolist()
-    for i in np.flatnonzero(wide).tolist():
-        out[i] = len(store.text(i).split())
-    return out
+def word_array(store: TurnStore) -> np.ndarray:
+    """Words of every turn (`len(text.split())`), by turn id: counted as the store was built and
+    kept in it (and in its snapshot), shared by its views; adding records counts only their turns."""
+    return store.columns.word_counts
 
 
-def turn_words(store: TurnStore) -> list[int]:
-    """Words of every turn, by turn id."""
-    return _counts(store).words
+def words_of(store: TurnStore, turn_ids: Iterable[int]) -> int:
+    """How many words these turns hold in all."""
+    return int(word_array(store)[_as_array(turn_ids)].sum(dtype=np.int64))
 
 
 def turn_seconds(store: TurnStore, turn_id: int) -> float | None:
@@ -149,19 +126,13 @@ def meeting_numbers(store: TurnStore, turn_ids: Iterable[int]) -> list[int]:
 
 
 def _as_array(turn_ids: Iterable[int]) -> np.ndarray:
+    if isinstance(turn_ids, np.ndarray):
+        return turn_ids
     if isinstance(turn_ids, IdList):
         return turn_ids.array
     if isinstance(turn_ids, range):
         return np.arange(turn_ids.start, turn_ids.stop, turn_ids.step, dtype=np.int64)
     return np.fromiter(turn_ids, dtype=np.int64)
-
-
-def word_array(store: TurnStore) -> np.ndarray:
-    """Words of every turn as an array, made once per store."""
-    counts = _counts(store)
-    if counts.array is None:
-        counts.array = np.asarray(counts.words, dtype=np.int64)
-    return counts.array
 
 
 def _is_term(word: str) -> bool:

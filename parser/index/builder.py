@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from parser.index.columns import IndexColumn, OptionalColumn, TurnColumns
+from parser.index.columns import IndexColumn, OptionalColumn, TurnColumns, printed_word_counts
 from parser.index.postings import SEGMENT, Postings, Segment, pair_key
 from parser.index.speakers import SpeakerIndex
 from parser.index.vocab import Vocabulary
@@ -102,6 +102,7 @@ class StoreBuilder:
         self._offsets = array("I", [0])  # becomes "q" if the text passes 4 GiB
         self._labels: defaultdict[str, int] = defaultdict(itertools.count().__next__)
         self._label_ids = array("I")
+        self._word_counts = array("I")
         self._index = IndexColumn()
         self._in_meeting = 0
         self._page = OptionalColumn("i")
@@ -198,8 +199,18 @@ class StoreBuilder:
         bounds = [*self._meeting_starts, self.turns]
         return [i - bounds[m] for m in range(len(bounds) - 1) for i in range(bounds[m], bounds[m + 1])]
 
+    def _count_printed(self) -> None:
+        """The printed words of every turn added since the last count (a chunk's at a time: fewer numpy calls)."""
+        first, last = len(self._word_counts), self.turns
+        if first == last:
+            return
+        offsets = np.array(self._offsets[first : last + 1], dtype=np.int64)  # copies: the arrays keep growing
+        text = self._blob[offsets[0] : offsets[-1]]
+        self._word_counts.frombytes(printed_word_counts(text, offsets - offsets[0]).tobytes())
+
     def _close_chunk(self) -> None:
         """Word postings of the chunk's turns now; its words, as ids of its own few words, kept for pairs."""
+        self._count_printed()
         if not len(self._counts):
             return
         ids = np.frombuffer(self._ids, dtype=np.uint32)
@@ -261,6 +272,7 @@ class StoreBuilder:
             index=self._index.finish(),
             meeting_ids=list(self.meetings),
             meeting_starts=self._meeting_starts,
+            word_counts=np.frombuffer(self._word_counts, dtype=np.uint32),
             page=self._page.finish(n),
             start=self._start.finish(n),
             end=self._end.finish(n),

@@ -21,6 +21,38 @@ from parser.text import fold
 
 T = TypeVar("T")
 
+# Bytes where `str.split` may see words otherwise than "above the ASCII space": a control character
+# that is not a space, or the lead byte of a Unicode space (U+0085, U+00A0, U+1680, U+2000…U+3000).
+_BREAKS_WORDS = np.zeros(256, dtype=bool)
+_BREAKS_WORDS[[b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"]] = True
+_BREAKS_WORDS[[0xC2, 0xE1, 0xE2, 0xE3]] = True
+
+
+def printed_word_counts(data: bytes | bytearray, offsets: np.ndarray) -> np.ndarray:
+    """`len(text.split())` of each text, the texts being `data[offsets[i]:offsets[i + 1]]` in
+    UTF-8: the words `!speaker`, `!stats` and `!meetings` count.
+
+    Counted in numpy (a word starts at a byte above the ASCII space that follows a space or a
+    text's start); a text holding a byte where that could differ from `str.split` (a control
+    character, or a character that may be a Unicode space) is decoded and split by Python instead.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    bounds = np.asarray(offsets, dtype=np.int64)
+    counts = np.zeros(len(bounds) - 1, dtype=np.uint32)
+    firsts = bounds[:-1][bounds[1:] > bounds[:-1]]
+    if not len(firsts):
+        return counts
+    word = raw > 32
+    starts = np.empty_like(word)
+    np.greater(word[1:], word[:-1], out=starts[1:])  # a word byte after a space
+    starts[firsts] = word[firsts]  # a text's first byte starts a word unless it is a space
+    counts[bounds[1:] > bounds[:-1]] = np.add.reduceat(starts, firsts, dtype=np.uint32)
+    odd = np.flatnonzero(np.take(_BREAKS_WORDS, raw))
+    if len(odd):
+        for i in np.unique(np.searchsorted(bounds, odd, side="right") - 1).tolist():
+            counts[i] = len(str(data[bounds[i] : bounds[i + 1]], "utf-8").split())
+    return counts
+
 
 class IdList(Sequence[int]):
     """Turn ids in a numpy array that behave like a list of ints (and compare equal to one)."""
@@ -136,6 +168,7 @@ class TurnColumns:
         index: np.ndarray | None,
         meeting_ids: list[str],
         meeting_starts: list[int],
+        word_counts: np.ndarray,
         page: np.ndarray | None = None,
         start: np.ndarray | None = None,
         end: np.ndarray | None = None,
@@ -147,6 +180,7 @@ class TurnColumns:
         self.index = index
         self.meeting_ids = meeting_ids
         self.meeting_starts = meeting_starts
+        self.word_counts = word_counts  # `len(text.split())` of each turn, counted as it was added
         self.page = page
         self.start = start
         self.end = end
@@ -194,7 +228,7 @@ class TurnColumns:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """What a snapshot must keep to make these columns again."""
-        out = {"blob": self.blob, "offsets": self.offsets, "label_ids": self.label_ids}
+        out = {"blob": self.blob, "offsets": self.offsets, "label_ids": self.label_ids, "word_counts": self.word_counts}
         for name in ("index", "page", "start", "end"):
             value = getattr(self, name)
             if value is not None:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from parser.index.builder import MAX_PAIR_WORDS, PAIR_BITS, WORD_BITS, Built, index_speakers
-from parser.index.columns import TurnColumns
+from parser.index.columns import TurnColumns, printed_word_counts
 from parser.index.postings import SEGMENT, SEGMENT_BITS, Postings, Segment
 from parser.index.store import TurnStore
 from parser.index.vocab import Vocabulary
@@ -91,6 +91,7 @@ def _optional(old: np.ndarray | None, n: int, values: list[float | int | None], 
 def _columns(old: TurnColumns, meetings: list[Meeting], records: Sequence[Record], turns: list[Turn]) -> TurnColumns:
     n = len(old)
     encoded = [t.text.encode("utf-8") for t in turns]
+    joined = b"".join(encoded)
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     ends = int(old.offsets[-1]) + np.cumsum(lengths)
     wide = old.offsets.dtype == np.int64 or (len(ends) and int(ends[-1]) > 0xFFFFFFFF)
@@ -123,13 +124,14 @@ def _columns(old: TurnColumns, meetings: list[Meeting], records: Sequence[Record
             )
         index = np.concatenate([index, np.array(indexes, dtype=np.int32)])
     return TurnColumns(
-        blob=np.concatenate([old.blob, np.frombuffer(b"".join(encoded), dtype=np.uint8)]),
+        blob=np.concatenate([old.blob, np.frombuffer(joined, dtype=np.uint8)]),
         offsets=offsets,
         label_ids=label_ids,
         labels=labels,
         index=index,
         meeting_ids=[*old.meeting_ids, *(m.id for m in meetings)],
         meeting_starts=starts,
+        word_counts=np.concatenate([old.word_counts, printed_word_counts(joined, np.r_[0, np.cumsum(lengths)])]),
         page=_optional(old.page, n, [t.page for t in turns], np.int32, -1),
         start=_optional(old.start, n, [t.start for t in turns], np.float64, np.nan),
         end=_optional(old.end, n, [t.end for t in turns], np.float64, np.nan),

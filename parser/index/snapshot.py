@@ -29,7 +29,7 @@ from parser.models import Meeting
 log = logging.getLogger(__name__)
 
 PARTIAL_GRACE = 120.0  # seconds a save may take; an older partial file is a leftover, whatever its pid
-FORMAT = 2  # bump whenever what is saved, or how the store folds and indexes words, changes
+FORMAT = 3  # bump whenever what is saved, or how the store folds and indexes words, changes
 
 
 def clean_partials(cache_dir: Path) -> None:
@@ -179,6 +179,8 @@ def _check(built: Built, arrays: dict[str, np.ndarray]) -> None:
     need(offsets.ndim == 1 and len(offsets) == n + 1 and int(offsets[0]) == 0, "offsets")
     need(int(offsets[-1]) == len(columns.blob) and bool(np.all(offsets[1:] >= offsets[:-1])), "text offsets")
     need(not n or int(columns.label_ids.max()) < len(columns.labels), "speaker labels")
+    counts = columns.word_counts
+    need(counts.ndim == 1 and len(counts) == n and counts.dtype == np.uint32, "word counts")
     for name in ("index", "page", "start", "end"):
         column = arrays.get(name)
         need(column is None or (column.ndim == 1 and len(column) == n), name)
@@ -212,6 +214,7 @@ def _built(meta: _Meta, arrays: dict[str, np.ndarray]) -> Built:
         index=arrays.get("index"),
         meeting_ids=[m.id for m in meetings],
         meeting_starts=meta.meeting_starts,
+        word_counts=arrays["word_counts"],
         page=arrays.get("page"),
         start=arrays.get("start"),
         end=arrays.get("end"),

@@ -53,6 +53,10 @@ def labels_past_the_list(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]
     return {**arrays, "label_ids": arrays["label_ids"] + 1000}
 
 
+def word_counts_short(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {**arrays, "word_counts": arrays["word_counts"][:-1]}
+
+
 def postings_past_the_turns(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {**arrays, "w0_post": arrays["w0_post"] + 500}
 
@@ -76,6 +80,7 @@ BROKEN: dict[str, Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]] = {
     "offsets disagree with the turns": disagreeing_offsets,
     "speaker ids past the labels": labels_past_the_list,
     "postings name turns that do not exist": postings_past_the_turns,
+    "a word count short": word_counts_short,
     "meeting starts disagree with the meetings": meeting_starts_disagree,
     "metadata is a list": meta_a_list,
     "metadata nested 100,000 deep": meta_nested_deep,
