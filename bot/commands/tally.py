@@ -141,10 +141,17 @@ def _is_term(word: str) -> bool:
 
 
 def _corpus_terms(store: TurnStore) -> Counter[str]:
-    """Every term of the corpus with its count, made once per store: the background speakers are compared with."""
+    """Every term of the corpus with its count, made once per store: the background speakers are compared with.
+
+    A whole store reads the counts made as it was built; a view, which sees only some turns, counts its own.
+    """
     counts = _counts(store)
     if counts.terms is None:
-        counts.terms = Counter(w for t in store.seen_turns() for w in store.folded[t].split() if _is_term(w))
+        if store.visible is None:
+            words, numbers = store.vocab.words, store.built.term_counts.tolist()
+            counts.terms = Counter({words[i]: n for i, n in enumerate(numbers) if n and _is_term(words[i])})
+        else:
+            counts.terms = Counter(w for t in store.seen_turns() for w in store.folded[t].split() if _is_term(w))
     return counts.terms
 
 

@@ -88,6 +88,7 @@ class Built:
     words: Postings
     pairs: Postings
     pair_words: np.ndarray
+    term_counts: np.ndarray  # int64 per word id: the word's occurrences in every turn, counted as they were added
     speakers: SpeakerIndex
 
 
@@ -103,6 +104,7 @@ class StoreBuilder:
         self._labels: defaultdict[str, int] = defaultdict(itertools.count().__next__)
         self._label_ids = array("I")
         self._word_counts = array("I")
+        self._term_counts = np.zeros(1 << 16, dtype=np.int64)  # by word id; grows as the vocabulary does
         self._index = IndexColumn()
         self._in_meeting = 0
         self._page = OptionalColumn("i")
@@ -224,6 +226,7 @@ class StoreBuilder:
         remap[names] = np.arange(len(names), dtype=own_dtype)
         own = remap[ids]
         del ids, remap
+        self._count_terms(own, names)
         self._ids = array("I")
         local = np.repeat(np.arange(len(counts), dtype=np.uint16), counts)
         if own_dtype is np.uint16:
@@ -234,6 +237,15 @@ class StoreBuilder:
         self._chunks.append(chunk)
         self._stream.append(Stream(own, counts, names))
         self._counts = array("I")
+
+    def _count_terms(self, own: np.ndarray, names: np.ndarray) -> None:
+        """Add the chunk's occurrences of each of its words to the corpus-wide counts."""
+        need = int(names[-1]) + 1 if len(names) else 0
+        if need > len(self._term_counts):
+            grown = np.zeros(max(need, 2 * len(self._term_counts)), dtype=np.int64)
+            grown[: len(self._term_counts)] = self._term_counts
+            self._term_counts = grown
+        self._term_counts[names] += np.bincount(own, minlength=len(names))
 
     def _close_segment(self) -> None:
         """The segment's word postings, merged from its chunks'."""
@@ -285,6 +297,7 @@ class StoreBuilder:
             words=Postings.from_segments(self._word_segments, WORD_BITS),
             pairs=Postings.from_segments(pair_segments, PAIR_BITS),
             pair_words=pair_words,
+            term_counts=_sized(self._term_counts, size),
             speakers=speakers,
         )
 
@@ -292,6 +305,14 @@ class StoreBuilder:
 def _merge_chunks(chunks: list[Segment]) -> Segment:
     """A segment's postings from its chunks' (each chunk's turns numbered from 0), taken from `chunks`."""
     return Segment.merge(chunks, range(0, len(chunks) * CHUNK, CHUNK))
+
+
+def _sized(counts: np.ndarray, size: int) -> np.ndarray:
+    """The counts of the `size` words of the vocabulary (the array grew by doubling)."""
+    out = np.zeros(size, dtype=np.int64)
+    kept = min(size, len(counts))
+    out[:kept] = counts[:kept]
+    return out
 
 
 def _narrow(ids: np.ndarray, count: int) -> np.ndarray:

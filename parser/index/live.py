@@ -198,6 +198,8 @@ def extended(store: TurnStore, records: Sequence[Record]) -> tuple[TurnStore, li
     keep = same_turn & pair_words[flat[:-1]] & pair_words[flat[1:]]
     pair_keys = flat[:-1][keep] * size + flat[1:][keep]
     pair_segments, _ = _with_new(segments_of(pairs), n, pair_keys, turn_of[:-1][keep])
+    term_counts = np.concatenate([store.built.term_counts, np.zeros(size - len(store.built.term_counts), dtype=np.int64)])
+    term_counts += np.bincount(flat, minlength=size)
     if size == len(vocab):
         new_vocab = copy.copy(vocab)  # same words: the stems and the typo index stay
         new_vocab.df = df
@@ -211,6 +213,7 @@ def extended(store: TurnStore, records: Sequence[Record]) -> tuple[TurnStore, li
         "words": Postings.from_segments(word_segments, WORD_BITS),
         "pairs": Postings.from_segments(pair_segments, PAIR_BITS),
         "pair_words": pair_words,
+        "term_counts": term_counts,
     }
     return _store(parts, store.speakers.aliases), meetings
 
@@ -225,5 +228,6 @@ def without(store: TurnStore, meeting_id: str) -> TurnStore:
         "words": store.words,
         "pairs": store.pairs,
         "pair_words": store.pair_words,
+        "term_counts": store.built.term_counts,
     }
     return _store(parts, store.speakers.aliases)

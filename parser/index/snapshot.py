@@ -29,7 +29,7 @@ from parser.models import Meeting
 log = logging.getLogger(__name__)
 
 PARTIAL_GRACE = 120.0  # seconds a save may take; an older partial file is a leftover, whatever its pid
-FORMAT = 3  # bump whenever what is saved, or how the store folds and indexes words, changes
+FORMAT = 4  # bump whenever what is saved, or how the store folds and indexes words, changes
 
 
 def clean_partials(cache_dir: Path) -> None:
@@ -84,6 +84,7 @@ def save_snapshot(store: TurnStore, path: Path, key: str, extra: dict[str, Any] 
         **store.words.arrays("w"),
         **store.pairs.arrays("p"),
         "pair_words": store.pair_words,
+        "term_counts": store.built.term_counts,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
@@ -188,6 +189,9 @@ def _check(built: Built, arrays: dict[str, np.ndarray]) -> None:
     need(len(starts) == len(built.meetings) and starts == sorted(starts), "meeting starts")
     need(not starts or (starts[0] == 0 and starts[-1] <= n), "meeting starts")
     need(len(built.vocab.df) == len(built.vocab.words), "vocabulary")
+    terms = built.term_counts
+    need(terms.ndim == 1 and len(terms) == len(built.vocab.words) and terms.dtype == np.int64, "term counts")
+    need(int(terms.min(initial=0)) >= 0, "term counts")
     need(not len(built.pair_words) or int(built.pair_words.max()) < len(built.vocab.words), "pair words")
     segments = -(-n // SEGMENT)
     for postings in (built.words, built.pairs):
@@ -226,5 +230,6 @@ def _built(meta: _Meta, arrays: dict[str, np.ndarray]) -> Built:
         words=Postings.from_arrays(arrays, "w", meta.word_segments, WORD_BITS),
         pairs=Postings.from_arrays(arrays, "p", meta.pair_segments, PAIR_BITS),
         pair_words=arrays["pair_words"],
+        term_counts=arrays["term_counts"],
         speakers=index_speakers(columns, meta.aliases),
     )

@@ -57,6 +57,14 @@ def word_counts_short(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {**arrays, "word_counts": arrays["word_counts"][:-1]}
 
 
+def term_counts_short(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {**arrays, "term_counts": arrays["term_counts"][:-1]}
+
+
+def term_counts_as_floats(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {**arrays, "term_counts": arrays["term_counts"].astype(np.float64)}
+
+
 def postings_past_the_turns(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {**arrays, "w0_post": arrays["w0_post"] + 500}
 
@@ -81,6 +89,8 @@ BROKEN: dict[str, Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]] = {
     "speaker ids past the labels": labels_past_the_list,
     "postings name turns that do not exist": postings_past_the_turns,
     "a word count short": word_counts_short,
+    "a term count short": term_counts_short,
+    "term counts that are not whole numbers": term_counts_as_floats,
     "meeting starts disagree with the meetings": meeting_starts_disagree,
     "metadata is a list": meta_a_list,
     "metadata nested 100,000 deep": meta_nested_deep,
