@@ -143,16 +143,27 @@ def _is_term(word: str) -> bool:
 def _corpus_terms(store: TurnStore) -> Counter[str]:
     """Every term of the corpus with its count, made once per store: the background speakers are compared with.
 
-    A whole store reads the counts made as it was built; a view, which sees only some turns, counts its own.
+    A store reads the counts made as it was built; a server's view takes away the few turns it
+    cannot see (other servers' records), or counts its own turns when it sees less than half.
     """
     counts = _counts(store)
     if counts.terms is None:
-        if store.visible is None:
+        hidden = np.flatnonzero(~store.visible) if store.visible is not None else np.zeros(0, dtype=np.int64)
+        if 2 * len(hidden) < len(store):
             words, numbers = store.vocab.words, store.built.term_counts.tolist()
-            counts.terms = Counter({words[i]: n for i, n in enumerate(numbers) if n and _is_term(words[i])})
+            terms = Counter({words[i]: n for i, n in enumerate(numbers) if n and _is_term(words[i])})
+            if len(hidden):
+                terms.subtract(terms_of(store, hidden.tolist()))
+                terms = +terms  # the words only hidden turns held are gone
+            counts.terms = terms
         else:
-            counts.terms = Counter(w for t in store.seen_turns() for w in store.folded[t].split() if _is_term(w))
+            counts.terms = terms_of(store, store.seen_turns())
     return counts.terms
+
+
+def terms_of(store: TurnStore, turn_ids: Iterable[int]) -> Counter[str]:
+    """The terms of these turns, counted one by one."""
+    return Counter(w for t in turn_ids for w in store.folded[t].split() if _is_term(w))
 
 
 def distinctive_words(store: TurnStore, turn_ids: Sequence[int], languages: Iterable[str | None], limit: int = 10) -> list[str]:

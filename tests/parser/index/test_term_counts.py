@@ -75,3 +75,19 @@ def test_stats_speaker_names_the_same_distinctive_words_as_counting_every_turn(c
         assert reply == asyncio.run(core.answer(counted, question))
         distinctive.append(reply.distinctive)
     assert all(distinctive)
+
+
+def test_a_servers_view_counts_the_corpus_less_what_it_cannot_see(icann_record: Record) -> None:
+    from bot.commands.tally import _corpus_terms, terms_of
+
+    store = TurnStore(qmsum_records(QMSUM))
+    theirs = Record(
+        meeting=icann_record.meeting.model_copy(update={"id": "theirs", "scope": 42}),
+        turns=[t.model_copy(update={"meeting_id": "theirs"}) for t in icann_record.turns],
+    )
+    live, _ = extended(store, [theirs])
+    for scope in (None, 7, 42):
+        view = live.view(scope)
+        assert _corpus_terms(view) == terms_of(view, view.seen_turns()), scope
+    assert live.view(None).visible is not None  # the French record is hidden from everyone but server 42
+    assert "associes" not in _corpus_terms(live.view(None)) and "associes" in _corpus_terms(live.view(42))
