@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+def free_id(wanted: str, taken: Container[str]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`… when a meeting already has it: ids stay unique."""
+    if wanted not in taken:
+        return wanted
+    n = 2
+    while f"{wanted}-{n}" in taken:
+        n += 1
+    return f"{wanted}-{n}"
 
 
 class Meeting(BaseModel):

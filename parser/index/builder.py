@@ -26,7 +26,7 @@ from parser.index.columns import IndexColumn, OptionalColumn, TurnColumns, print
 from parser.index.postings import SEGMENT, Postings, Segment, pair_key
 from parser.index.speakers import SpeakerIndex
 from parser.index.vocab import Vocabulary
-from parser.models import Meeting, Record, Turn
+from parser.models import Meeting, Record, Turn, free_id
 from parser.text import SEPARATOR, fold_chars, fold_latin
 
 _SEPARATOR_ID = 0xFFFFFFFF
@@ -120,15 +120,6 @@ class StoreBuilder:
         self._word_segments: list[Segment] = []
         self.turns = 0
 
-    def _unique_id(self, meeting: Meeting) -> str:
-        """A meeting id no other loaded meeting has (two folders, one file name)."""
-        if meeting.id not in self.meetings:
-            return meeting.id
-        n = 2
-        while f"{meeting.id}-{n}" in self.meetings:
-            n += 1
-        return f"{meeting.id}-{n}"
-
     def add(self, record: Record) -> None:
         """Add one record's meeting and turns; a record that cannot be added raises before anything is.
 
@@ -141,7 +132,7 @@ class StoreBuilder:
             turn.speaker.encode()
         record.meeting.id.encode()
         meeting = record.meeting
-        new_id = self._unique_id(meeting)
+        new_id = free_id(meeting.id, self.meetings)  # two folders, one file name
         if new_id != meeting.id:
             meeting = meeting.model_copy(update={"id": new_id})
         self.meetings[meeting.id] = meeting

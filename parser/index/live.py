@@ -21,18 +21,8 @@ from parser.index.columns import TurnColumns, printed_word_counts
 from parser.index.postings import SEGMENT, SEGMENT_BITS, Postings, Segment
 from parser.index.store import TurnStore
 from parser.index.vocab import Vocabulary
-from parser.models import Meeting, Record, Turn
+from parser.models import Meeting, Record, Turn, free_id
 from parser.text import fold_chars
-
-
-def _unique_id(wanted: str, taken: set[str]) -> str:
-    """The id, or `id-2`, `id-3`… when a record of that name is already in the store (in any scope)."""
-    if wanted not in taken:
-        return wanted
-    n = 2
-    while f"{wanted}-{n}" in taken:
-        n += 1
-    return f"{wanted}-{n}"
 
 
 def segments_of(postings: Postings) -> list[Segment]:
@@ -174,7 +164,7 @@ def extended(store: TurnStore, records: Sequence[Record]) -> tuple[TurnStore, li
     taken = set(store.columns.meeting_ids)
     meetings: list[Meeting] = []
     for record in records:
-        meeting = record.meeting.model_copy(update={"id": _unique_id(record.meeting.id, taken)})
+        meeting = record.meeting.model_copy(update={"id": free_id(record.meeting.id, taken)})
         taken.add(meeting.id)
         meetings.append(meeting)
     turns = [t for r in records for t in r.turns]

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parser.models import Record, RecordError
+from parser.models import Record, RecordError, free_id
 from parser.readers import limits
 from parser.readers.decode import decode
 from parser.readers.door import admit
@@ -210,10 +210,7 @@ def _unique_id(base: str, path: Path, taken: set[str]) -> str:
             return candidate
         if folder.name and candidate != folder.name and not candidate.startswith(f"{folder.name}-"):
             candidate = f"{folder.name}-{candidate}"
-    n = 2
-    while f"{candidate}-{n}" in taken:
-        n += 1
-    return candidate if candidate not in taken else f"{candidate}-{n}"
+    return free_id(candidate, taken)
 
 
 def iter_records(paths: Iterable[Path | str], result: LoadResult, limits_: limits.Limits | None = None) -> Iterator[Record]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parser.index.postgres.schema import CHANNEL, SHARED
-from parser.models import Record
+from parser.models import Record, free_id
 from parser.text import fold, stem
 
 POSITION_BITS = 20  # a turn's id is its meeting's seq << 20 | its position: a meeting holds < 1,048,576 turns
@@ -55,13 +55,7 @@ def _unique_id(conn: Any, guild_id: int, meeting_id: str, taken: set[str]) -> st
         "SELECT meeting_id FROM search_meetings WHERE guild_id = ANY(%s::bigint[]) AND (meeting_id = %s OR meeting_id LIKE %s)",
         ([guild_id, SHARED], meeting_id, meeting_id.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "-%"),
     ).fetchall()
-    used = taken | {r[0] for r in rows}
-    if meeting_id not in used:
-        return meeting_id
-    n = 2
-    while f"{meeting_id}-{n}" in used:
-        n += 1
-    return f"{meeting_id}-{n}"
+    return free_id(meeting_id, taken | {r[0] for r in rows})
 
 
 def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> list[str]:
