@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_bot(settings, corpus)
 
-    from bot.corpus import CorpusError, build_store, limits_of
+    from bot.corpus import CorpusError, build_store
+    from parser.readers.limits import limits_of
 
     try:
         store, _ = build_store(corpus, settings.aliases, settings.cache_dir, limits=limits_of(settings))

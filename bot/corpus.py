@@ -17,7 +17,6 @@ from pathlib import Path
 
 import parser as parser_package
 from config.aliases import DEFAULT_ALIASES, AliasError, load_aliases
-from config.settings import Settings
 from parser.index.snapshot import FORMAT, clean_partials, load_snapshot, save_snapshot
 from parser.index.store import TurnStore
 from parser.models import Record, RecordError
@@ -32,11 +31,6 @@ KEEP = 8  # snapshots kept in the cache folder, the most recently used: one per 
 
 class CorpusError(Exception):
     """Nothing answerable was loaded; the message says what to do."""
-
-
-def limits_of(settings: Settings) -> Limits:
-    """The record limits the settings give the readers."""
-    return Limits(settings.max_file_bytes, settings.max_unpacked_bytes, settings.max_turns, settings.max_turn_chars)
 
 
 def _stat(path: Path) -> list[object]:

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.corpus import limits_of
 from parser.index.live import extended, without
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, RecordError
+from parser.readers.limits import limits_of
 from parser.readers.loader import admitted_bytes
 
 if TYPE_CHECKING:

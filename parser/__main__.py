@@ -11,7 +11,7 @@ from typing import TextIO
 
 from parser.models import Record
 from parser.readers.decode import valid_unicode
-from parser.readers.limits import Limits
+from parser.readers.limits import limits_of
 from parser.readers.loader import LoadResult, load
 
 
@@ -75,8 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     from config.settings import Settings, settings_or_exit  # the limits are settings, as for the bot
 
     settings = settings_or_exit(Settings)
-    limits = Limits(settings.max_file_bytes, settings.max_unpacked_bytes, settings.max_turns, settings.max_turn_chars)
-    result = load(args.paths, limits)
+    result = load(args.paths, limits_of(settings))
     if args.into:
         from parser.index.postgres.importer import import_into
 

@@ -20,7 +20,7 @@ from bot import core, prepare
 from bot.alerts import alerts_for
 from bot.commands import COMMANDS
 from bot.commands.base import Place, Upload, plural
-from bot.corpus import CorpusError, build_store, limits_of
+from bot.corpus import CorpusError, build_store
 from bot.discord_adapter.exts._suggest import entries
 from bot.discord_adapter.lanes import Lane, in_own_thread
 from bot.discord_adapter.views import DEFER_AFTER, send_alert, send_new
@@ -29,6 +29,7 @@ from bot.replies import APOLOGY, AlertReply, Reply
 from config.settings import Settings
 from parser.index.store import TurnStore
 from parser.models import Meeting
+from parser.readers.limits import limits_of
 
 log = logging.getLogger(__name__)
 

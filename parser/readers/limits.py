@@ -12,8 +12,12 @@ import contextvars
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parser.models import RecordError
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 MB = 1 << 20
 
@@ -26,6 +30,11 @@ class Limits:
     unpacked_bytes: int = 200 * MB  # what a DOCX's zip or a PDF's streams may unpack to
     turns: int = 50_000  # a ten-hour meeting has a few thousand
     turn_chars: int = 500_000  # ~80,000 words: hours of captions with no speaker changes
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The record limits the settings give the readers."""
+    return Limits(settings.max_file_bytes, settings.max_unpacked_bytes, settings.max_turns, settings.max_turn_chars)
 
 
 SETTING = {  # what each limit is called where a user sets it

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import limits_of
 from config.settings import Settings
 from parser.models import Meeting, Record, RecordError, Turn
 from parser.readers import limits
 from parser.readers.door import admit
-from parser.readers.limits import Limits
+from parser.readers.limits import Limits, limits_of
 from parser.readers.loader import load
 from parser.readers.registry import choose
 from tests.conftest import SAMPLE
