@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.commands.stopwords import stop_words
 from parser.index.columns import IdList
+from parser.index.speakers import Tally
 from parser.index.store import TurnStore
 from parser.text import fold
 
@@ -75,16 +76,6 @@ def meeting_speakers(store: TurnStore, meeting_id: str) -> list[str]:
         names = [name for name, _ in tally.most_common()]
         counts.meeting_speakers[meeting_id] = names
     return names
-
-
-@dataclass(frozen=True)
-class Tally:
-    """One speaker's turns, words and (for timed records) seconds within some set of turns."""
-
-    name: str
-    turns: int
-    words: int
-    seconds: float | None
 
 
 def by_speaker(store: TurnStore, turn_ids: Iterable[int]) -> list[Tally]:

@@ -195,3 +195,13 @@ class SpeakerIndex:
         scored = [SpeakerMatch(speaker, max(self._score(query, key) for key in speaker.keys)) for speaker in self.speakers]
         scored.sort(key=lambda m: (-m.score, -len(m.speaker.turn_ids)))
         return scored[:limit]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One speaker's turns, printed words and (for timed records) seconds within some set of turns."""
+
+    name: str
+    turns: int
+    words: int
+    seconds: float | None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,7 @@ from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import SHARED, migrate
 from parser.index.postgres.search import TURN, Found, Phrased, found
 from parser.index.search import RERANK
-from parser.index.speakers import Speaker, SpeakerIndex
+from parser.index.speakers import Speaker, SpeakerIndex, Tally
 from parser.models import Meeting, Turn
 
 _MEETING = "meeting_id, title, date, language, url, source, format"
@@ -57,16 +56,6 @@ class SpeakerTurns(Sequence[int]):
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._ids())
-
-
-@dataclass(frozen=True)
-class Tally:
-    """One speaker's turns, printed words and (for timed records) seconds."""
-
-    name: str
-    turns: int
-    words: int
-    seconds: float | None
 
 
 class PgStore:
