@@ -9,9 +9,9 @@ import re
 from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.filters import DATE, page_number
 from bot.commands.lookup import words_fit
-from bot.commands.tally import meeting_speakers, words_of
 from bot.replies import MeetingOut, MeetingsReply
 from parser.index.store import TurnStore
+from parser.index.tally import meeting_speakers, words_of
 from parser.models import Meeting
 from parser.text import fold
 

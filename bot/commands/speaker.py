@@ -6,10 +6,10 @@ import numpy as np
 
 from bot.commands.base import Command, Request, hit_out, plural
 from bot.commands.lookup import SpeakerLookupError, resolve_speaker
-from bot.commands.tally import meeting_numbers, words_of
 from bot.replies import SpeakerReply
 from parser.index.columns import IdList
 from parser.index.search import Hit
+from parser.index.tally import meeting_numbers, words_of
 
 FIRST_TURNS = 3
 

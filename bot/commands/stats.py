@@ -12,10 +12,11 @@ from weakref import WeakKeyDictionary
 from bot.commands import charts
 from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.lookup import MeetingLookupError, SpeakerLookupError, resolve_meeting, resolve_speaker
-from bot.commands.tally import by_speaker, distinctive_words, meeting_numbers, turn_seconds, words_of
+from bot.commands.stopwords import stop_words
 from bot.replies import Attachment, MeetingShare, SpeakerShare, StatsReply
 from parser.index.speakers import Speaker
 from parser.index.store import TurnStore
+from parser.index.tally import by_speaker, distinctive_words, meeting_numbers, turn_seconds, words_of
 from parser.models import Meeting
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsR
     total_words = sum(s.words for s in shares)
     timed = [s for s in (turn_seconds(store, t) for t in person.turn_ids) if s is not None]
     languages = {m.language for m in meetings}
-    distinctive = await asyncio.to_thread(distinctive_words, store, person.turn_ids, languages, DISTINCTIVE)
+    distinctive = await asyncio.to_thread(distinctive_words, store, person.turn_ids, stop_words(languages), DISTINCTIVE)
     if len(meetings) == 1:
         only = meetings[0]
         rows = [(t.name, t.words) for t in by_speaker(store, store.meeting_range[only.id])]

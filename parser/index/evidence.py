@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parser.index.rank import Matcher, Term
-from parser.index.store import TurnStore
+from parser.index.rank import Lexicon, Matcher, Term
 
 TURN_GAP = 6  # turn words that may stand between two remembered words (a run left out, and some)
 GAP_COST = 0.05
@@ -42,7 +41,7 @@ class Evidence:
 NONE = Evidence(0.0, 0.0, 0, 0)
 
 
-def weights(store: TurnStore, terms: list[Term]) -> list[float]:
+def weights(store: Lexicon, terms: list[Term]) -> list[float]:
     """Each query word's weight as evidence: a word of the record weighs its own rarity (IDF), even
     a rare one that search weighs less because it might be a typo; an unknown word, search's guess."""
     return [store.word_idf(t.exact_id) if t.exact_id is not None else t.weight for t in terms]

@@ -16,12 +16,12 @@ import itertools
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Protocol
 from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
-from parser.index.store import TurnStore
-from parser.index.vocab import RARE, max_edits
+from parser.index.vocab import RARE, Vocabulary, max_edits
 
 STEM_QUALITY = 0.9
 PREFIX_QUALITY = 0.7
@@ -41,6 +41,17 @@ PAD = 2  # extra words either side of the aligned stretch that the character-lev
 REGION = 3  # a turn longer than three times the query (and some) is aligned only around its anchors
 MATCHERS = 8  # recent queries' matchers (and twice as many analyses) kept per store
 ANCHORS = 3  # the heaviest query words whose places in a long turn are the anchors
+
+
+class Lexicon(Protocol):
+    """What weighing a query needs of a store: its vocabulary (or the part a query may use) and
+    how many turns it has. A `TurnStore` is one; PostgreSQL makes one per query (`ScopeWords`)."""
+
+    vocab: Vocabulary
+
+    def __len__(self) -> int: ...
+
+    def word_idf(self, word_id: int) -> float: ...
 
 
 def rare_df(turns: int) -> int:
@@ -64,7 +75,7 @@ class Term:
         return next((i for i, q in self.options.items() if q == 1.0), None)
 
 
-def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Term]:
+def analyse(store: Lexicon, words: list[str], loose: bool = False) -> list[Term]:
     """Each folded query word with its weight and the words of the record it may stand for
     (`_analyse`); a query's words are analysed once for all the stages that ask (terms are not
     changed by their users)."""
@@ -80,10 +91,10 @@ def analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Ter
     return list(found)
 
 
-_ANALYSED: WeakKeyDictionary[TurnStore, OrderedDict[tuple[object, ...], tuple[Term, ...]]] = WeakKeyDictionary()
+_ANALYSED: WeakKeyDictionary[Lexicon, OrderedDict[tuple[object, ...], tuple[Term, ...]]] = WeakKeyDictionary()
 
 
-def _analyse(store: TurnStore, words: list[str], loose: bool = False) -> list[Term]:
+def _analyse(store: Lexicon, words: list[str], loose: bool = False) -> list[Term]:
     """Each folded query word with its weight and the words of the record it may stand for.
 
     A word the record has (and not rarely: `rare_df`) stands for itself and its stem's family;
@@ -142,7 +153,7 @@ class Scored:
     last: int
 
 
-def matcher(store: TurnStore, terms: list[Term], query: str) -> Matcher:
+def matcher(store: Lexicon, terms: list[Term], query: str) -> Matcher:
     """The query's `Matcher`, shared by the stages of one query (the pool, its widening, the
     verdict's evidence), so that no turn is matched twice against the same words."""
     kept = _MATCHERS.setdefault(store, OrderedDict())
@@ -157,7 +168,7 @@ def matcher(store: TurnStore, terms: list[Term], query: str) -> Matcher:
     return found
 
 
-_MATCHERS: WeakKeyDictionary[TurnStore, OrderedDict[tuple[object, ...], Matcher]] = WeakKeyDictionary()
+_MATCHERS: WeakKeyDictionary[Lexicon, OrderedDict[tuple[object, ...], Matcher]] = WeakKeyDictionary()
 
 
 class Matcher:

@@ -151,7 +151,7 @@ def find_words(
     `rank` by the index's score, scored in full, best first; and how many turns hold them all."""
     folded = fold(query)
     words = scope_words(conn, scope, folded.split())
-    terms = analyse(words, folded.split())  # type: ignore[arg-type]  # a scope's words stand in for the store
+    terms = analyse(words, folded.split())
     if not terms or any(not t.options for t in terms):
         return [], 0
     every = " & ".join(any_of([words.name(o) for o in t.options]) for t in terms)
@@ -177,7 +177,7 @@ def find_closest(
     the index's best `pool` scored in full, eight times as many when none of them comes close)."""
     folded = fold(query)
     words = scope_words(conn, scope, folded.split(), loose=True)
-    terms = analyse(words, folded.split(), loose=True)  # type: ignore[arg-type]
+    terms = analyse(words, folded.split(), loose=True)
     if not terms:
         return []
     if pool is None:

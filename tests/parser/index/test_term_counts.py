@@ -78,7 +78,7 @@ def test_stats_speaker_names_the_same_distinctive_words_as_counting_every_turn(c
 
 
 def test_a_servers_view_counts_the_corpus_less_what_it_cannot_see(icann_record: Record) -> None:
-    from bot.commands.tally import _corpus_terms, terms_of
+    from parser.index.tally import _corpus_terms, terms_of
 
     store = TurnStore(qmsum_records(QMSUM))
     theirs = Record(

@@ -1,4 +1,4 @@
-"""Counting who said how much, from the store's public lists only, cached once per store.
+"""Counting who said how much in the in-memory store, from its columns, cached once per store.
 
 Words are the store's own count of each turn's printed words (whitespace-separated pieces of its
 text), so the figures of `!stats`, `!meetings` and `!speaker` always agree.
@@ -9,13 +9,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from bot.commands.stopwords import stop_words
 from parser.index.columns import IdList
 from parser.index.speakers import Tally
 from parser.index.store import TurnStore
@@ -126,7 +125,7 @@ def _as_array(turn_ids: Iterable[int]) -> np.ndarray:
     return np.fromiter(turn_ids, dtype=np.int64)
 
 
-def _is_term(word: str) -> bool:
+def is_term(word: str) -> bool:
     """A folded word worth comparing: long enough, and not just a number."""
     return len(word) >= MIN_TERM_LENGTH and not word.isdigit()
 
@@ -142,7 +141,7 @@ def _corpus_terms(store: TurnStore) -> Counter[str]:
         hidden = np.flatnonzero(~store.visible) if store.visible is not None else np.zeros(0, dtype=np.int64)
         if 2 * len(hidden) < len(store):
             words, numbers = store.vocab.words, store.built.term_counts.tolist()
-            terms = Counter({words[i]: n for i, n in enumerate(numbers) if n and _is_term(words[i])})
+            terms = Counter({words[i]: n for i, n in enumerate(numbers) if n and is_term(words[i])})
             if len(hidden):
                 terms.subtract(terms_of(store, hidden.tolist()))
                 terms = +terms  # the words only hidden turns held are gone
@@ -154,19 +153,23 @@ def _corpus_terms(store: TurnStore) -> Counter[str]:
 
 def terms_of(store: TurnStore, turn_ids: Iterable[int]) -> Counter[str]:
     """The terms of these turns, counted one by one."""
-    return Counter(w for t in turn_ids for w in store.folded[t].split() if _is_term(w))
+    return Counter(w for t in turn_ids for w in store.folded[t].split() if is_term(w))
 
 
-def distinctive_words(store: TurnStore, turn_ids: Sequence[int], languages: Iterable[str | None], limit: int = 10) -> list[str]:
-    """Words these turns use most and the rest of the corpus least: log-odds with a corpus prior.
+def distinctive_words(store: TurnStore, turn_ids: Sequence[int], stop: Collection[str], limit: int = 10) -> list[str]:
+    """Words these turns use most and the rest of the corpus least (`log_odds`), as they print them."""
+    said = Counter(w for t in turn_ids for w in store.folded[t].split() if is_term(w))
+    chosen = log_odds(said, _corpus_terms(store), stop, limit)
+    return as_printed((store.text(t) for t in turn_ids), chosen)
+
+
+def log_odds(said: Counter[str], corpus: Mapping[str, int], stop: Collection[str], limit: int) -> list[str]:
+    """The `limit` terms of `said` most over-represented against `corpus` (which holds them too), best first.
 
     Weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008),
     ranked by z-score, so a word said often by this speaker and rarely by others comes first and a
     word said twice by anyone does not win on chance.
     """
-    stop = stop_words(languages)
-    said = Counter(w for t in turn_ids for w in store.folded[t].split() if _is_term(w))
-    corpus = _corpus_terms(store)
     total = sum(corpus.values())
     n_mine = sum(said.values())
     n_rest = total - n_mine
@@ -176,23 +179,23 @@ def distinctive_words(store: TurnStore, turn_ids: Sequence[int], languages: Iter
     for word, y_mine in said.items():
         if y_mine < MIN_TERM_COUNT or word in stop:
             continue
-        y_rest = corpus[word] - y_mine
-        prior = corpus[word] * scale
+        everyone = max(int(corpus.get(word, 0)), y_mine)
+        y_rest = everyone - y_mine
+        prior = everyone * scale
         log_odds_mine = math.log((y_mine + prior) / (n_mine + prior_total - y_mine - prior))
         log_odds_rest = math.log((y_rest + prior) / (n_rest + prior_total - y_rest - prior))
         z = (log_odds_mine - log_odds_rest) / math.sqrt(1 / (y_mine + prior) + 1 / (y_rest + prior))
         scored.append((z, word))
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    chosen = [word for z, word in scored[:limit] if z > 0]
-    return _as_printed(store, turn_ids, chosen)
+    return [word for z, word in scored[:limit] if z > 0]
 
 
-def _as_printed(store: TurnStore, turn_ids: Sequence[int], folded_words: list[str]) -> list[str]:
-    """Each folded word as these turns most often print it (`strategiques` → `stratégiques`), in lower case."""
+def as_printed(texts: Iterable[str], folded_words: list[str]) -> list[str]:
+    """Each folded word as these texts most often print it (`strategiques` → `stratégiques`), in lower case."""
     wanted = set(folded_words)
     seen: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for turn_id in turn_ids:
-        for printed in _PRINTED_WORD.findall(store.text(turn_id)):
+    for text in texts:
+        for printed in _PRINTED_WORD.findall(text):
             key = fold(printed)
             if key in wanted:
                 seen[key][printed.lower()] += 1
