@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from parser.index.live import extended, without
 from parser.index.store import TurnStore
@@ -59,41 +61,119 @@ def _scoped(record: Record, guild_id: int, meeting_id: str | None = None) -> Rec
     return record.model_copy(update={"meeting": record.meeting.model_copy(update=update)})
 
 
-class Library:
-    """The live store and the database behind it; `added` listeners hear of every new record."""
+def open_storage(settings: Settings) -> Database:
+    """The database of added records, settings and watches, migrated; `DatabaseUnavailable` in one line if it cannot be."""
+    from sqlalchemy.exc import SQLAlchemyError  # SQLAlchemy only when a bot runs
 
-    def __init__(self, store: TurnStore, database: Database, settings: Settings) -> None:
-        self.store = store
+    from bot.storage.database import database_url, open_database, shown
+
+    try:
+        url = database_url(settings.database_url, settings.data_dir)
+    except OSError as err:  # no URL: the SQLite file's folder is made here
+        why = err.strerror or str(err)
+        raise DatabaseUnavailable(f"The data folder {settings.data_dir} (VERBATIM_DATA_DIR) cannot be made: {why}") from err
+    try:
+        return open_database(url)
+    except (SQLAlchemyError, OSError) as err:
+        cause = getattr(err, "orig", None) or err
+        raise DatabaseUnavailable(f"The database {shown(url)} could not be opened: {' '.join(str(cause).split())}") from err
+
+
+class Library(ABC):
+    """The records a bot serves and the database behind them; `added` listeners hear of every new record.
+
+    Two kinds: `MemoryLibrary` (every record indexed in this process) and `bot.pg_library.PgLibrary`
+    (searched in PostgreSQL, shared by every process). Servers' settings and watches are the same for both.
+    """
+
+    def __init__(self, database: Database, settings: Settings) -> None:
         self.database = database
         self.settings = settings
         self.added: list[Callable[[list[Meeting]], None]] = []
-        self._kept_as: dict[str, str] = {}  # meeting id in the store → id in the database, where they differ
-        self._lock = threading.Lock()  # one change at a time: each builds on the store the last one made
         self._watch_lock = threading.Lock()  # the limits checked and the watch added as one step; never behind a reload
 
-    @classmethod
-    def open(cls, shared: TurnStore, settings: Settings) -> Library:
-        """Connect to the database (migrating it), and add every stored record to the shared ones."""
-        from sqlalchemy.exc import SQLAlchemyError  # SQLAlchemy only when a bot runs
+    @abstractmethod
+    def view(self, guild_id: int | None) -> Any:
+        """What a server sees (None: a DM): the shared records and its own."""
 
-        from bot.storage.database import database_url, open_database, shown
+    @abstractmethod
+    def add(self, guild_id: int, user_id: int, name: str, data: bytes, source: str) -> tuple[Meeting, Record]:
+        """Read the bytes as a record and add it for this server; `RecordError` (nothing kept) if they are not one."""
 
-        try:
-            url = database_url(settings.database_url, settings.data_dir)
-        except OSError as err:  # no URL: the SQLite file's folder is made here
-            why = err.strerror or str(err)
-            raise DatabaseUnavailable(f"The data folder {settings.data_dir} (VERBATIM_DATA_DIR) cannot be made: {why}") from err
-        try:
-            database = open_database(url)
-        except (SQLAlchemyError, OSError) as err:
-            cause = getattr(err, "orig", None) or err
-            raise DatabaseUnavailable(f"The database {shown(url)} could not be opened: {' '.join(str(cause).split())}") from err
-        library = cls(shared, database, settings)
-        library.store = library._with_added(shared)
-        return library
+    @abstractmethod
+    def remove(self, guild_id: int, meeting_id: str) -> bool:
+        """Take one of this server's records out; False if it has no such record."""
 
     def close(self) -> None:
         self.database.close()
+
+    def _tell(self, meetings: list[Meeting]) -> None:
+        for listener in self.added:
+            try:
+                listener(meetings)
+            except Exception:
+                log.exception("a listener of new records failed")
+
+    def _read(self, guild_id: int, name: str, data: bytes) -> tuple[str, Record]:
+        """The file name as kept and the record the bytes hold, scoped to the server; `RecordError` if none."""
+        name = clean_name(name)
+        record = _scoped(admitted_bytes(data, Path(name), limits_of(self.settings))[0], guild_id)
+        if not record.turns:
+            raise RecordError(name, "holds no turns")
+        return name, record
+
+    # ----- settings and watches -----
+
+    def _guarded(self) -> AbstractContextManager[None]:
+        """Around every call to the database: how its errors reach the commands (as they are, here)."""
+        return nullcontext()
+
+    def add_role(self, guild_id: int) -> int | None:
+        with self._guarded():
+            return self.database.add_role(guild_id)
+
+    def set_add_role(self, guild_id: int, role_id: int | None) -> None:
+        with self._guarded():
+            self.database.set_add_role(guild_id, role_id)
+
+    def add_watch(self, guild_id: int, channel_id: int, user_id: int, words: str, speaker: str | None) -> Watch:
+        """A new watch, within the limits per person and per server; `LimitError` says which is reached."""
+        with self._watch_lock, self._guarded():
+            existing = self.database.watches(guild_id)
+            mine = [w for w in existing if w.user_id == user_id]
+            if len(mine) >= self.settings.watches_per_person:
+                raise LimitError(f"You have {watches_said(len(mine))} in this server, the most one person may keep.")
+            if len(existing) >= self.settings.watches_per_server:
+                raise LimitError(f"This server has {watches_said(len(existing))}, the most it may keep.")
+            return self.database.add_watch(guild_id, channel_id, user_id, words, speaker)
+
+    def watches(self, guild_id: int | None = None, channel_id: int | None = None) -> list[Watch]:
+        with self._guarded():
+            return self.database.watches(guild_id, channel_id)
+
+    def remove_watch(self, guild_id: int, watch_id: int) -> bool:
+        with self._guarded():
+            return self.database.remove_watch(guild_id, watch_id)
+
+
+class MemoryLibrary(Library):
+    """The live store (every record indexed in this process) and the database behind it.
+
+    Each change makes a new store and swaps it in, so a command running meanwhile finishes on the store it began with.
+    """
+
+    def __init__(self, store: TurnStore, database: Database, settings: Settings) -> None:
+        super().__init__(database, settings)
+        self.store = store
+        self._kept_as: dict[str, str] = {}  # meeting id in the store → id in the database, where they differ
+        self._lock = threading.Lock()  # one change at a time: each builds on the store the last one made
+
+    @classmethod
+    def open(cls, shared: TurnStore, settings: Settings) -> MemoryLibrary:
+        """Connect to the database (migrating it), and add every stored record to the shared ones."""
+        library = cls(shared, open_storage(settings), settings)
+        library.store = library._with_added(shared)
+        return library
 
     def view(self, guild_id: int | None) -> TurnStore:
         """What a server sees (None: a DM): the shared records and its own."""
@@ -122,21 +202,11 @@ class Library:
         log.info("added %d records kept in the database", len(records))
         return store
 
-    def _tell(self, meetings: list[Meeting]) -> None:
-        for listener in self.added:
-            try:
-                listener(meetings)
-            except Exception:
-                log.exception("a listener of new records failed")
-
     def add(self, guild_id: int, user_id: int, name: str, data: bytes, source: str) -> tuple[Meeting, Record]:
         """Read the bytes as a record and add it for this server; `RecordError` (nothing kept) if they are not one."""
         from bot.storage.database import StoredRecord
 
-        name = clean_name(name)
-        record = _scoped(admitted_bytes(data, Path(name), limits_of(self.settings))[0], guild_id)
-        if not record.turns:
-            raise RecordError(name, "holds no turns")
+        name, record = self._read(guild_id, name, data)
         with self._lock:
             store, (meeting,) = extended(self.store, [record])
             kept = StoredRecord(guild_id, meeting.id, name, source, data, user_id, dt.datetime.now(dt.UTC))
@@ -164,28 +234,3 @@ class Library:
         if new:
             self._tell(new)
         return new
-
-    # ----- settings and watches -----
-
-    def add_role(self, guild_id: int) -> int | None:
-        return self.database.add_role(guild_id)
-
-    def set_add_role(self, guild_id: int, role_id: int | None) -> None:
-        self.database.set_add_role(guild_id, role_id)
-
-    def add_watch(self, guild_id: int, channel_id: int, user_id: int, words: str, speaker: str | None) -> Watch:
-        """A new watch, within the limits per person and per server; `LimitError` says which is reached."""
-        with self._watch_lock:
-            existing = self.database.watches(guild_id)
-            mine = [w for w in existing if w.user_id == user_id]
-            if len(mine) >= self.settings.watches_per_person:
-                raise LimitError(f"You have {watches_said(len(mine))} in this server, the most one person may keep.")
-            if len(existing) >= self.settings.watches_per_server:
-                raise LimitError(f"This server has {watches_said(len(existing))}, the most it may keep.")
-            return self.database.add_watch(guild_id, channel_id, user_id, words, speaker)
-
-    def watches(self, guild_id: int | None = None, channel_id: int | None = None) -> list[Watch]:
-        return self.database.watches(guild_id, channel_id)
-
-    def remove_watch(self, guild_id: int, watch_id: int) -> bool:
-        return self.database.remove_watch(guild_id, watch_id)

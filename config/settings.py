@@ -7,9 +7,9 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # `config` and `bot` are installed side by side (a clone, a wheel, an editable install alike), and the
@@ -35,6 +35,18 @@ def user_data_dir() -> Path:
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Application Support" / "Verbatim"
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "verbatim"
+
+
+def is_postgres_url(url: str) -> bool:
+    """Whether a database URL names PostgreSQL (`postgresql://`, Heroku's `postgres://`, SQLAlchemy's `postgresql+psycopg://`)."""
+    scheme = url.strip().partition("://")[0].lower()
+    return bool(url.strip()) and scheme.split("+")[0] in ("postgres", "postgresql")
+
+
+def libpq_url(url: str) -> str:
+    """The URL psycopg connects with: `postgres://` and `postgresql+DRIVER://` become `postgresql://`."""
+    scheme, sep, rest = url.strip().partition("://")
+    return f"postgresql://{rest}" if sep and scheme.split("+")[0].lower() in ("postgres", "postgresql") else url.strip()
 
 
 class Settings(BaseSettings):
@@ -75,6 +87,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("VERBATIM_DATABASE_URL", "DATABASE_URL"),
         description="SQLAlchemy URL of the database (PostgreSQL: postgresql://…); unset: a SQLite file in data_dir",
     )
+    search: Literal["memory", "postgres"] = Field(
+        default="memory",
+        description=(
+            "where the commands search: memory (every record indexed in this process) or postgres (in the "
+            "VERBATIM_DATABASE_URL database, shared by every process)"
+        ),
+    )
     download_max_bytes: int = Field(default=20_000_000, ge=1, description="largest record /add downloads or accepts, in bytes")
     download_timeout: float = Field(default=30.0, gt=0, description="seconds a record's download may take, redirects included")
     download_allow: Annotated[list[str], NoDecode] = Field(
@@ -86,6 +105,21 @@ class Settings(BaseSettings):
     corpus_check_minutes: float = Field(
         default=5.0, ge=0, description="how often the corpus files are checked for changes; 0: never"
     )
+
+    @field_validator("search", mode="before")
+    @classmethod
+    def _search_lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("search")
+    @classmethod
+    def _search_needs_postgres(cls, value: str, info: ValidationInfo) -> str:
+        url = (info.data.get("database_url") or "").strip()
+        if value == "postgres" and not is_postgres_url(url):
+            raise ValueError(
+                "postgres needs VERBATIM_DATABASE_URL (or DATABASE_URL) to name a PostgreSQL database, e.g. postgresql://user@host/db"
+            )
+        return value
 
     @field_validator("download_allow", mode="before")
     @classmethod

@@ -24,7 +24,7 @@ from bot.corpus import CorpusError, build_store
 from bot.discord_adapter.exts._suggest import entries
 from bot.discord_adapter.lanes import Lane, in_own_thread
 from bot.discord_adapter.views import DEFER_AFTER, send_alert, send_new
-from bot.library import DatabaseUnavailable, Library
+from bot.library import DatabaseUnavailable, Library, MemoryLibrary
 from bot.replies import APOLOGY, AlertReply, Reply
 from config.settings import Settings
 from parser.index.store import TurnStore
@@ -115,8 +115,9 @@ class VerbatimBot(commands.Bot):
 
     @property
     def store(self) -> TurnStore | None:
-        """Every record being served: the library's live store once it is open, else the shared records."""
-        return self.library.store if self.library is not None else self._store
+        """Every record being served in memory: the library's live store once it is open, else the shared
+        records; None before they load, and always with VERBATIM_SEARCH=postgres (the records are in the database)."""
+        return self.library.store if isinstance(self.library, MemoryLibrary) else self._store
 
     @store.setter
     def store(self, store: TurnStore | None) -> None:
@@ -128,14 +129,20 @@ class VerbatimBot(commands.Bot):
         A broken extension is logged, not fatal; a database that cannot be reached is (the bot
         must not answer as if the servers' records were gone).
         """
-        if self.store is None:
-            built, _ = await in_own_thread(_load, self.settings, self.corpus, name="load")
-            self.store = built
-        else:
-            await self.quick.run(entries, self.store)
         # Not on asyncio's default executor: its threads are waited for at exit, and a database that
         # does not answer would hold a SIGTERM for as long; a thread of its own is abandoned.
-        library = await in_own_thread(Library.open, self.store, self.settings, name="database")
+        library: Library
+        if self.settings.search == "postgres":  # nothing indexed here: the shared records imported if they changed
+            from bot.pg_library import PgLibrary
+
+            library = await in_own_thread(PgLibrary.open, self.settings, self.corpus, name="database")
+        else:
+            if self.store is None:
+                built, _ = await in_own_thread(_load, self.settings, self.corpus, name="load")
+                self.store = built
+            else:
+                await self.quick.run(entries, self.store)
+            library = await in_own_thread(MemoryLibrary.open, self.store, self.settings, name="database")
         library.added.append(self._records_added)
         self.library = library
         self._drop_missing_message_content()
@@ -190,7 +197,7 @@ class VerbatimBot(commands.Bot):
         A person may have `HEAVY_PER_PERSON` heavy commands running at once; the next is refused
         until one answers.
         """
-        if self.store is None:
+        if self.store is None and self.library is None:
             return Reply(command=name, error=LOADING)
         command = COMMANDS.get(name)
         if command is None or not command.heavy:
@@ -253,13 +260,15 @@ class VerbatimBot(commands.Bot):
         """Read the records again off the loop; swap them in only if they load, so a bad edit never takes the bot down."""
         if self._reloading:
             return Reply(command="reload", error="A reload is already running; its result will follow.")
+        if self.library is not None and not isinstance(self.library, MemoryLibrary):
+            return await self._reload_database(self.library)
         self._reloading = True
         old = self.store
         try:
             job = prepare.spec(self.corpus, self.settings.aliases, limits_of(self.settings), self.settings.cache_dir)
             await prepare.snapshot_in_child(job, self.children)  # the build, off this process's GIL
             store, result = await in_own_thread(_load, self.settings, self.corpus, name="reload")
-            if self.library is not None:  # every server's records on top, read again from the database
+            if isinstance(self.library, MemoryLibrary):  # every server's records on top, read again from the database
                 await in_own_thread(self.library.replace_shared, store, name="reload")  # abandoned at exit, as the build is
         except CorpusError as err:
             log.warning("reload failed, the previous records keep serving: %s", err)
@@ -273,11 +282,36 @@ class VerbatimBot(commands.Bot):
         finally:
             self._reloading = False
         self.store = store
-        if self.library is not None:
+        if isinstance(self.library, MemoryLibrary):
             store = self.library.store
         before = f" (was {plural(len(old.meetings), 'meeting')}, {len(old):,} turns)" if old is not None else ""
         unread = f"; {plural(len(result.errors), 'file')} could not be read, see the log" if result.errors else ""
         summary = f"Reloaded {plural(len(store.meetings), 'meeting')}, {len(store):,} turns{before}{unread}."
+        log.info("%s", summary)
+        return Reply(command="reload", summary=summary)
+
+    async def _reload_database(self, library: Library) -> Reply:
+        """VERBATIM_SEARCH=postgres: import the shared records again if the files changed (once, whichever process is first)."""
+        from bot.pg_library import PgLibrary
+
+        assert isinstance(library, PgLibrary)
+        self._reloading = True
+        try:
+            synced = await in_own_thread(library.sync, self.corpus, name="reload")
+        except CorpusError as err:
+            log.warning("reload failed, the previous records keep serving: %s", err)
+            return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")
+        except Exception as err:
+            log.exception("reload failed, the previous records keep serving")
+            return Reply(
+                command="reload",
+                error=f"Reload failed ({type(err).__name__}: {err}); the previous records keep serving. See the log.",
+            )
+        finally:
+            self._reloading = False
+        done = "Reloaded" if synced.imported else "The shared records were up to date:"
+        unread = f"; {plural(len(synced.errors), 'file')} could not be read, see the log" if synced.errors else ""
+        summary = f"{done} {plural(synced.meetings, 'shared meeting')}{unread}."
         log.info("%s", summary)
         return Reply(command="reload", summary=summary)
 
@@ -349,6 +383,9 @@ async def serve(bot: VerbatimBot, token: str) -> int:
     except DatabaseUnavailable as err:
         print(f"{err}. Check VERBATIM_DATABASE_URL (or DATABASE_URL), or unset it to use SQLite.", file=sys.stderr)
         return 2
+    except CorpusError as err:  # VERBATIM_SEARCH=postgres reads the corpus files only once connected
+        print(err, file=sys.stderr)
+        return 2
     except discord.LoginFailure:
         print("Discord refused the token: copy it again from the Bot page of your application.", file=sys.stderr)
         return 2
@@ -381,14 +418,16 @@ def run_bot(settings: Settings, corpus: Sequence[Path]) -> int:
     def stop_loading(signum: int, frame: object) -> None:
         raise SystemExit(0)  # not connected yet: nothing to close; a half-saved snapshot is removed on the way out
 
-    previous = signal.signal(signal.SIGTERM, stop_loading)
-    try:
-        store, _ = build_store(corpus, settings.aliases, settings.cache_dir, limits=limits_of(settings))
-    except CorpusError as err:
-        print(err, file=sys.stderr)
-        return 2
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    store: TurnStore | None = None
+    if settings.search == "memory":  # with postgres the records stay in the database: nothing to build here
+        previous = signal.signal(signal.SIGTERM, stop_loading)
+        try:
+            store, _ = build_store(corpus, settings.aliases, settings.cache_dir, limits=limits_of(settings))
+        except CorpusError as err:
+            print(err, file=sys.stderr)
+            return 2
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     gc.freeze()  # as `_load` does after a reload
     bot = make_bot(settings, corpus, store)

@@ -7,15 +7,17 @@ worker threads, never on the event loop.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, func, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 
 from bot.storage.schema import guild_settings, records, watches
@@ -24,6 +26,8 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_NAME = "verbatim.sqlite3"
+CONNECT_TIMEOUT = 3  # seconds to open a connection to PostgreSQL
+POOL_TIMEOUT = 5.0  # seconds a call waits for a free connection
 
 
 def normalise_url(url: str) -> str:
@@ -89,15 +93,26 @@ class Database:
 
     # ----- records -----
 
-    def add_record(self, record: StoredRecord) -> None:
+    def add_record(self, record: StoredRecord, index: Callable[[Any], str] | None = None) -> StoredRecord:
+        """Keep the record; the record as kept.
+
+        `index(connection)`, when given (PostgreSQL only), writes the record's search rows on the
+        driver's own connection inside the same transaction, and says the meeting id they took: the
+        bytes and the search rows are committed together or not at all.
+        """
         with self.engine.begin() as db:
             number = db.scalar(select(func.coalesce(func.max(records.c.id), 0) + 1).where(records.c.guild_id == record.guild_id))
+            if index is not None:  # the statement above opened the transaction: the search rows join it
+                record = dataclasses.replace(record, meeting_id=index(db.connection.driver_connection))
             db.execute(insert(records).values(id=number, **record.__dict__))
+        return record
 
-    def remove_record(self, guild_id: int, meeting_id: str) -> bool:
+    def remove_record(self, guild_id: int, meeting_id: str, unindex: Callable[[Any], bool] | None = None) -> bool:
+        """Forget the record; whether it was kept. `unindex(connection)` takes its search rows out in the same transaction."""
         with self.engine.begin() as db:
             done = db.execute(delete(records).where(records.c.guild_id == guild_id, records.c.meeting_id == meeting_id))
-        return bool(done.rowcount)
+            unindexed = unindex(db.connection.driver_connection) if unindex is not None else False
+        return bool(done.rowcount) or unindexed
 
     def records(self) -> Iterator[StoredRecord]:
         """Every added record, oldest first (the order they were acknowledged in)."""
@@ -149,6 +164,8 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # two processes starting at once: one migrates, the other waits
+            connection.execute(text("SELECT pg_advisory_xact_lock(7254892)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -158,6 +175,9 @@ def open_database(url: str) -> Database:
     options: dict[str, object] = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    elif url.startswith("postgresql"):  # a server that is away costs seconds, not a hung command
+        options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
+        options["pool_timeout"] = POOL_TIMEOUT
     engine = create_engine(url, **options)
     migrate(engine)
     log.info("database %s ready", shown(url))

@@ -44,3 +44,13 @@ watches = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("watches_guild_channel", "guild_id", "channel_id"),
 )
+
+shared_corpus = Table(
+    "shared_corpus",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True),
+    Column("files_key", Text, nullable=False),
+    Column("digest", Text, nullable=False),
+    Column("meetings", Integer, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)

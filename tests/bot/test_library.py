@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.library import DatabaseUnavailable, Library
+from bot.library import DatabaseUnavailable, MemoryLibrary
 from config.settings import Settings
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, RecordError, Turn
@@ -33,11 +33,11 @@ def shared_store(*ids: str) -> TurnStore:
 
 
 def test_an_added_record_is_read_again_at_start_under_the_same_id(tmp_path: Path) -> None:
-    library = Library.open(shared_store("agm"), settings(tmp_path))
+    library = MemoryLibrary.open(shared_store("agm"), settings(tmp_path))
     meeting, record = library.add(GUILD, 5, "weekly.vtt", WEEKLY, "attachment")
     assert (meeting.id, meeting.scope, len(record.turns)) == ("weekly", GUILD, 2)
     library.close()
-    again = Library.open(shared_store("agm"), settings(tmp_path))
+    again = MemoryLibrary.open(shared_store("agm"), settings(tmp_path))
     assert set(again.view(GUILD).meetings) == {"agm", "weekly"}
     assert set(again.view(GUILD + 1).meetings) == {"agm"}
     assert set(again.view(None).meetings) == {"agm"}
@@ -45,7 +45,7 @@ def test_an_added_record_is_read_again_at_start_under_the_same_id(tmp_path: Path
 
 
 def test_an_unreadable_file_is_not_kept(tmp_path: Path) -> None:
-    library = Library.open(shared_store("agm"), settings(tmp_path))
+    library = MemoryLibrary.open(shared_store("agm"), settings(tmp_path))
     with pytest.raises(RecordError):
         library.add(GUILD, 5, "notes.txt", b"eggs, milk, bread\n", "attachment")
     assert list(library.database.records()) == []
@@ -53,7 +53,7 @@ def test_an_unreadable_file_is_not_kept(tmp_path: Path) -> None:
 
 
 def test_a_record_whose_id_a_shared_one_took_is_still_removed_for_good(tmp_path: Path) -> None:
-    library = Library.open(shared_store("agm"), settings(tmp_path))
+    library = MemoryLibrary.open(shared_store("agm"), settings(tmp_path))
     library.add(GUILD, 5, "weekly.vtt", WEEKLY, "attachment")
     new = library.replace_shared(shared_store("agm", "weekly"))  # a shared 'weekly' appears on disk
     assert [m.id for m in new] == ["weekly"]
@@ -69,7 +69,7 @@ def test_a_database_that_cannot_be_opened_is_said_in_one_line(tmp_path: Path) ->
     blocked.write_text("a file where the database's folder should be")
     url = f"sqlite:///{blocked / 'verbatim.sqlite3'}"
     with pytest.raises(DatabaseUnavailable) as caught:
-        Library.open(shared_store("agm"), Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+        MemoryLibrary.open(shared_store("agm"), Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
     assert str(caught.value) == f"The database {url} could not be opened: unable to open database file"
 
 
@@ -78,7 +78,7 @@ def test_a_data_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the data folder's parent should be")
     with pytest.raises(DatabaseUnavailable) as caught:
-        Library.open(shared_store("agm"), Settings(_env_file=None, data_dir=blocked / "data"))  # type: ignore[call-arg]
+        MemoryLibrary.open(shared_store("agm"), Settings(_env_file=None, data_dir=blocked / "data"))  # type: ignore[call-arg]
     assert str(caught.value).startswith(f"The data folder {blocked / 'data'} (VERBATIM_DATA_DIR) cannot be made:")
 
 
@@ -90,10 +90,10 @@ def test_a_record_from_the_chat_takes_nothing_from_files_where_the_bot_runs(
     workdir.mkdir()
     (workdir / "weekly.meta.toml").write_text('title = "Board, closed session"\nurl = "https://example.org/closed"\n')
     monkeypatch.chdir(workdir)
-    library = Library.open(shared_store("agm"), settings(tmp_path))
+    library = MemoryLibrary.open(shared_store("agm"), settings(tmp_path))
     meeting, _ = library.add(GUILD, 5, "weekly.vtt", WEEKLY, "attachment")
     assert (meeting.title, meeting.url) == ("weekly", None)
     library.close()
-    again = Library.open(shared_store("agm"), settings(tmp_path))
+    again = MemoryLibrary.open(shared_store("agm"), settings(tmp_path))
     assert (again.store.meetings["weekly"].title, again.store.meetings["weekly"].url) == ("weekly", None)
     again.close()

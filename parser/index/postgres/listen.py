@@ -24,11 +24,16 @@ RETRY = 1.0  # seconds between attempts to reach the server again
 
 @dataclass(frozen=True)
 class Change:
-    """A record added or removed (`action` add, remove, import) in a guild, or `resync` after a lost connection."""
+    """A record added or removed (`action` add, remove, import) in a guild, or `resync` after a lost connection.
+
+    `pid` is the server process of the connection that made the change: a writer that notes its
+    own connection's `info.backend_pid` can tell its own changes from other processes' ones.
+    """
 
     action: str
     guild: int | None = None
     meetings: list[str] = field(default_factory=list)
+    pid: int | None = None
 
 
 class Listener:
@@ -64,7 +69,7 @@ class Listener:
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=0.5):
                             data = json.loads(note.payload)
-                            self._call(Change(data["action"], data.get("guild"), data.get("meetings", [])))
+                            self._call(Change(data["action"], data.get("guild"), data.get("meetings", []), note.pid))
             except psycopg.OperationalError as error:
                 if self.listening.is_set():
                     log.warning("lost the records' database, listening again when it is back: %s", error)
