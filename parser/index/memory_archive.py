@@ -222,10 +222,9 @@ def _fits(meeting: Meeting, narrowing: Narrowing) -> bool:
 _ARCHIVES: WeakKeyDictionary[TurnStore, MemoryArchive] = WeakKeyDictionary()
 
 
-def archive_of(store: TurnStore, scope: int | None = None) -> MemoryArchive:
-    """The archive of what server `scope` sees of `store` (None: a DM), one per view."""
-    view = store.view(scope)
-    archive = _ARCHIVES.get(view)
+def archive_of(store: TurnStore) -> MemoryArchive:
+    """The archive of `store` as it is (a server's view: `archive_of(store.view(guild_id))`), one per store."""
+    archive = _ARCHIVES.get(store)
     if archive is None:
-        archive = _ARCHIVES[view] = MemoryArchive(view)
+        archive = _ARCHIVES[store] = MemoryArchive(store)
     return archive
