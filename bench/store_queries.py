@@ -61,8 +61,10 @@ def families(loaded: Source, outside: Source, guild: int | None, count: int, see
     ]
 
 
-def right(text: str, meeting_id: str, turn_index: int, q: dict[str, Any]) -> bool:
-    """The quoted turn, or one holding the quoted words (or the words meant) exactly, after folding."""
+def right(top: list[Any], q: dict[str, Any]) -> bool:
+    """The top hit (meeting, turn number, text) is the quoted turn, or holds the quoted words (or
+    the words meant) exactly, after folding."""
+    meeting_id, turn_index, text = top
     if (meeting_id, turn_index) == (q["meeting"], q["index"]):
         return True
     folded = fold(text)
@@ -109,7 +111,7 @@ def score(answers: dict[str, list[Any]], queries: Sequence[dict[str, Any]]) -> d
                 if command == "whosaid":
                     figures["false_alarms"] = sum(said) / len(rows)
             else:
-                top = [r[2] is not None and right(*r[2][2::-1], queries[k]) for r, k in zip(rows, picked, strict=True)]
+                top = [r[2] is not None and right(r[2], queries[k]) for r, k in zip(rows, picked, strict=True)]
                 figures["top1"] = sum(top) / len(rows)
                 if command == "whosaid":
                     figures["right_said"] = sum(t and s for t, s in zip(top, said, strict=True)) / len(rows)
