@@ -14,6 +14,9 @@ from rapidfuzz import process
 from bot.commands import COMMANDS
 from bot.commands.base import MAX_ARGUMENT, Place, Request, Upload, UserError
 from bot.replies import APOLOGY, HelpReply, Reply
+from parser.index.archive import Archive
+from parser.index.memory_archive import archive_of
+from parser.index.postgres.connect import RecordsUnavailable  # psycopg itself loads only with a PostgreSQL store
 from parser.index.store import TurnStore
 
 if TYPE_CHECKING:
@@ -46,7 +49,7 @@ def parse(message: str, prefix: str) -> tuple[str, str] | None:
     return head.strip().lower(), argument.strip()
 
 
-async def answer(store: TurnStore, message: str, prefix: str = "!", **where: Any) -> Reply:
+async def answer(store: TurnStore | Archive, message: str, prefix: str = "!", **where: Any) -> Reply:
     """Answer one chat message. Never raises."""
     parsed = parse(message, prefix)
     if parsed is None:
@@ -56,7 +59,7 @@ async def answer(store: TurnStore, message: str, prefix: str = "!", **where: Any
 
 
 async def run(
-    store: TurnStore,
+    store: TurnStore | Archive,
     name: str,
     argument: str,
     prefix: str = "!",
@@ -65,7 +68,8 @@ async def run(
     place: Place | None = None,
     files: tuple[Upload, ...] = (),
 ) -> Reply:
-    """Run command `name` on `argument` (asked at `place`, with `files`). Never raises: errors come back in the reply."""
+    """Run command `name` on `argument` (asked at `place`, with `files`) of the records `store` holds
+    (a `TurnStore` is asked through its archive). Never raises: errors come back in the reply."""
     if name in ("help", "h", "?"):
         return help_reply(prefix)
     command = COMMANDS.get(name)
@@ -82,10 +86,14 @@ async def run(
             error=f"That is {len(argument)} characters; `{prefix}{name}` takes at most {MAX_ARGUMENT}.",
         )
     try:
-        request = Request(store, name, argument, prefix, library=library, place=place, files=files)
+        archive = archive_of(store) if isinstance(store, TurnStore) else store
+        request = Request(archive, name, argument, prefix, library=library, place=place, files=files)
         return await command.handler(request)
     except UserError as err:
         return Reply(command=name, query=argument, error=str(err))
+    except RecordsUnavailable as err:  # PostgreSQL away or restarting: not a bug, and it passes
+        log.warning("command %s%s %r: %s", prefix, name, argument, err)
+        return Reply(command=name, query=argument, error=RecordsUnavailable.message)
     except Exception:
         log.exception("command %s%s %r failed", prefix, name, argument)
         return Reply(command=name, query=argument, error=APOLOGY)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.replies import HitOut, Reply
+from parser.index.archive import Archive
 from parser.index.search import Hit
-from parser.index.store import TurnStore
 
 if TYPE_CHECKING:
     from bot.library import Library
@@ -40,9 +40,9 @@ class Upload:
 
 @dataclass(frozen=True)
 class Request:
-    """One command as typed: its name, its argument, the store it is asked of, and where it was asked."""
+    """One command as typed: its name, its argument, the records it is asked of, and where it was asked."""
 
-    store: TurnStore
+    store: Archive  # what the server asking sees, in memory or in PostgreSQL
     command: str
     argument: str
     prefix: str = "!"
@@ -81,13 +81,13 @@ def context_command(meeting_id: str, turn_index: int, prefix: str = "!") -> str:
     return f"{prefix}context {meeting_id} {turn_index}"
 
 
-def hit_out(store: TurnStore, hit: Hit, prefix: str = "!") -> HitOut:
+def hit_out(store: Archive, hit: Hit, prefix: str = "!") -> HitOut:
     """A search hit as the reply shows it: the words, who, which meeting, where."""
-    turn = store.turns[hit.turn_id]
+    turn = store.turn(hit.turn_id)
     meeting = store.meetings[turn.meeting_id]
     return HitOut(
         speaker=turn.speaker,
-        resolved_speaker=store.turn_speaker[hit.turn_id].name,
+        resolved_speaker=store.speaker_name(hit.turn_id),
         meeting_id=meeting.id,
         meeting_title=meeting.title,
         date=meeting.date,

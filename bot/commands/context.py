@@ -7,8 +7,8 @@ import re
 from bot.commands.base import Command, Request, UserError, hit_out
 from bot.commands.lookup import is_meeting_id, resolve_meeting
 from bot.replies import ContextReply
+from parser.index.archive import Archive
 from parser.index.search import Hit
-from parser.index.store import TurnStore
 from parser.models import Meeting
 
 AROUND = 2
@@ -16,7 +16,7 @@ MAX_AROUND = 10
 _INTEGER = re.compile(r"^[+-]?\d+$")
 
 
-def parse(store: TurnStore, argument: str, prefix: str) -> tuple[str, int, int | None]:
+def parse(store: Archive, argument: str, prefix: str) -> tuple[str, int, int | None]:
     """(meeting as typed, turn, N) from `MEETING TURN [N]`; MEETING may be left out when one meeting is loaded.
 
     A meeting id may itself end in a number (`acd 139`), so a trailing pair of numbers is read as
@@ -40,17 +40,16 @@ def parse(store: TurnStore, argument: str, prefix: str) -> tuple[str, int, int |
     return before_pair, int(tokens[-2]), last
 
 
-def position(store: TurnStore, meeting: Meeting, turn_index: int) -> int:
+def position(store: Archive, meeting: Meeting, turn_index: int) -> int:
     """Where turn `turn_index` stands among the meeting's turns; a one-line error if it has none."""
-    turn_ids = store.meeting_range[meeting.id]
-    if 0 <= turn_index < len(turn_ids) and store.turns[turn_ids[turn_index]].index == turn_index:
-        return turn_index
-    for at, turn_id in enumerate(turn_ids):
-        if store.turns[turn_id].index == turn_index:
-            return at
-    if not turn_ids:
+    at = store.position(meeting.id, turn_index)
+    if at is not None:
+        return at
+    size = store.meeting_size(meeting.id)
+    if not size:
         raise UserError(f"{meeting.id} has no turns.")
-    first, last = store.turns[turn_ids[0]].index, store.turns[turn_ids[-1]].index
+    (first_id,), (last_id,) = store.meeting_turns(meeting.id, 0, 1), store.meeting_turns(meeting.id, size - 1)
+    first, last = store.turn(first_id).index, store.turn(last_id).index
     raise UserError(f"There is no turn {turn_index} in {meeting.id}: its turns are numbered {first} to {last}.")
 
 
@@ -68,24 +67,24 @@ async def context(request: Request) -> ContextReply:
         raise UserError(f"N is how many turns to show either side: 0 to {MAX_AROUND}.")
     wanted = AROUND if around is None else around
     shown_around = min(wanted, MAX_AROUND)
-    turn_ids = store.meeting_range[meeting.id]
+    size = store.meeting_size(meeting.id)
     at = position(store, meeting, turn_index)
-    lo, hi = max(0, at - shown_around), min(len(turn_ids), at + shown_around + 1)
-    hits = [hit_out(store, Hit(turn_ids[i], 100.0), request.prefix) for i in range(lo, hi)]
-    where = "the first turn" if at == 0 else "the last turn" if at == len(turn_ids) - 1 else f"turn {turn_index}"
+    lo, hi = max(0, at - shown_around), min(size, at + shown_around + 1)
+    hits = [hit_out(store, Hit(t, 100.0), request.prefix) for t in store.meeting_turns(meeting.id, lo, hi)]
+    where = "the first turn" if at == 0 else "the last turn" if at == size - 1 else f"turn {turn_index}"
     capped = f" (at most {MAX_AROUND} either side)" if wanted > MAX_AROUND else ""
     date = f" ({meeting.date.isoformat()})" if meeting.date else ""
     return ContextReply(
         command="context",
         query=request.argument,
-        summary=f"Around {where} of {len(turn_ids)} in {meeting.title}{date}{capped}",
+        summary=f"Around {where} of {size} in {meeting.title}{date}{capped}",
         hits=hits,
         total=len(hits),
         meeting_id=meeting.id,
         meeting_title=meeting.title,
         turn_index=turn_index,
         focus=at - lo,
-        meeting_turns=len(turn_ids),
+        meeting_turns=size,
     )
 
 

@@ -2,8 +2,8 @@
 
 They are taken out of the argument before the words are searched, resolved against the store
 (a speaker or meeting named loosely is resolved as `!speaker` and `!context` resolve them, and
-an ambiguous name is a question back, never a guess), and become one boolean per turn that the
-search functions accept.
+an ambiguous name is a question back, never a guess), and become the narrowing the archive's
+searches take (a mask of turns in memory, SQL conditions in PostgreSQL).
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from bot.commands.base import UserError
 from bot.commands.lookup import resolve_meeting, resolve_speaker
+from parser.index.archive import Archive, Narrowing, NothingFits, Within
 from parser.index.speakers import Speaker
-from parser.index.store import TurnStore
 from parser.models import Meeting
 
 _FILTER = re.compile(
@@ -54,35 +52,18 @@ class Filters:
         parts += [f"in {code}" for code in self.languages]
         return ", ".join(parts)
 
-    def _meeting_fits(self, meeting: Meeting) -> bool:
-        if self.meetings and meeting.id not in {m.id for m in self.meetings}:
-            return False
-        if self.dates and (meeting.date is None or not any(a <= meeting.date <= b for a, b, _ in self.dates)):
-            return False
-        return not self.languages or (meeting.language or "").lower() in self.languages
-
-    def mask(self, store: TurnStore) -> np.ndarray | None:
-        """One boolean per turn (None: nothing filtered, every turn seen); a filter that keeps nothing is an error."""
-        if not self.active:
-            return store.visible  # a server's view: only its records and the shared ones
-        mask = np.zeros(len(store), dtype=bool)
-        if self.meetings or self.dates or self.languages:
-            for meeting in store.meetings.values():
-                if self._meeting_fits(meeting):
-                    turns = store.meeting_range[meeting.id]
-                    mask[turns.start : turns.stop] = True
-        else:
-            mask[:] = True
-        if self.speakers:
-            said = np.zeros(len(store), dtype=bool)
-            for person in self.speakers:
-                said[np.asarray(person.turn_ids, dtype=np.int64)] = True
-            mask &= said
-        if store.visible is not None:
-            mask &= store.visible
-        if not mask.any():
-            raise UserError(f"No turn fits the filters ({self.describe()}).")
-        return mask
+    def within(self, store: Archive) -> Within | None:
+        """What the archive's searches are narrowed to (None: every turn seen); a filter that keeps nothing is an error."""
+        narrowing = Narrowing(
+            speakers=tuple(self.speakers),
+            meetings=tuple(m.id for m in self.meetings),
+            dates=tuple((a, b) for a, b, _ in self.dates),
+            languages=tuple(self.languages),
+        )
+        try:
+            return store.narrow(narrowing)
+        except NothingFits:
+            raise UserError(f"No turn fits the filters ({self.describe()}).") from None
 
 
 def _day_range(text: str) -> tuple[dt.date, dt.date]:
@@ -123,7 +104,7 @@ def page_number(value: str, token: str) -> int:
     return int(value)
 
 
-def _join_names(store: TurnStore, argument: str) -> str:
+def _join_names(store: Archive, argument: str) -> str:
     """`speaker:Goran Marby` written as `speaker:Goran_Marby` when the words after the colon name a
     speaker better with the next words than without (at most three more words)."""
 
@@ -140,12 +121,12 @@ def _join_names(store: TurnStore, argument: str) -> str:
     return _NAME_WORDS.sub(join, argument)
 
 
-def _fit(store: TurnStore, name: str) -> float:
+def _fit(store: Archive, name: str) -> float:
     matches = store.speakers.resolve(name.replace("_", " "), limit=1)
     return matches[0].score if matches else 0.0
 
 
-def parse_filters(store: TurnStore, argument: str, prefix: str = "!") -> tuple[str, Filters]:
+def parse_filters(store: Archive, argument: str, prefix: str = "!") -> tuple[str, Filters]:
     """The words to search for, and the filters taken out of `argument` and resolved."""
     filters = Filters()
 

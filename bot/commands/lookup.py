@@ -5,8 +5,8 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from bot.commands.base import UserError
+from parser.index.archive import Archive
 from parser.index.speakers import Speaker
-from parser.index.store import TurnStore
 from parser.models import Meeting
 from parser.text import fold
 
@@ -34,7 +34,7 @@ class MeetingLookupError(UserError):
         self.ambiguous = ambiguous
 
 
-def resolve_speaker(store: TurnStore, name: str) -> Speaker:
+def resolve_speaker(store: Archive, name: str) -> Speaker:
     """The one speaker `name` stands for, so every command agrees on who a name means."""
     matches = store.speakers.resolve(name)
     if not matches or matches[0].score < GOOD_MATCH:
@@ -60,13 +60,13 @@ def _similarity(query: str, meeting: Meeting) -> float:
     return max(fuzz.ratio(query, fold(meeting.id)), fuzz.token_set_ratio(query, fold(meeting.title)))
 
 
-def is_meeting_id(store: TurnStore, text: str) -> bool:
+def is_meeting_id(store: Archive, text: str) -> bool:
     """Whether `text` is exactly a meeting id (case and accents aside)."""
     query = fold(text)
     return any(fold(m.id) == query for m in store.meetings.values())
 
 
-def resolve_meeting(store: TurnStore, text: str, prefix: str = "!") -> Meeting:
+def resolve_meeting(store: Archive, text: str, prefix: str = "!") -> Meeting:
     """The meeting `text` names: its id, its title, words of either, or close to one of them."""
     meetings = list(store.meetings.values())
     if text in store.meetings:

@@ -10,8 +10,7 @@ from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.filters import DATE, page_number
 from bot.commands.lookup import words_fit
 from bot.replies import MeetingOut, MeetingsReply
-from parser.index.store import TurnStore
-from parser.index.tally import meeting_speakers, words_of
+from parser.index.archive import Archive
 from parser.models import Meeting
 from parser.text import fold
 
@@ -72,17 +71,17 @@ def newest_first(meetings: list[Meeting]) -> list[Meeting]:
     )
 
 
-def meeting_out(store: TurnStore, meeting: Meeting) -> MeetingOut:
+def meeting_out(store: Archive, meeting: Meeting) -> MeetingOut:
     """A meeting with what people browse by: when, which language, how long, who spoke."""
-    turn_ids = store.meeting_range[meeting.id]
+    figures = store.meeting_figures(meeting.id)
     return MeetingOut(
         id=meeting.id,
         title=meeting.title,
         date=meeting.date,
         language=meeting.language,
-        turn_count=len(turn_ids),
-        words=words_of(store, turn_ids),
-        speakers=meeting_speakers(store, meeting.id),
+        turn_count=figures.turns,
+        words=figures.words,
+        speakers=figures.speakers,
         url=meeting.url,
     )
 

@@ -6,14 +6,11 @@ import math
 import re
 from collections.abc import Sequence
 
-import numpy as np
-
 from bot.commands.base import Command, Request, UserError, hit_out, plural
 from bot.commands.filters import Filters, parse_filters
 from bot.replies import QuoteReply
-from parser.index.candidates import phrase_candidates
-from parser.index.search import RERANK, Hit, Hits, PhraseHits, find_closest, find_phrase, find_words, placed
-from parser.index.store import TurnStore
+from parser.index.archive import Archive, Within
+from parser.index.search import RERANK, Hit, Hits
 from parser.text import fold
 
 PER_PAGE = 5
@@ -41,9 +38,7 @@ def as_quoted(text: str) -> str:
     return phrases[0] if len(phrases) == 1 and not rest else text
 
 
-def search_quote(
-    store: TurnStore, text: str, allowed: np.ndarray | None = None, rank: int = RERANK
-) -> tuple[Sequence[Hit], bool]:
+def search_quote(store: Archive, text: str, allowed: Within | None = None, rank: int = RERANK) -> tuple[Sequence[Hit], bool]:
     """(hits, whether they are only close): quoted phrases must appear as written, plain words must
     all appear (a stem or a typo allowed); only when that finds nothing like the words as typed
     (every turn holding them holds them scattered) are the closest turns offered instead."""
@@ -70,7 +65,7 @@ def _merged(first: Sequence[Hit], second: Sequence[Hit]) -> Hits:
     return Hits(tiers[0] + tiers[1], exact=len(tiers[0]))
 
 
-def compound_variant(store: TurnStore, text: str) -> str | None:
+def compound_variant(store: Archive, text: str) -> str | None:
     """The query with a compound written the other way the records write it: `shadow fork` as
     `shadowfork` when the records hold that word, `shadowfork` as the phrase `"shadow fork"` when
     they hold both words. None when no word changes."""
@@ -84,7 +79,7 @@ def compound_variant(store: TurnStore, text: str) -> str | None:
         after = fold(words[k + 1]) if k + 1 < len(words) else ""
         if (
             min(len(word), len(after)) >= MIN_PART
-            and (word + after) in store.vocab.ids
+            and store.word_turns(word + after) is not None
             and _rarer(store, word + after, word, after)
         ):
             out.append(word + after)
@@ -102,48 +97,46 @@ def compound_variant(store: TurnStore, text: str) -> str | None:
     return " ".join([*(f'"{p}"' for p in phrases), *out])
 
 
-def _rarer(store: TurnStore, whole: str, a: str, b: str) -> bool:
+def _rarer(store: Archive, whole: str, a: str, b: str) -> bool:
     """Whether `whole` may be `a b` written as one word (or the other way round), and is rare
     enough (`COMPOUND_SHARE` of the turns) that searching both spellings costs nothing noticeable."""
-    ids, df = store.vocab.ids, store.vocab.df
-    if a not in ids or b not in ids:
+    if store.word_turns(a) is None or store.word_turns(b) is None:
         return False
-    return whole not in ids or int(df[ids[whole]]) <= max(COMPOUND_FLOOR, COMPOUND_SHARE * len(store))
+    turns = store.word_turns(whole)
+    return turns is None or turns <= max(COMPOUND_FLOOR, COMPOUND_SHARE * store.totals()[1])
 
 
-def _split(store: TurnStore, word: str) -> tuple[str, str] | None:
+def _split(store: Archive, word: str) -> tuple[str, str] | None:
     """Two words of the records that `word` is made of, written apart somewhere (the most common
     such pair), if any: `headteachers` → `head teachers`, never a typo cut into two fragments."""
     if len(word) < 2 * MIN_PART or not word.isalpha():
         return None
-    ids, df = store.vocab.ids, store.vocab.df
     best: tuple[int, tuple[str, str]] | None = None
     for at in range(MIN_PART, len(word) - MIN_PART + 1):
         a, b = word[:at], word[at:]
-        if _rarer(store, word, a, b) and len(phrase_candidates(store, [ids[a], ids[b]])):
-            both = min(int(df[ids[a]]), int(df[ids[b]]))
+        if _rarer(store, word, a, b) and store.adjacent(a, b):
+            both = min(store.word_turns(a) or 0, store.word_turns(b) or 0)
             if best is None or both > best[0]:
                 best = (both, (a, b))
     return best[1] if best else None
 
 
-def _search(store: TurnStore, text: str, allowed: np.ndarray | None, rank: int) -> tuple[Sequence[Hit], bool]:
+def _search(store: Archive, text: str, allowed: Within | None, rank: int) -> tuple[Sequence[Hit], bool]:
     phrases, rest = split_phrases(text)
     if phrases:
         hits: Sequence[Hit] = []
-        mask = allowed
+        within = allowed
         for phrase in phrases:
-            hits = find_phrase(store, phrase, mask)
-            mask = np.zeros(len(store), dtype=bool)
-            mask[hits.ids if isinstance(hits, PhraseHits) else [h.turn_id for h in hits]] = True
+            hits = store.find_phrase(phrase, within)
+            within = store.only(hits, allowed)
         if rest and hits:
-            hits = find_words(store, rest, mask, rank=rank)
+            hits = store.find_words(rest, within, rank=rank)
         return hits, False
-    hits = find_words(store, rest, allowed, rank=rank)
+    hits = store.find_words(rest, allowed, rank=rank)
     if hits and hits[0].score >= CLOSE_ENOUGH:
         return hits, False
     # Wider only when no turn holds the words: otherwise those turns answer, close or not.
-    closest = [h for h in find_closest(store, rest, limit=CLOSEST, allowed=allowed, widen=not hits) if h.score >= CLOSE_ENOUGH]
+    closest = [h for h in store.find_closest(rest, limit=CLOSEST, within=allowed, widen=not hits) if h.score >= CLOSE_ENOUGH]
     if closest and (not hits or closest[0].score > hits[0].score):
         return closest, True
     return hits, False
@@ -174,7 +167,7 @@ async def quote(request: Request) -> QuoteReply:
     if not text:
         raise UserError(f"`{request.prefix}quote` needs words to look for, e.g. `{request.prefix}{COMMAND.example}`.")
     page = filters.page
-    hits, close = search_quote(store, text, filters.mask(store))
+    hits, close = search_quote(store, text, filters.within(store))
     said = as_quoted(text)
     if not hits:
         within = f" ({filters.describe()})" if filters.active else ""  # "(in en)", "(LEÓN SANCHEZ, 2021-03)"
@@ -188,7 +181,7 @@ async def quote(request: Request) -> QuoteReply:
     if page > pages:
         raise UserError(f"There {'is' if pages == 1 else 'are'} only {plural(pages, 'page')} of turns matching “{said}”.")
     phrases, rest = split_phrases(text)
-    shown = placed(store, " ".join([*phrases, rest]), hits[(page - 1) * PER_PAGE : page * PER_PAGE])
+    shown = store.placed(" ".join([*phrases, rest]), hits[(page - 1) * PER_PAGE : page * PER_PAGE])
     following = _with_page(request.argument, page + 1) if page < pages else None
     return QuoteReply(
         command="quote",

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from bot.commands.base import Command, Request, hit_out, plural
 from bot.commands.lookup import SpeakerLookupError, resolve_speaker
 from bot.replies import SpeakerReply
-from parser.index.columns import IdList
 from parser.index.search import Hit
-from parser.index.tally import meeting_numbers, words_of
 
 FIRST_TURNS = 3
 
@@ -20,21 +16,21 @@ async def speaker(request: Request) -> SpeakerReply:
         person = resolve_speaker(store, request.argument)
     except SpeakerLookupError as err:
         return SpeakerReply(command="speaker", query=request.argument, error=str(err), candidates=err.candidates)
-    turn_ids = person.turn_ids
-    ids = np.asarray(turn_ids.array if isinstance(turn_ids, IdList) else list(turn_ids), dtype=np.int64)
-    words = words_of(store, ids)  # the store's own counts, as !stats and !meetings count
-    meetings = [store.columns.meeting_ids[m] for m in meeting_numbers(store, ids)]
+    turns = len(person.turn_ids)
+    parts = store.speaker_meetings(person)
+    words = sum(p.words for p in parts)  # the store's own counts, as !stats and !meetings count
+    meetings = [p.meeting_id for p in parts]
     return SpeakerReply(
         command="speaker",
         query=request.argument,
         speaker=person.name,
         labels=[label for label, _ in person.labels.most_common()],
-        turn_count=len(turn_ids),
+        turn_count=turns,
         words=words,
         meetings=meetings,
-        summary=f"{person.name}: {plural(len(turn_ids), 'turn')}, {plural(words, 'word')}, in {plural(len(meetings), 'meeting')}",
-        hits=[hit_out(store, Hit(t, 100.0), request.prefix) for t in turn_ids[:FIRST_TURNS]],
-        total=len(turn_ids),
+        summary=f"{person.name}: {plural(turns, 'turn')}, {plural(words, 'word')}, in {plural(len(meetings), 'meeting')}",
+        hits=[hit_out(store, Hit(t, 100.0), request.prefix) for t in store.first_turns(person, FIRST_TURNS)],
+        total=turns,
     )
 
 

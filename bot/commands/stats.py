@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from weakref import WeakKeyDictionary
 
@@ -14,9 +14,8 @@ from bot.commands.base import Command, Request, UserError, plural
 from bot.commands.lookup import MeetingLookupError, SpeakerLookupError, resolve_meeting, resolve_speaker
 from bot.commands.stopwords import stop_words
 from bot.replies import Attachment, MeetingShare, SpeakerShare, StatsReply
+from parser.index.archive import Archive
 from parser.index.speakers import Speaker
-from parser.index.store import TurnStore
-from parser.index.tally import by_speaker, distinctive_words, meeting_numbers, turn_seconds, words_of
 from parser.models import Meeting
 
 log = logging.getLogger(__name__)
@@ -35,7 +34,7 @@ async def draw(make: Callable[[], bytes], name: str) -> list[Attachment]:
     return [Attachment(filename=charts.file_name(name), data=data)]
 
 
-def chronological(store: TurnStore, meeting_ids: Sequence[str]) -> list[Meeting]:
+def chronological(store: Archive, meeting_ids: Sequence[str]) -> list[Meeting]:
     """Oldest first, undated last: a speaker's meetings read as a timeline."""
     meetings = [store.meetings[m] for m in meeting_ids]
     return sorted(meetings, key=lambda m: (m.date is None, m.date.toordinal() if m.date else 0, m.title, m.id))
@@ -52,23 +51,24 @@ def bar_labels(meetings: Sequence[Meeting]) -> list[str]:
     return [dated_title(m) if titles[m.title] == 1 else dated_title(m.model_copy(update={"title": m.id})) for m in meetings]
 
 
-_CORPUS: WeakKeyDictionary[TurnStore, StatsReply] = WeakKeyDictionary()
+_CORPUS: WeakKeyDictionary[Archive, StatsReply] = WeakKeyDictionary()
 
 
-async def corpus_stats(store: TurnStore, query: str) -> StatsReply:
-    """Every meeting's figures and chart, made once per store (a server's view is a store of its own)."""
+async def corpus_stats(store: Archive, query: str) -> StatsReply:
+    """Every meeting's figures and chart, made once per archive (records added make a new one)."""
     cached = _CORPUS.get(store)
     if cached is not None:
         return cached.model_copy(update={"query": query})
-    reply = await share_stats(store, store.seen_turns(), None, query)
+    reply = await share_stats(store, None, query)
     if reply.attachments:  # a chart that failed to draw is tried again next time
         _CORPUS[store] = reply
     return reply
 
 
-async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meeting | None, query: str) -> StatsReply:
+async def share_stats(store: Archive, meeting: Meeting | None, query: str) -> StatsReply:
     """Turns, words, share of words and (timed records) speaking time per speaker, for one meeting or all."""
-    tallies = by_speaker(store, turn_ids)
+    tallies = store.tally(meeting.id if meeting else None)
+    turns = sum(t.turns for t in tallies)
     words = sum(t.words for t in tallies)
     timed = any(t.seconds is not None for t in tallies)
     seconds = round(sum(t.seconds or 0.0 for t in tallies), 1) if timed else None
@@ -86,9 +86,9 @@ async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meetin
         title = dated_title(meeting)
         meetings = 1
     else:
-        meetings = len(meeting_numbers(store, turn_ids))
+        meetings = store.totals()[0]
         title = f"All {plural(meetings, 'meeting')}"
-    summary = f"{title}: {charts.count(len(turn_ids), 'turn')}, {charts.count(words, 'word')}, {plural(len(tallies), 'speaker')}"
+    summary = f"{title}: {charts.count(turns, 'turn')}, {charts.count(words, 'word')}, {plural(len(tallies), 'speaker')}"
     rows = [(t.name, t.words) for t in tallies]
     return StatsReply(
         command="stats",
@@ -97,7 +97,7 @@ async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meetin
         meeting_id=meeting.id if meeting else None,
         meeting_title=meeting.title if meeting else None,
         meeting_count=meetings,
-        turn_count=len(turn_ids),
+        turn_count=turns,
         words=words,
         seconds=seconds,
         speakers=speakers,
@@ -106,33 +106,28 @@ async def share_stats(store: TurnStore, turn_ids: Sequence[int], meeting: Meetin
     )
 
 
-async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsReply:
+async def speaker_stats(store: Archive, person: Speaker, query: str) -> StatsReply:
     """One speaker's meetings, turns, words and distinctive words, against everyone else."""
-    turns_in: defaultdict[str, list[int]] = defaultdict(list)
-    for turn_id in person.turn_ids:
-        turns_in[store.columns.meeting_id(turn_id)].append(turn_id)
-    meetings = chronological(store, list(turns_in))
-    shares: list[MeetingShare] = []
-    for meeting in meetings:
-        mine = words_of(store, turns_in[meeting.id])
-        everyone = words_of(store, store.meeting_range[meeting.id])
-        shares.append(
-            MeetingShare(
-                meeting_id=meeting.id,
-                title=meeting.title,
-                date=meeting.date,
-                turns=len(turns_in[meeting.id]),
-                words=mine,
-                share=round(mine / everyone, 4) if everyone else 0.0,
-            )
+    parts = {p.meeting_id: p for p in store.speaker_meetings(person)}
+    meetings = chronological(store, list(parts))
+    shares = [
+        MeetingShare(
+            meeting_id=meeting.id,
+            title=meeting.title,
+            date=meeting.date,
+            turns=parts[meeting.id].turns,
+            words=parts[meeting.id].words,
+            share=round(parts[meeting.id].words / parts[meeting.id].meeting_words, 4) if parts[meeting.id].meeting_words else 0.0,
         )
+        for meeting in meetings
+    ]
     total_words = sum(s.words for s in shares)
-    timed = [s for s in (turn_seconds(store, t) for t in person.turn_ids) if s is not None]
-    languages = {m.language for m in meetings}
-    distinctive = await asyncio.to_thread(distinctive_words, store, person.turn_ids, stop_words(languages), DISTINCTIVE)
+    seconds = store.speaker_seconds(person)
+    stop = stop_words({m.language for m in meetings})
+    distinctive = await asyncio.to_thread(store.distinctive_words, person, stop, DISTINCTIVE)
     if len(meetings) == 1:
         only = meetings[0]
-        rows = [(t.name, t.words) for t in by_speaker(store, store.meeting_range[only.id])]
+        rows = [(t.name, t.words) for t in store.tally(only.id)]
         title = f"{person.name} in {dated_title(only)}"
 
         def make() -> bytes:
@@ -157,7 +152,7 @@ async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsR
         meeting_count=len(meetings),
         turn_count=len(person.turn_ids),
         words=total_words,
-        seconds=round(sum(timed), 1) if timed else None,
+        seconds=None if seconds is None else round(seconds, 1),
         meetings=shares,
         distinctive=distinctive,
         summary=summary,
@@ -165,7 +160,7 @@ async def speaker_stats(store: TurnStore, person: Speaker, query: str) -> StatsR
     )
 
 
-def fallback_speaker(store: TurnStore, typed: str) -> Speaker | None:
+def fallback_speaker(store: Archive, typed: str) -> Speaker | None:
     """The speaker a bare `!stats NAME` means, when no meeting is called that and the name fits one person."""
     try:
         return resolve_speaker(store, typed)
@@ -190,7 +185,7 @@ async def stats(request: Request) -> StatsReply:
     if not typed:
         if len(store.meetings) == 1:
             only = next(iter(store.meetings.values()))
-            return await share_stats(store, store.meeting_range[only.id], only, typed)
+            return await share_stats(store, only, typed)
         return await corpus_stats(store, typed)
     try:
         meeting = resolve_meeting(store, typed, request.prefix)
@@ -200,7 +195,7 @@ async def stats(request: Request) -> StatsReply:
             hint = f" For a speaker, write `{request.prefix}stats speaker:NAME`."
             return StatsReply(command="stats", query=typed, error=f"{err}{hint}", candidates=err.candidates)
         return await speaker_stats(store, guess, typed)
-    return await share_stats(store, store.meeting_range[meeting.id], meeting, typed)
+    return await share_stats(store, meeting, typed)
 
 
 COMMAND = Command(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from parser.index.archive import Archive
 from parser.index.evidence import NONE, Evidence, weigh, weights
 from parser.index.rank import analyse, matcher
 from parser.index.search import Hit, bounded
-from parser.index.store import TurnStore
 from parser.text import fold
 
 SURE = 0.85  # share of the query's weight held in order that makes a turn close on its own…
@@ -53,31 +53,20 @@ def sure(e: Evidence) -> bool:
     return fits(e) and e.held >= SURE and e.of > SHORT
 
 
-def _next_of_speaker(store: TurnStore, turn_id: int) -> int | None:
-    """The same speaker's next turn in the same meeting, when it comes within `NEXT_TURN` turns."""
-    columns = store.columns
-    meeting, label = columns.meeting_number(turn_id), columns.label(turn_id)
-    for later in range(turn_id + 1, min(len(store), turn_id + NEXT_TURN + 1)):
-        if columns.meeting_number(later) != meeting:
-            return None
-        if columns.label(later) == label:
-            return later
-    return None
-
-
-def judge(store: TurnStore, query: str, hits: list[Hit]) -> list[Judged]:
+def judge(store: Archive, query: str, hits: list[Hit]) -> list[Judged]:
     """The hits with their evidence, best evidence first (a quote run over two turns weighed whole)."""
     folded = " ".join(bounded(fold(query).split()))
-    terms = analyse(store, folded.split(), loose=True)
-    scorer = matcher(store, terms, folded)
-    weighed = weights(store, terms)
+    lexicon = store.lexicon(folded.split(), loose=True)
+    terms = analyse(lexicon, folded.split(), loose=True)
+    scorer = matcher(lexicon, terms, folded)
+    weighed = weights(lexicon, terms)
     judged = []
     for hit in hits:
         tokens = fold(store.text(hit.turn_id)).split()
         alone = weigh(scorer, weighed, tokens, hit.turn_id)
         best = Judged(hit, alone)
         if not sure(alone) and alone.words and alone.last >= len(tokens) - (len(terms) + SLACK):
-            after = _next_of_speaker(store, hit.turn_id)
+            after = store.next_of_speaker(hit.turn_id, NEXT_TURN)
             if after is not None:
                 both = weigh(scorer, weighed, tokens + fold(store.text(after)).split())
                 if both.held > alone.held and both.last >= len(tokens):

@@ -8,7 +8,7 @@ found*, with the nearest turn labelled as no match.
 
 from __future__ import annotations
 
-import numpy as np
+from collections import Counter
 
 from bot.commands.base import Command, Request, UserError, hit_out
 from bot.commands.filters import parse_filters
@@ -16,9 +16,9 @@ from bot.commands.questions import strip_question
 from bot.commands.quote import split_phrases
 from bot.commands.verdict import Judged, close_ones, judge
 from bot.replies import HitOut, SaidBy, WhosaidReply
+from parser.index.archive import Archive
 from parser.index.evidence import Evidence
-from parser.index.search import Hit, PhraseHits, find_closest, find_phrase, locate
-from parser.index.store import TurnStore
+from parser.index.search import Hit
 from parser.text import fold, token_span
 
 SHOWN = 5
@@ -26,33 +26,10 @@ JUDGED = 8  # closest turns whose evidence is weighed (the best and its rivals)
 NAMED = 3  # speakers a verdict names before "and N others"
 
 
-def _said_by(store: TurnStore, ids: np.ndarray) -> tuple[list[SaidBy], list[int]]:
-    """Each speaker of these turns and how many are theirs, most first (first seen breaks ties),
-    and the turns to show: the top speakers' first ones. Counted per printed label, in numpy: a
-    common word is said in half a million turns."""
-    labels, first, counts = np.unique(store.columns.label_ids[ids], return_index=True, return_counts=True)
-    people: dict[str, list[int]] = {}  # name → [turns, first position, labels…]
-    for label, at, n in zip(labels.tolist(), first.tolist(), counts.tolist(), strict=True):
-        name = store.speakers.speaker_of(store.columns.labels[label]).name
-        entry = people.setdefault(name, [0, at])
-        entry[0] += n
-        entry[1] = min(entry[1], at)
-        entry.append(label)
-    ranked = sorted(people.items(), key=lambda item: (-item[1][0], item[1][1]))
-    shown: list[int] = []
-    for _, (_, _, *own) in ranked:
-        if len(shown) >= SHOWN:
-            break
-        mine = ids[np.isin(store.columns.label_ids[ids], own)]
-        shown += np.sort(mine)[: SHOWN - len(shown)].tolist()
-    return [SaidBy(speaker=name, turns=entry[0]) for name, entry in ranked], shown
-
-
-def _phrase_hit(store: TurnStore, turn_id: int, words: list[str]) -> Hit:
-    """A turn known to hold the phrase, with where it does."""
-    tokens = fold(store.text(turn_id)).split()
-    at = next((k for k in range(len(tokens)) if tokens[k : k + len(words)] == words), 0)
-    return Hit(turn_id, 100.0, None, True, (at, at + len(words) - 1))
+def _said_by(store: Archive, turn_ids: list[int]) -> list[SaidBy]:
+    """Each speaker of these few turns and how many are theirs, most first (first seen breaks ties)."""
+    counts = Counter(store.speaker_name(t) for t in turn_ids)
+    return [SaidBy(speaker=name, turns=n) for name, n in counts.most_common()]
 
 
 def _who(said_by: list[SaidBy]) -> str:
@@ -76,7 +53,7 @@ def _differs(e: Evidence) -> str:
     return "; ".join(parts)
 
 
-def _shown(store: TurnStore, judged: Judged, prefix: str) -> list[HitOut]:
+def _shown(store: Archive, judged: Judged, prefix: str) -> list[HitOut]:
     """The turn with the remembered words marked, and the speaker's next turn when the quote runs on."""
     e, turn_id = judged.evidence, judged.hit.turn_id
     text = store.text(turn_id)
@@ -96,31 +73,27 @@ async def whosaid(request: Request) -> WhosaidReply:
     phrase = " ".join([*phrases, rest]).strip()
     if not phrase:
         raise UserError(f"`{request.prefix}whosaid` needs words to look for, e.g. `{request.prefix}{COMMAND.example}`.")
-    mask = filters.mask(store)
+    mask = filters.within(store)
     within = f" (only {filters.describe()})" if filters.active else ""
-    verbatim = find_phrase(store, phrase, mask)
-    if verbatim:
-        ids = verbatim.ids if isinstance(verbatim, PhraseHits) else np.array([h.turn_id for h in verbatim], dtype=np.int64)
-        said_by, shown = _said_by(store, ids)
-        spans = {h.turn_id: h for h in verbatim[: 4 * SHOWN]} if not isinstance(verbatim, PhraseHits) else {}
-        folded = fold(phrase).split()
-        hits = [spans.get(t) or _phrase_hit(store, t, folded) for t in shown]
+    verbatim = store.verbatim(phrase, mask, SHOWN)
+    if verbatim is not None:
+        said_by = [SaidBy(speaker=name, turns=n) for name, n in verbatim.said_by]
         return WhosaidReply(
             command="whosaid",
             query=request.argument,
             verdict="verbatim",
             summary=f"Said word for word by {_who(said_by)}{within}",
-            hits=[hit_out(store, locate(store, h), request.prefix) for h in hits],
-            total=len(verbatim),
+            hits=[hit_out(store, h, request.prefix) for h in verbatim.shown],
+            total=verbatim.total,
             said_by=said_by,
         )
-    judged = judge(store, phrase, find_closest(store, phrase, limit=JUDGED, allowed=mask, widen=False))
+    judged = judge(store, phrase, store.find_closest(phrase, limit=JUDGED, within=mask, widen=False))
     close = close_ones(judged)
     if not close:  # the pool holds no fit: look further down the index's ranking
-        judged = judge(store, phrase, find_closest(store, phrase, limit=JUDGED, allowed=mask))
+        judged = judge(store, phrase, store.find_closest(phrase, limit=JUDGED, within=mask))
         close = close_ones(judged)
     if not close:
-        nearest = hit_out(store, locate(store, judged[0].hit), request.prefix) if judged else None
+        nearest = hit_out(store, store.placed(phrase, [judged[0].hit])[0], request.prefix) if judged else None
         where = f" among the turns searched ({filters.describe()})" if filters.active else " in the loaded records"
         return WhosaidReply(
             command="whosaid",
@@ -131,12 +104,12 @@ async def whosaid(request: Request) -> WhosaidReply:
         )
     best = close[0]
     found = [h for j in close for h in _shown(store, j, request.prefix)]
-    said_by, _ = _said_by(store, np.array([j.hit.turn_id for j in close], dtype=np.int64))
+    said_by = _said_by(store, [j.hit.turn_id for j in close])
     first = found[0]
     words = first.text[first.span[0] : first.span[1]] if first.span else ""
     if len(found) > 1 and best.joined is not None and found[1].span:
         words += " … " + found[1].text[found[1].span[0] : found[1].span[1]]
-    who = _who(said_by) if len(said_by) > 1 else store.turn_speaker[best.hit.turn_id].name
+    who = _who(said_by) if len(said_by) > 1 else store.speaker_name(best.hit.turn_id)
     return WhosaidReply(
         command="whosaid",
         query=request.argument,

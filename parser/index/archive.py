@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeAlias
 
 from parser.index.rank import Lexicon
 from parser.index.search import Hit
@@ -38,9 +38,9 @@ class Narrowing:
         return bool(self.speakers or self.meetings or self.dates or self.languages)
 
 
-class Within(Protocol):
-    """An archive's own form of a narrowing (a mask of turns, SQL conditions): made by `narrow`,
-    passed back to the archive's searches unopened. None everywhere means every turn seen."""
+# An archive's own form of a narrowing (a mask of turns, SQL conditions): made by `narrow`,
+# passed back to the same archive's searches unopened. None everywhere means every turn seen.
+Within: TypeAlias = Any
 
 
 @dataclass(frozen=True)
