@@ -44,6 +44,7 @@ from parser.readers.limits import limits_of
 
 if TYPE_CHECKING:
     from bot.storage.database import Database
+    from parser.index.archive import Archive
     from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class PgLibrary(Library):
         self.records = records
         self.url = url
         self.listener: Listener | None = None
-        self._views: dict[int | None, Any] = {}
+        self._views: dict[int | None, Archive] = {}
         self._generation = 0  # bumped by every change heard or made: a view made meanwhile is not cached
         self._views_lock = threading.Lock()
         self._own: set[tuple[int | None, str, int | None, tuple[str, ...]]] = set()  # our changes, not yet heard
@@ -128,7 +129,7 @@ class PgLibrary(Library):
 
     # ----- what a server sees -----
 
-    def view(self, guild_id: int | None) -> Any:
+    def view(self, guild_id: int | None) -> Archive:
         """What a server sees (None: a DM), from the database: the shared records and its own."""
         key = None if guild_id in (None, SHARED) else guild_id
         with self._views_lock:
@@ -141,7 +142,7 @@ class PgLibrary(Library):
                     self._views[key] = made
         return made
 
-    def _make_view(self, guild_id: int | None) -> Any:
+    def _make_view(self, guild_id: int | None) -> Archive:
         from parser.index.postgres.archive import PgArchive
 
         return PgArchive(self.records, guild_id)

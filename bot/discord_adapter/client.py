@@ -27,6 +27,7 @@ from bot.discord_adapter.views import DEFER_AFTER, send_alert, send_new
 from bot.library import DatabaseUnavailable, Library, MemoryLibrary
 from bot.replies import APOLOGY, AlertReply, Reply
 from config.settings import Settings
+from parser.index.archive import Archive
 from parser.index.store import TurnStore
 from parser.models import Meeting
 from parser.readers.limits import limits_of
@@ -50,7 +51,7 @@ MESSAGE_CONTENT_HELP = (
 )
 
 
-def _run_core(store: TurnStore, name: str, argument: str, prefix: str, **where: Any) -> Reply:
+def _run_core(store: TurnStore | Archive, name: str, argument: str, prefix: str, **where: Any) -> Reply:
     """The core's coroutine, run to completion on a worker thread's own event loop."""
     return asyncio.run(core.run(store, name, argument, prefix, **where))
 
@@ -178,7 +179,7 @@ class VerbatimBot(commands.Bot):
             raise commands.CommandOnCooldown(bucket, retry_after, commands.BucketType.user)
         return True
 
-    def view(self, guild_id: int | None) -> TurnStore | None:
+    def view(self, guild_id: int | None) -> TurnStore | Archive | None:
         """The records a server sees (None: a DM): the shared ones and its own."""
         if self.library is not None:
             return self.library.view(guild_id)
