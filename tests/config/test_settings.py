@@ -94,3 +94,33 @@ def test_each_bad_setting_is_one_line_naming_it_without_its_value(
         "bad setting VERBATIM_MAX_TURNS: Input should be greater than or equal to 1",
     ]
     assert token[:6] not in err and token[-6:] not in err and "12ab" not in err
+
+
+def test_search_is_memory_unless_postgres_is_chosen_with_a_postgresql_database(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from config.settings import libpq_url, settings_or_exit
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("VERBATIM_DATABASE_URL", raising=False)
+    assert Settings(_env_file=None).search == "memory"
+    monkeypatch.setenv("VERBATIM_SEARCH", "PostgreSQL")
+    for url in ("", "sqlite:////tmp/verbatim.sqlite3"):
+        monkeypatch.setenv("VERBATIM_DATABASE_URL", url)
+        with pytest.raises(SystemExit):
+            settings_or_exit(lambda: Settings(_env_file=None))
+        assert capsys.readouterr().err.splitlines() == ["bad setting VERBATIM_SEARCH: Input should be 'memory' or 'postgres'"]
+        monkeypatch.setenv("VERBATIM_SEARCH", "postgres")
+        with pytest.raises(SystemExit):
+            settings_or_exit(lambda: Settings(_env_file=None))
+        assert capsys.readouterr().err.splitlines() == [
+            "bad setting VERBATIM_SEARCH: postgres needs VERBATIM_DATABASE_URL (or DATABASE_URL) to name a PostgreSQL "
+            "database, e.g. postgresql://user@host/db"
+        ]
+        monkeypatch.setenv("VERBATIM_SEARCH", "PostgreSQL")
+    monkeypatch.delenv("VERBATIM_DATABASE_URL")
+    monkeypatch.setenv("DATABASE_URL", "postgres://heroku:secret@db.example:5432/app")  # Heroku's add-on
+    monkeypatch.setenv("VERBATIM_SEARCH", " Postgres ")
+    chosen = Settings(_env_file=None)
+    assert chosen.search == "postgres"
+    assert libpq_url(chosen.database_url or "") == "postgresql://heroku:secret@db.example:5432/app"
