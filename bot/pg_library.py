@@ -44,8 +44,8 @@ from parser.readers.limits import limits_of
 
 if TYPE_CHECKING:
     from bot.storage.database import Database
-    from parser.index.archive import Archive
     from config.settings import Settings
+    from parser.index.archive import Archive
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from tests.bot.pg.test_pg_library import BUDGET, WEEKLY, url  # noqa: F401  (url: the fixture)
+from tests.bot.pg.test_pg_library import BUDGET, WEEKLY
+from tests.bot.pg.test_pg_library import url as url  # the fixture: a database of the test's own
 from tests.conftest import ROOT, SAMPLE
 from tests.pg_server import private_server
 
@@ -27,11 +28,11 @@ UNAVAILABLE = "The records are unavailable, try again in a minute."
 
 
 class BotProcess:
-    """`python -m tests.bot.pg.process SAMPLE` with VERBATIM_SEARCH=postgres on `url`; `ask` one command at a time."""
+    """`python -m tests.bot.pg.process SAMPLE` with VERBATIM_SEARCH=postgres on `database`; `ask` one command at a time."""
 
-    def __init__(self, url: str, folder: Path, name: str) -> None:
+    def __init__(self, database: str, folder: Path, name: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, VERBATIM_SEARCH="postgres", VERBATIM_DATABASE_URL=url, PYTHONPATH=str(ROOT))
+        env = dict(os.environ, VERBATIM_SEARCH="postgres", VERBATIM_DATABASE_URL=database, PYTHONPATH=str(ROOT))
         env.pop("DATABASE_URL", None)
         self.log = folder / f"{name}.log"
         with self.log.open("wb") as log:
@@ -75,7 +76,9 @@ def processes(tmp_path: Path) -> Iterator[list[BotProcess]]:
             process.process.kill()
 
 
-def until(ask: Callable[[], dict[str, Any]], holds: Callable[[dict[str, Any]], bool], what: str, timeout: float = 30) -> dict[str, Any]:
+def until(
+    ask: Callable[[], dict[str, Any]], holds: Callable[[dict[str, Any]], bool], what: str, timeout: float = 30
+) -> dict[str, Any]:
     """Ask again until the answer holds; the timeout only ends a failure (a change is heard within a second)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -95,7 +98,7 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.mark.slow
 def test_two_bot_processes_on_one_database_see_each_others_add_and_remove(
-    url: str,  # noqa: F811
+    url: str,
     tmp_path: Path,
     processes: list[BotProcess],
 ) -> None:
