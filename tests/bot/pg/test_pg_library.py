@@ -11,7 +11,6 @@ import os
 import queue
 import shutil
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,14 +60,6 @@ def corpus(tmp_path: Path) -> Path:
 
 def settings(url: str, tmp_path: Path) -> Settings:
     return Settings(_env_file=None, search="postgres", database_url=url, data_dir=tmp_path / "data")  # type: ignore[call-arg]
-
-
-def until(found: object, what: str, timeout: float = 10.0) -> None:
-    """Poll until `found()` is true (what another process did is heard within a second; the timeout only ends a failure)."""
-    deadline = time.monotonic() + timeout
-    while not found():  # type: ignore[operator]
-        assert time.monotonic() < deadline, f"never: {what}"
-        time.sleep(0.02)
 
 
 def test_the_shared_records_are_imported_once_and_again_only_when_the_files_change(
