@@ -43,6 +43,8 @@ async def test_the_bot_searches_postgresql_adds_announces_removes_and_keeps_acro
             assert [c["value"] for c in (await fake.answer_to(typing))["data"]["choices"]] == ["2024-05-02-weekly-call"]
             await ask(fake, "!add", files=[("budget.vtt", BUDGET)])
             assert title(await ask(fake, "!remove budget")) == "Removed budget"
+            shared = await ask(fake, "!remove icann70-lacralo-roundtable-fr")
+            assert "one of the shared records" in shared.embed["description"]
             assert "No quote matches" in (await ask(fake, "!quote budget approved")).embed["description"]
             mark = len(fake.sent)
         assert alerts_in(fake, records_channel, mark) == []  # one alert, for the one record that matched
