@@ -117,16 +117,19 @@ def test_the_same_meetings_speakers_and_totals(both: tuple[MemoryArchive, PgArch
         assert pg.position(meeting_id, 10**6) is mem.position(meeting_id, 10**6) is None
 
 
-def test_a_guild_never_sees_another_guilds_records(pg: PgStore, records: dict[int, list[Record]]) -> None:
+@pytest.mark.parametrize("store", ["memory", "postgres"])
+def test_a_guild_never_sees_another_guilds_records(
+    store: str, pg: PgStore, memory: TurnStore, records: dict[int, list[Record]]
+) -> None:
     for guild, others in [(SEVEN, EIGHT), (EIGHT, SEVEN), (None, SEVEN), (None, EIGHT)]:
-        archive = PgArchive(pg, guild)
+        archive: Archive = PgArchive(pg, guild) if store == "postgres" else archive_of(memory, guild)
         assert not {m.scope for m in archive.meetings.values()} - {None, guild}
         for record in records[others]:
             if record.meeting.id in {r.meeting.id for r in records[SHARED]}:
                 continue  # the same episode, shared too (its own id is then another)
             assert record.meeting.id not in archive.meetings
             quote = max((t.text for t in record.turns), key=len)
-            assert not archive.find_phrase(quote)
+            assert not archive.find_phrase(quote) and not archive.verbatim(quote, None, 3)
             assert not [h for h in archive.find_closest(quote) if h.score >= 80]
             assert not archive.find_words(quote)
         theirs = {t.speaker for r in records[others] for t in r.turns} - {
