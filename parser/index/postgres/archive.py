@@ -106,6 +106,12 @@ class PgArchive:
             self._speakers = self.store.speakers(self.guild_id)
         return self._speakers
 
+    def _name(self, label: str) -> str:
+        """The resolved speaker of a printed label; the label itself for a record written after
+        this archive read its speakers (the library is making a new archive)."""
+        speaker = self.speakers.label_speaker(label)
+        return label if speaker is None else speaker.name
+
     def totals(self) -> tuple[int, int, int]:
         if self._totals is None:
             counts = self.store.totals(self.guild_id)
@@ -147,7 +153,7 @@ class PgArchive:
         return self.turn(turn_id).text
 
     def speaker_name(self, turn_id: int) -> str:
-        return self.speakers.speaker_of(self.turn(turn_id).speaker).name
+        return self._name(self.turn(turn_id).speaker)
 
     def next_of_speaker(self, turn_id: int, within: int) -> int | None:
         rows = self._query(
@@ -182,7 +188,7 @@ class PgArchive:
         )
         people: dict[str, list[int]] = {}  # name → [turns, first turn]; first said breaks ties, as Counter.most_common
         for label, turns, first in rows:
-            entry = people.setdefault(self.speakers.speaker_of(label).name, [0, first])
+            entry = people.setdefault(self._name(label), [0, first])
             entry[0] += turns
         names = sorted(people, key=lambda name: (-people[name][0], people[name][1]))
         return MeetingFigures(place.turns, place.words, names)
@@ -197,7 +203,7 @@ class PgArchive:
         )
         people: dict[str, list[Any]] = {}  # name → [turns, words, seconds or None]
         for label, turns, words, seconds in rows:
-            entry = people.setdefault(self.speakers.speaker_of(label).name, [0, 0, None])
+            entry = people.setdefault(self._name(label), [0, 0, None])
             entry[0] += int(turns)
             entry[1] += int(words)
             if seconds is not None:
@@ -295,7 +301,7 @@ class PgArchive:
         return where
 
     def only(self, hits: Sequence[Hit], within: Where | None) -> Where:
-        ids = hits.ids if isinstance(hits, ranked.PhraseHits) else [h.turn_id for h in hits]
+        ids = hits.ids if isinstance(hits, ranked.PhraseHits | ranked.WordHits) else [h.turn_id for h in hits]
         if within is not None and within.ids is not None:
             kept = set(within.ids)
             ids = [t for t in ids if t in kept]
@@ -355,7 +361,7 @@ class PgArchive:
             return None
         people: dict[str, list[Any]] = {}  # name → [turns, first place among the hits, labels…]
         for at, (_, label, _) in enumerate(rows):
-            entry = people.setdefault(self.speakers.speaker_of(label).name, [0, at])
+            entry = people.setdefault(self._name(label), [0, at])
             entry[0] += 1
             entry.append(label)
         ranked_people = sorted(people.items(), key=lambda item: (-item[1][0], item[1][1]))
@@ -378,7 +384,8 @@ class PgArchive:
 
         def fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
             rows = self._query(sql, params)
-            self._keep_rows(rows)
+            if rows and len(rows[0]) >= len(search.TURN.split(",")):
+                self._keep_rows(rows)  # turns a page may show (not the bare ids `only` asks for)
             return rows
 
         return ranked.find_words(fetch, self.scope, words, folded, within, rank)

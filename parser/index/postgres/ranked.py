@@ -36,9 +36,17 @@ class WordHits(LazySequence[Hit]):
     when read, with the score memory gives them (the index's, scaled under the head's lowest)."""
 
     def __init__(
-        self, head: list[Hit], total: int, exact: int, tail: Callable[[int, int], list[Row]], floor: float, top: float
+        self,
+        head: list[Hit],
+        total: int,
+        exact: int,
+        tail: Callable[[int, int], list[Row]],
+        floor: float,
+        top: float,
+        every: Callable[[], list[int]] = list,
     ) -> None:
         self.head = head
+        self._every = every
         self.exact = exact  # the first `exact` hits hold the words themselves, the others a typo or a lookalike
         self._total = total
         self._tail = tail
@@ -58,6 +66,11 @@ class WordHits(LazySequence[Hit]):
         row = block[k % BLOCK]
         score = np.float32(min(self._floor, 100.0 * float(row[10]) / self._top))  # as memory: float32, then rounded
         return Hit(int(row[0]), round(float(score), 1))
+
+    @property
+    def ids(self) -> list[int]:
+        """Every hit's turn id, in no order (one query, not a page at a time)."""
+        return [h.turn_id for h in self.head] if self._total <= len(self.head) else self._every()
 
 
 def find_words(fetch: Fetch, scope: list[int], words: ScopeWords, folded: str, where: Where | None, rank: int) -> WordHits:
@@ -105,7 +118,16 @@ def find_words(fetch: Fetch, scope: list[int], words: ScopeWords, folded: str, w
         )
 
     floor = min((h.score for h in hits), default=0.0)
-    return WordHits(hits, total, exact, tail, floor, top)
+
+    def every_id() -> list[int]:
+        return [
+            row[0]
+            for row in fetch(
+                f"SELECT t.id FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause}", args
+            )
+        ]
+
+    return WordHits(hits, total, exact, tail, floor, top, every_id)
 
 
 def _matches(tsquery: str) -> str:

@@ -324,6 +324,11 @@ def test_a_second_phrase_among_the_firsts(both: tuple[MemoryArchive, PgArchive])
     assert len(got) == len(expected) > 0
     assert seen(pg, got) == seen(mem, expected)
     assert not pg.find_words("internet", pg.only([], None))
+    among_m = mem.only(mem.find_words("the", every(mem), rank=5), every(mem))
+    among_p = pg.only(pg.find_words("the", every(pg), rank=5), every(pg))
+    expected, got = mem.find_phrase("you know", among_m), pg.find_phrase("you know", among_p)
+    assert len(got) == len(expected) > 0
+    assert seen(pg, got) == seen(mem, expected)
 
 
 def test_next_of_speaker(both: tuple[MemoryArchive, PgArchive]) -> None:
