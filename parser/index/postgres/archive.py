@@ -32,7 +32,7 @@ from parser.models import Meeting, Turn
 from parser.text import fold, token_span
 
 CACHED = 4096  # turns kept after a search or a fetch (a reply shows a few; a verdict reads fifty)
-LEXICONS = 8  # the last queries' vocabularies kept (a search and its verdict ask for the same)
+LEXICONS = 8  # the last queries' vocabularies and phrases' turns kept (a search and its verdict ask for the same)
 DISTINCTIVE_TURNS = 20_000  # a speaker's first turns whose words `distinctive_words` counts
 _COLUMNS = "t.id, t.meeting_id, t.turn_index, t.speaker, t.text, t.page, t.start_s, t.end_s"
 
@@ -61,6 +61,7 @@ class PgArchive:
         self._terms_total: int | None = None
         self._turns: OrderedDict[int, Turn] = OrderedDict()
         self._lexicons: OrderedDict[tuple[tuple[str, ...], bool], ScopeWords] = OrderedDict()
+        self._phrases: OrderedDict[tuple[str, Where | None], list[ranked.PhraseRow]] = OrderedDict()
 
     def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
         with self.store.db.connection() as conn:
@@ -339,14 +340,22 @@ class PgArchive:
         )
         return bool(rows[0][0])
 
-    def _phrase_rows(self, text: str, within: Where | None) -> tuple[list[str], list[tuple[int, str, int]]]:
+    def _phrase_rows(self, text: str, within: Where | None) -> tuple[list[str], list[ranked.PhraseRow]]:
         """The folded phrase's words, and its turns (id, label, occurrences) in memory's order."""
         words = fold(text).split()
         if not words:
             return words, []
-        with self.store.db.connection() as conn:
-            found = search.find_phrase(conn, self.scope, text, within, shown=0)
-        return words, ranked.phrase_order(found.rows, words, lambda: self._lexicon(words))
+        key = (" ".join(words), within)
+        rows = self._phrases.get(key)
+        if rows is None:
+            with self.store.db.connection() as conn:
+                found = search.find_phrase(conn, self.scope, text, within, shown=0)
+            rows = self._phrases[key] = ranked.phrase_order(found.rows, words, lambda: self._lexicon(words))
+            while len(self._phrases) > LEXICONS:
+                self._phrases.popitem(last=False)
+        else:
+            self._phrases.move_to_end(key)
+        return words, rows
 
     def find_phrase(self, phrase: str, within: Where | None = None) -> Sequence[Hit]:
         words, rows = self._phrase_rows(phrase, within)

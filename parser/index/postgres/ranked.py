@@ -86,16 +86,22 @@ def find_words(fetch: Fetch, scope: list[int], words: ScopeWords, folded: str, w
     # whether a turn holds the words themselves: each word's own forms, where it has typos too
     itself = "true" if not narrowed else _matches(" & ".join(map(any_of, narrowed))) if all(narrowed) else "false"
     clause, params = (where or Where()).sql(scope)
+    # ranked on narrow rows (id and score: a common word's every turn is sorted), then the
+    # turns kept are joined; a turn's words are read once (`search._ONCE`), and only if scored on them
+    held = ", t.tsv || ''::tsvector AS tsv" if prior or itself not in ("true", "false") else ""
     ranked = (
-        f"SELECT {TURN}, ({' + '.join(prior) or ZERO}) / {_length_factor(words)} AS prior, {itself} AS itself"
-        f" FROM (SELECT {TURN}, t.bytes, t.tsv || ''::tsvector AS tsv FROM search_turns t"
+        f"SELECT t.id, ({' + '.join(prior) or ZERO}) / {_length_factor(words)} AS prior, {itself} AS itself"
+        f" FROM (SELECT t.id, t.bytes{held} FROM search_turns t"
         f" WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t"
     )
+    order = "ORDER BY s.itself DESC, s.prior DESC, s.id"
+    joined = f" s JOIN search_turns t ON t.guild_id = ANY(%s::bigint[]) AND t.id = s.id {order}"
     args = [scope, every, *params]
     rows = fetch(
-        f"SELECT s.*, count(*) OVER (), count(*) FILTER (WHERE s.itself) OVER (), max(s.prior) OVER () FROM ({ranked}) s"
-        " ORDER BY s.itself DESC, s.prior DESC, s.id LIMIT %s",
-        [*args, rank],
+        f"SELECT {TURN}, s.prior, s.itself, s.total, s.exact, s.top FROM (SELECT s.*, count(*) OVER () AS total,"
+        f" count(*) FILTER (WHERE s.itself) OVER () AS exact, max(s.prior) OVER () AS top FROM ({ranked}) s {order} LIMIT %s)"
+        + joined,
+        [*args, rank, scope],
     )
     if not rows:
         return WordHits([], 0, 0, lambda offset, count: [], 0.0, 1.0)
@@ -114,7 +120,8 @@ def find_words(fetch: Fetch, scope: list[int], words: ScopeWords, folded: str, w
 
     def tail(offset: int, count: int) -> list[Row]:
         return fetch(
-            f"SELECT s.* FROM ({ranked}) s ORDER BY s.itself DESC, s.prior DESC, s.id OFFSET %s LIMIT %s", [*args, offset, count]
+            f"SELECT {TURN}, s.prior, s.itself FROM (SELECT s.* FROM ({ranked}) s {order} OFFSET %s LIMIT %s)" + joined,
+            [*args, offset, count, scope],
         )
 
     floor = min((h.score for h in hits), default=0.0)
@@ -153,9 +160,10 @@ class PhraseHits(LazySequence[Hit]):
         return self._ids
 
 
-def phrase_order(
-    rows: list[tuple[int, str, int]], words: list[str], lexicon: Callable[[], ScopeWords]
-) -> list[tuple[int, str, int]]:
+PhraseRow = tuple[int, str, int]  # a turn holding a phrase: id, printed label, occurrences
+
+
+def phrase_order(rows: list[PhraseRow], words: list[str], lexicon: Callable[[], ScopeWords]) -> list[PhraseRow]:
     """The phrase's turns (id, label, occurrences) in memory's order: most occurrences first, then
     record order; but record order alone where memory takes the turns from its index without
     reading them (more than `COUNT_BUDGET`, and one word or two frequent ones: a listed pair)."""
