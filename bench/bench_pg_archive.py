@@ -5,9 +5,10 @@
 QMSum (then changed copies, `bench.corpus.build_corpus`, up to `--turns`) is written as the shared
 records to a new database on the local server (`VERBATIM_BENCH_DATABASE_URL`) by the bulk writer,
 and into a `TurnStore`, in the same run. Each question is asked `--repeats` times of each store
-(a new archive each time where the question is about what an archive reads once: speakers) and
+(another word, quote or phrase each time: an archive keeps the last few queries' words and
+turns; a new archive each time for speakers, which an archive reads once) and
 the medians printed in milliseconds, with PostgreSQL's as a ratio of memory's. Page 1,000 of
-`the` is what `!quote the` shows when asked for its 1,000th page. The machine is shared: figures
+a common word is what `!quote the` shows when asked for its 1,000th page. The machine is shared: figures
 are noisy, and the load is printed.
 """
 
@@ -31,14 +32,16 @@ if str(ROOT) not in sys.path:
 
 from bench.corpus import ARCHIVE, build_corpus, make_queries, read_meetings, records, unpack  # noqa: E402
 
+COMMON = ["the", "and", "that", "yeah", "so", "we", "to"]
+PHRASES = ["i think", "you know", "we need", "i mean", "kind of", "at the moment", "a lot of"]
 URL = os.environ.get("VERBATIM_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def median_ms(ask: Callable[[], object], repeats: int) -> float:
+def median_ms(ask: Callable[[int], object], repeats: int) -> float:
     times = []
-    for _ in range(repeats):
+    for r in range(repeats):
         began = time.perf_counter()
-        ask()
+        ask(r)
         times.append(1000 * (time.perf_counter() - began))
     return statistics.median(times)
 
@@ -60,7 +63,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         source = build_corpus(read_meetings(unpack(ARCHIVE, Path(tmp))), args.turns)
-    quotes = [q.text for q in make_queries(source, 10, seed=16)]
+    quotes = [q.text for q in make_queries(source, 2 * args.repeats, seed=16)]
     name = f"verbatim_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -77,25 +80,29 @@ def main() -> int:
             "postgres": lambda: PgArchive(store, None),
         }
         kept = {kind: make() for kind, make in stores.items()}
-        busiest = {kind: max(a.speakers.speakers, key=lambda s: len(s.turn_ids)) for kind, a in kept.items()}
-        meetings = list(memory.meetings)[:: max(1, len(memory.meetings) // 20)]
+        busiest = {kind: sorted(a.speakers.speakers, key=lambda s: -len(s.turn_ids)) for kind, a in kept.items()}
+        meetings = list(memory.meetings)[:: max(1, len(memory.meetings) // args.repeats)]
 
         def page(archive: Any, query: str, number: int) -> list[str]:
             hits = archive.find_words(query)
             return [archive.text(h.turn_id) for h in archive.placed(query, hits[(number - 1) * 5 : number * 5])]
 
-        questions: dict[str, Callable[[str, Any], object]] = {
-            "speakers (new archive)": lambda kind, a: stores[kind]().speakers,
-            "!quote the, page 1": lambda kind, a: page(a, "the", 1),
-            "!quote the, page 1000": lambda kind, a: page(a, "the", 1000),
-            "!quote <damaged quote> ×10, page 1": lambda kind, a: [page(a, q, 1) for q in quotes],
-            "closest <damaged quote> ×10": lambda kind, a: [a.find_closest(q) for q in quotes],
-            '"i think": phrase, verbatim': lambda kind, a: (len(a.find_phrase("i think")), a.verbatim("i think", None, 3)),
-            "tally, every meeting": lambda kind, a: a.tally(),
-            "meeting figures ×20": lambda kind, a: [a.meeting_figures(m) for m in meetings],
-            "distinctive words, busiest": lambda kind, a: a.distinctive_words(busiest[kind], set(), 10),
+        # each repeat asks another word, quote or phrase: an archive keeps the last queries' words
+        questions: dict[str, Callable[[str, Any, int], object]] = {
+            "speakers (new archive; memory: built)": lambda kind, a, r: stores[kind]().speakers,
+            "!quote <common word>, page 1": lambda kind, a, r: page(a, COMMON[r % len(COMMON)], 1),
+            "!quote <common word>, page 1000": lambda kind, a, r: page(a, COMMON[r % len(COMMON)], 1000),
+            "!quote <damaged quote>, page 1": lambda kind, a, r: page(a, quotes[r % len(quotes)], 1),
+            "closest <damaged quote>": lambda kind, a, r: a.find_closest(quotes[-1 - r % len(quotes)]),
+            "<phrase>: phrase, then verbatim": lambda kind, a, r: (
+                len(a.find_phrase(PHRASES[r % len(PHRASES)])),
+                a.verbatim(PHRASES[r % len(PHRASES)], None, 3),
+            ),
+            "tally, every meeting": lambda kind, a, r: a.tally(),
+            "meeting figures": lambda kind, a, r: a.meeting_figures(meetings[r % len(meetings)]),
+            "distinctive words, a busy speaker": lambda kind, a, r: a.distinctive_words(busiest[kind][r % 10], set(), 10),
         }
-        print(f"{'question':40} {'memory ms':>10} {'postgres ms':>12} {'ratio':>7}")
+        print(f"{'question (median of ' + str(args.repeats) + ')':40} {'memory ms':>10} {'postgres ms':>12} {'ratio':>7}")
         for label, ask in questions.items():
             figures = {kind: median_ms(partial(ask, kind, kept[kind]), args.repeats) for kind in stores}
             ratio = figures["postgres"] / max(1e-6, figures["memory"])
