@@ -21,15 +21,18 @@ import pytest
 from bench.corpus import make_queries
 from config.aliases import load_aliases
 from parser.index.archive import Archive, Narrowing, NothingFits
+from parser.index.evidence import weights
 from parser.index.memory_archive import MemoryArchive, archive_of
 from parser.index.postgres.archive import PgArchive
 from parser.index.postgres.schema import SHARED
 from parser.index.postgres.store import PgStore
 from parser.index.postgres.writer import import_records
-from parser.index.search import Hit
+from parser.index.rank import analyse
+from parser.index.search import Hit, bounded
 from parser.index.store import TurnStore
 from parser.models import Record
 from parser.readers.loader import load
+from parser.text import fold
 from tests.conftest import SAMPLE
 from tests.parser.index.postgres.conftest import fresh_database
 from tests.parser.qmsum_records import qmsum_records
@@ -396,6 +399,14 @@ def test_scores_agree_with_a_store_of_what_the_guild_sees(pg: PgStore, records: 
             # trigrams for PostgreSQL to find them all (`ivons`: `vous`, `viens`), and the word's
             # weight, an average over them, differs a little
             assert [h.score for h in got] == pytest.approx([h.score for h in expected], abs=0.5), (guild, query)
+            # what the verdict weighs the evidence with: each known word's IDF, from the archive's lexicon
+            words = " ".join(bounded(fold(query).split())).split()
+            terms_m = analyse(mem.lexicon(words, loose=True), words, loose=True)
+            terms_p = analyse(archive.lexicon(words, loose=True), words, loose=True)
+            known = [k for k, t in enumerate(terms_m) if t.exact_id is not None]
+            assert known == [k for k, t in enumerate(terms_p) if t.exact_id is not None], (guild, query)
+            weighed_m, weighed_p = weights(mem.lexicon(words, True), terms_m), weights(archive.lexicon(words, True), terms_p)
+            assert [weighed_p[k] for k in known] == pytest.approx([weighed_m[k] for k in known]), (guild, query)
         for query in WORDS:
             expected_words, got_words = mem.find_words(query), archive.find_words(query)
             assert [h.score for h in got_words[:10]] == [h.score for h in expected_words[:10]], (guild, query)
