@@ -12,10 +12,11 @@ the library makes a new one when records change. A server that is away raises
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from parser.index.archive import MeetingFigures, Narrowing, NothingFits, SpeakerIn, Verbatim
 from parser.index.postgres import ranked, search
@@ -34,7 +35,33 @@ from parser.text import fold, token_span
 CACHED = 4096  # turns kept after a search or a fetch (a reply shows a few; a verdict reads fifty)
 LEXICONS = 8  # the last queries' vocabularies and phrases' turns kept (a search and its verdict ask for the same)
 DISTINCTIVE_TURNS = 20_000  # a speaker's first turns whose words `distinctive_words` counts
+K = TypeVar("K")
+V = TypeVar("V")
 _COLUMNS = "t.id, t.meeting_id, t.turn_index, t.speaker, t.text, t.page, t.start_s, t.end_s"
+
+
+class _Kept(Generic[K, V]):
+    """The last `size` values put, by key (a command's threads share an archive: one at a time)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> V:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
 
 
 @dataclass(frozen=True)
@@ -59,9 +86,9 @@ class PgArchive:
         self._speakers: SpeakerIndex | None = None
         self._totals: tuple[int, int, int] | None = None
         self._terms_total: int | None = None
-        self._turns: OrderedDict[int, Turn] = OrderedDict()
-        self._lexicons: OrderedDict[tuple[tuple[str, ...], bool], ScopeWords] = OrderedDict()
-        self._phrases: OrderedDict[tuple[str, Where | None], list[ranked.PhraseRow]] = OrderedDict()
+        self._turns: _Kept[int, Turn] = _Kept(CACHED)
+        self._lexicons: _Kept[tuple[tuple[str, ...], bool], ScopeWords] = _Kept(LEXICONS)
+        self._phrases: _Kept[tuple[str, Where | None], list[ranked.PhraseRow]] = _Kept(LEXICONS)
 
     def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
         with self.store.db.connection() as conn:
@@ -121,10 +148,7 @@ class PgArchive:
 
     # ----- one turn -----
     def _keep(self, turn_id: int, turn: Turn) -> None:
-        self._turns[turn_id] = turn
-        self._turns.move_to_end(turn_id)
-        while len(self._turns) > CACHED:
-            self._turns.popitem(last=False)
+        self._turns.put(turn_id, turn)
 
     def _keep_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Keep turns from rows of `search.TURN`'s columns."""
@@ -134,15 +158,21 @@ class PgArchive:
     def fetch(self, turn_ids: Iterable[int]) -> dict[int, Turn]:
         """The turns of these ids (those not kept fetched in one query); an id not seen is left out."""
         wanted = list(dict.fromkeys(int(t) for t in turn_ids))
-        missing = [t for t in wanted if t not in self._turns]
+        found: dict[int, Turn] = {}
+        for t in wanted:
+            kept = self._turns.get(t)
+            if kept is not None:
+                found[t] = kept
+        missing = [t for t in wanted if t not in found]
         if missing:
             rows = self._query(
                 f"SELECT {_COLUMNS} FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.id = ANY(%s::bigint[])",
                 (self.scope, missing),
             )
             for r in rows:
-                self._keep(r[0], Turn(meeting_id=r[1], index=r[2], speaker=r[3], text=r[4], page=r[5], start=r[6], end=r[7]))
-        return {t: self._turns[t] for t in wanted if t in self._turns}
+                turn = Turn(meeting_id=r[1], index=r[2], speaker=r[3], text=r[4], page=r[5], start=r[6], end=r[7])
+                found[r[0]] = self._turns.put(r[0], turn)
+        return {t: found[t] for t in wanted if t in found}
 
     def turn(self, turn_id: int) -> Turn:
         found = self.fetch([turn_id]).get(turn_id)
@@ -317,12 +347,7 @@ class PgArchive:
         found = self._lexicons.get(key)
         if found is None:
             with self.store.db.connection() as conn:
-                found = scope_words(conn, self.scope, words, loose)
-            self._lexicons[key] = found
-            while len(self._lexicons) > LEXICONS:
-                self._lexicons.popitem(last=False)
-        else:
-            self._lexicons.move_to_end(key)
+                found = self._lexicons.put(key, scope_words(conn, self.scope, words, loose))
         return found
 
     def word_turns(self, word: str) -> int | None:
@@ -350,11 +375,7 @@ class PgArchive:
         if rows is None:
             with self.store.db.connection() as conn:
                 found = search.find_phrase(conn, self.scope, text, within, shown=0)
-            rows = self._phrases[key] = ranked.phrase_order(found.rows, words, lambda: self._lexicon(words))
-            while len(self._phrases) > LEXICONS:
-                self._phrases.popitem(last=False)
-        else:
-            self._phrases.move_to_end(key)
+            rows = self._phrases.put(key, ranked.phrase_order(found.rows, words, lambda: self._lexicon(words)))
         return words, rows
 
     def find_phrase(self, phrase: str, within: Where | None = None) -> Sequence[Hit]:
