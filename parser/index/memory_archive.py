@@ -160,11 +160,16 @@ class MemoryArchive:
             return False
         return bool(len(phrase_candidates(self.store, [ids[first], ids[second]])))
 
+    def _seen(self, within: np.ndarray | None) -> np.ndarray | None:
+        """The turns a search may answer from: `within`, or (None) every turn the view sees — the
+        indexes are the whole store's, other servers' records too."""
+        return self.store.visible if within is None else within
+
     def find_phrase(self, phrase: str, within: np.ndarray | None = None) -> Sequence[Hit]:
-        return find_phrase(self.store, phrase, within)
+        return find_phrase(self.store, phrase, self._seen(within))
 
     def verbatim(self, phrase: str, within: np.ndarray | None, shown: int) -> Verbatim | None:
-        hits = find_phrase(self.store, phrase, within)
+        hits = find_phrase(self.store, phrase, self._seen(within))
         if not hits:
             return None
         ids = hits.ids if isinstance(hits, PhraseHits) else np.array([h.turn_id for h in hits], dtype=np.int64)
@@ -201,10 +206,10 @@ class MemoryArchive:
         return Hit(turn_id, 100.0, None, True, (at, at + len(words) - 1))
 
     def find_words(self, query: str, within: np.ndarray | None = None, rank: int = RERANK) -> Sequence[Hit]:
-        return find_words(self.store, query, within, rank=rank)
+        return find_words(self.store, query, self._seen(within), rank=rank)
 
     def find_closest(self, query: str, limit: int = 5, within: np.ndarray | None = None, widen: bool = True) -> list[Hit]:
-        return find_closest(self.store, query, limit=limit, allowed=within, widen=widen)
+        return find_closest(self.store, query, limit=limit, allowed=self._seen(within), widen=widen)
 
     def placed(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
         return placed(self.store, query, hits)

@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from parser.index.builder import pair_threshold
@@ -46,12 +46,13 @@ class Found:
     score: float
     span: tuple[int, int] | None = None
     exact: bool = False
+    tokens: tuple[int, int] | None = None  # the folded words first…last that matched (`Hit.tokens`)
 
 
 def found(row: tuple[Any, ...], score: float, tokens: tuple[int, int] | None, exact: bool = False) -> Found:
     turn = Turn(meeting_id=row[1], index=row[3], speaker=row[4], text=row[5], page=row[6], start=row[7], end=row[8])
     span = token_span(turn.text, *tokens) if tokens is not None else None
-    return Found(row[0], row[2], turn, score, span, exact)
+    return Found(row[0], row[2], turn, score, span, exact, tokens)
 
 
 def _length_factor(words: ScopeWords) -> str:
@@ -107,6 +108,7 @@ class Phrased:
     hits: list[Found]
     total: int
     labels: Counter[str]
+    rows: list[tuple[int, str, int]] = field(default_factory=list)  # (id, label, occurrences) of every turn, in order
 
 
 def find_phrase(conn: Any, scope: list[int], text: str, where: Where | None = None, shown: int | None = None) -> Phrased:
@@ -141,7 +143,7 @@ def find_phrase(conn: Any, scope: list[int], text: str, where: Where | None = No
         first = exact.search(row[9])
         k = row[9].count(" ", 0, first.start()) if first else 0
         hits.append(found(row, 100.0, (k, k + len(words) - 1), True))
-    return Phrased(hits, len(counted), Counter(row[1] for row in counted))
+    return Phrased(hits, len(counted), Counter(row[1] for row in counted), counted)
 
 
 def find_words(
@@ -171,12 +173,21 @@ def find_words(
 
 
 def find_closest(
-    conn: Any, scope: list[int], query: str, limit: int = 5, where: Where | None = None, pool: int | None = None
+    conn: Any,
+    scope: list[int],
+    query: str,
+    limit: int = 5,
+    where: Where | None = None,
+    pool: int | None = None,
+    widen: bool = True,
+    words: ScopeWords | None = None,
 ) -> list[Found]:
     """The turns whose words come closest to `query`, whatever is missing or misspelt (as in memory:
-    the index's best `pool` scored in full, eight times as many when none of them comes close)."""
+    the index's best `pool` scored in full, eight times as many when none of them comes close,
+    unless `widen` is off or the query is long). `words`: the query's `scope_words`, if made already."""
     folded = fold(query)
-    words = scope_words(conn, scope, folded.split(), loose=True)
+    if words is None:
+        words = scope_words(conn, scope, folded.split(), loose=True)
     terms = analyse(words, folded.split(), loose=True)
     if not terms:
         return []
@@ -236,6 +247,6 @@ def find_closest(
         return []
     rows = rows[: WIDER * pool]
     hits = _rerank(terms, folded, rows[:pool], prior)
-    if (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) > pool:
+    if widen and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) > pool and len(terms) < LONG_QUERY:
         hits = _rerank(terms, folded, rows, prior)
     return [found(row, score, tokens, score >= 100.0) for score, _, (row, tokens) in hits[:limit]]

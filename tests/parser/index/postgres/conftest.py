@@ -28,6 +28,11 @@ def server_url() -> str:
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """The URL of an empty database made for this session (dropped at its end)."""
+    yield from fresh_database()
+
+
+def fresh_database() -> Iterator[str]:
+    """Make an empty database, yield its URL, drop it (a module that must hold its own rows)."""
     psycopg = pytest.importorskip("psycopg")
     from psycopg.conninfo import make_conninfo
 
