@@ -1,9 +1,14 @@
 """The records the bot answers from while it runs: the shared ones read at start, and each server's own.
 
-Records added in a server live in the database (their bytes, who added them, when) and in the
-live store, appended to it (`parser.index.live`): searchable the moment the database has them.
-At start every stored record is read again from its bytes. Each change makes a new store and
-swaps it in, so a command running meanwhile finishes on the store it began with.
+`Library` is what the commands and the adapters use: add and remove a server's records, a
+server's view, settings, watches, and the `added` listeners. Two kinds:
+
+- `MemoryLibrary` (VERBATIM_SEARCH=memory): records added in a server live in the database (their
+  bytes, who added them, when) and in the live store, appended to it (`parser.index.live`):
+  searchable the moment the database has them. At start every stored record is read again from
+  its bytes. Each change makes a new store and swaps it in, so a command running meanwhile
+  finishes on the store it began with.
+- `bot.pg_library.PgLibrary` (VERBATIM_SEARCH=postgres): every record searched in PostgreSQL.
 """
 
 from __future__ import annotations
