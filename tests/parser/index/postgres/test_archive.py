@@ -82,7 +82,7 @@ def memory(records: dict[int, list[Record]]) -> TurnStore:
 
 @pytest.fixture(scope="module", params=VIEWS, ids=["guild7", "guild8", "dm"])
 def both(request: pytest.FixtureRequest, memory: TurnStore, pg: PgStore) -> tuple[MemoryArchive, PgArchive]:
-    return archive_of(memory, request.param), PgArchive(pg, request.param)
+    return archive_of(memory.view(request.param)), PgArchive(pg, request.param)
 
 
 def seen(archive: Archive, hits: Sequence[Hit]) -> list[tuple[str, int, str]]:
@@ -125,7 +125,7 @@ def test_a_guild_never_sees_another_guilds_records(
     store: str, pg: PgStore, memory: TurnStore, records: dict[int, list[Record]]
 ) -> None:
     for guild, others in [(SEVEN, EIGHT), (EIGHT, SEVEN), (None, SEVEN), (None, EIGHT)]:
-        archive: Archive = PgArchive(pg, guild) if store == "postgres" else archive_of(memory, guild)
+        archive: Archive = PgArchive(pg, guild) if store == "postgres" else archive_of(memory.view(guild))
         assert not {m.scope for m in archive.meetings.values()} - {None, guild}
         for record in records[others]:
             if record.meeting.id in {r.meeting.id for r in records[SHARED]}:
@@ -391,7 +391,7 @@ def test_scores_agree_with_a_store_of_what_the_guild_sees(pg: PgStore, records: 
     first page's scores of every word search."""
     for guild in VIEWS:
         alone = TurnStore([r for g, own in records.items() if g in (SHARED, guild) for r in own], load_aliases())
-        mem, archive = archive_of(alone, guild), PgArchive(pg, guild)
+        mem, archive = archive_of(alone.view(guild)), PgArchive(pg, guild)
         for query in [*WORDS, *damaged(mem, 30)]:
             expected, got = mem.find_closest(query, 1), archive.find_closest(query, 1)
             assert seen(archive, got) == seen(mem, expected), (guild, query)
