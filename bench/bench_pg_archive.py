@@ -76,7 +76,7 @@ def main() -> int:
         memory = TurnStore(records(source))
         print(f"{len(memory):,} turns, {len(memory.meetings)} meetings; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         stores: dict[str, Callable[[], Any]] = {
-            "memory": lambda: archive_of(memory, None),
+            "memory": lambda: archive_of(memory.view(None)),
             "postgres": lambda: PgArchive(store, None),
         }
         kept = {kind: make() for kind, make in stores.items()}

@@ -271,42 +271,32 @@ class PgArchive:
     def distinctive_words(self, speaker: Speaker, stop: Collection[str], limit: int) -> list[str]:
         """Words the speaker uses most and everyone else seen least (`tally.log_odds`), as printed.
 
-        The speaker's words are counted in their first `DISTINCTIVE_TURNS` turns (folded here).
-        The database keeps how many turns hold each word (`search_word_df`), not how often it is
-        said, which memory compares with: each word's occurrences seen are estimated as the
-        turns holding it times how often the speaker repeats it in a turn that holds it (and
-        the background's size alike). The lists mostly agree with memory's (five words in six
-        on the test records; turn counts alone, two in three); a `tf` column beside `df` would
-        make them equal.
+        The speaker's words are counted in their first `DISTINCTIVE_TURNS` turns (folded here);
+        everyone's are the counts the writer keeps (`search_word_df.said`), as memory keeps its
+        term counts: the lists are memory's.
         """
         rows = self._query(
             "SELECT t.folded, t.text FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.speaker = ANY(%s::text[])"
             " ORDER BY t.id LIMIT %s",
             (self.scope, list(speaker.labels), DISTINCTIVE_TURNS),
         )
-        said: Counter[str] = Counter()  # occurrences, as memory counts them
-        holding: Counter[str] = Counter()  # the speaker's turns holding each word
-        for folded, _ in rows:
-            terms = [w for w in folded.split() if is_term(w)]
-            said.update(terms)
-            holding.update(set(terms))
+        said: Counter[str] = Counter(w for folded, _ in rows for w in folded.split() if is_term(w))
         counts = self._query(
-            "SELECT w.word, sum(d.df)::bigint FROM search_words w JOIN search_word_df d ON d.word_id = w.id"
+            "SELECT w.word, sum(d.said)::bigint FROM search_words w JOIN search_word_df d ON d.word_id = w.id"
             " WHERE d.guild_id = ANY(%s::bigint[]) AND w.word = ANY(%s::text[]) GROUP BY w.word",
             (self.scope, [w for w, n in said.items() if n >= MIN_TERM_COUNT and w not in stop]),
         )
-        corpus = {word: round(int(turns) * said[word] / holding[word]) for word, turns in counts}
-        repeats = sum(said.values()) / max(1, sum(holding.values()))
+        corpus = {word: int(n) for word, n in counts}
         # every other term of the background under one key no word has: `log_odds` reads only their sum
-        corpus[" "] = max(0, round(self._corpus_terms() * repeats) - sum(corpus.values()))
+        corpus[" "] = max(0, self._corpus_terms() - sum(corpus.values()))
         chosen = log_odds(said, corpus, stop, limit)
         return as_printed((text for _, text in rows), chosen)
 
     def _corpus_terms(self) -> int:
-        """How many (turn, term) pairs the scope holds: the size of the background `log_odds` compares with."""
+        """How often terms are said in the scope in all: the size of the background `log_odds` compares with."""
         if self._terms_total is None:
             rows = self._query(
-                "SELECT coalesce(sum(d.df), 0)::bigint FROM search_word_df d JOIN search_words w ON w.id = d.word_id"
+                "SELECT coalesce(sum(d.said), 0)::bigint FROM search_word_df d JOIN search_words w ON w.id = d.word_id"
                 " WHERE d.guild_id = ANY(%s::bigint[]) AND length(w.word) >= 3 AND w.word !~ '^[0-9]+$'",
                 (self.scope,),
             )

@@ -99,6 +99,19 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        2,
+        """
+        -- how often each word is said (df counts the turns holding it): distinctive words compare
+        -- a speaker's counts with these, as the in-memory store compares with its term counts
+        ALTER TABLE search_word_df ADD COLUMN said bigint NOT NULL DEFAULT 0;
+        UPDATE search_word_df d SET said = s.n FROM (
+            SELECT t.guild_id, w.id AS word_id, count(*) AS n
+            FROM search_turns t CROSS JOIN LATERAL regexp_split_to_table(t.folded, ' ') AS x(word)
+            JOIN search_words w ON w.word = x.word GROUP BY t.guild_id, w.id
+        ) s WHERE d.guild_id = s.guild_id AND d.word_id = s.word_id;
+        """,
+    ),
 ]
 VERSION = MIGRATIONS[-1][0]
 CHANNEL = "verbatim_records"  # NOTIFY channel: '{"guild": 123, "meeting": "…", "action": "add"}'

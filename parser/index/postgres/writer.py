@@ -27,7 +27,8 @@ TURN_COLUMNS = "guild_id, id, meeting_id, position, turn_index, speaker, text, f
 class _Batch:
     """What a batch of records adds to one guild's aggregates."""
 
-    df: Counter[str] = field(default_factory=Counter)
+    df: Counter[str] = field(default_factory=Counter)  # turns holding each folded word
+    said: Counter[str] = field(default_factory=Counter)  # how often each is said (distinctive words compare these)
     turns: int = 0
     bytes: int = 0
     meetings: list[str] = field(default_factory=list)
@@ -92,7 +93,9 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> li
             for position, turn in enumerate(record.turns):
                 folded = fold(turn.text)
                 size = len(turn.text.encode())
-                batch.df.update(set(folded.split()))
+                tokens = folded.split()
+                batch.df.update(set(tokens))
+                batch.said.update(tokens)
                 batch.bytes += size
                 copy.write_row(
                     (
@@ -128,15 +131,17 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> li
     return ids
 
 
-def _add_counts(conn: Any, guild_id: int, df: Counter[str], turns: int, size: int, sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) turns' word counts and totals to the guild's aggregates."""
+def _add_counts(conn: Any, guild_id: int, batch: _Batch, sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) a batch's word counts and totals to the guild's aggregates."""
+    turns, size = batch.turns, batch.bytes
     conn.execute(
-        'CREATE TEMP TABLE IF NOT EXISTS search_df_delta (word text COLLATE "C", stem text, df integer) ON COMMIT DELETE ROWS'
+        'CREATE TEMP TABLE IF NOT EXISTS search_df_delta (word text COLLATE "C", stem text, df integer, said bigint)'
+        " ON COMMIT DELETE ROWS"
     )
     conn.execute("TRUNCATE search_df_delta")  # a caller's open transaction makes ours a savepoint: no commit empties it
-    with conn.cursor().copy("COPY search_df_delta (word, stem, df) FROM STDIN") as copy:
-        for word, n in df.items():
-            copy.write_row((word, stem(word), sign * n))
+    with conn.cursor().copy("COPY search_df_delta (word, stem, df, said) FROM STDIN") as copy:
+        for word, n in batch.df.items():
+            copy.write_row((word, stem(word), sign * n, sign * batch.said[word]))
     if sign > 0:
         conn.execute(
             "INSERT INTO search_words (word, stem) SELECT word, stem FROM search_df_delta ORDER BY word"
@@ -144,9 +149,9 @@ def _add_counts(conn: Any, guild_id: int, df: Counter[str], turns: int, size: in
         )
     (most,) = conn.execute(
         "WITH changed AS ("
-        " INSERT INTO search_word_df AS d (guild_id, word_id, df)"
-        " SELECT %s, w.id, x.df FROM search_df_delta x JOIN search_words w USING (word) ORDER BY w.id"
-        " ON CONFLICT (guild_id, word_id) DO UPDATE SET df = d.df + excluded.df RETURNING df)"
+        " INSERT INTO search_word_df AS d (guild_id, word_id, df, said)"
+        " SELECT %s, w.id, x.df, x.said FROM search_df_delta x JOIN search_words w USING (word) ORDER BY w.id"
+        " ON CONFLICT (guild_id, word_id) DO UPDATE SET df = d.df + excluded.df, said = d.said + excluded.said RETURNING df)"
         " SELECT coalesce(max(df), 0) FROM changed",
         (guild_id,),
     ).fetchone()
@@ -171,7 +176,7 @@ def add_record(conn: Any, record: Record, guild_id: int = SHARED) -> str:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (guild_id,))  # one writer per guild: counts stay exact
         (meeting_id,) = _write(conn, guild_id, [record], batch)
-        _add_counts(conn, guild_id, batch.df, batch.turns, batch.bytes, 1)
+        _add_counts(conn, guild_id, batch, 1)
         _notify(conn, guild_id, "add", [meeting_id])
     return meeting_id
 
@@ -186,10 +191,12 @@ def remove_record(conn: Any, meeting_id: str, guild_id: int = SHARED) -> bool:
         gone = conn.execute("DELETE FROM search_meetings WHERE guild_id = %s AND meeting_id = %s", (guild_id, meeting_id))
         if not gone.rowcount:
             return False
-        df: Counter[str] = Counter()
+        batch = _Batch(turns=len(rows), bytes=sum(size for _, size in rows))
         for folded, _ in rows:
-            df.update(set(folded.split()))
-        _add_counts(conn, guild_id, df, len(rows), sum(size for _, size in rows), -1)
+            words = folded.split()
+            batch.df.update(set(words))
+            batch.said.update(words)
+        _add_counts(conn, guild_id, batch, -1)
         _notify(conn, guild_id, "remove", [meeting_id])
     return True
 
@@ -209,7 +216,7 @@ def import_records(conn: Any, records: Iterable[Record], guild_id: int = SHARED,
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (guild,))
             _write(conn, guild, pending.pop(guild), batch)
-            _add_counts(conn, guild, batch.df, batch.turns, batch.bytes, 1)
+            _add_counts(conn, guild, batch, 1)
             _notify(conn, guild, "import", batch.meetings)
         totals.update({"meetings": len(batch.meetings), "turns": batch.turns, "bytes": batch.bytes})
 
