@@ -6,8 +6,8 @@ imported is kept in `shared_corpus`: the files' key (`bot.corpus.corpus_key`: pa
 the parser's code) and a digest of the records' content. An unchanged key with the same number
 of meetings costs nothing; a changed key reads the records and hashes them, and imports only if
 the content or the meeting ids differ from what the database holds. An import replaces every
-shared record with the bulk path (COPY); other processes may see part of the shared records for
-the seconds it takes. A crash halfway leaves no digest: the next start imports again.
+shared record with the bulk path (COPY) in one transaction: other processes see the old shared
+records until it commits, and a crash halfway leaves them as they were.
 
 Also under the lock: records a server added that have no search rows yet (kept while the bot
 searched in memory, before `VERBATIM_SEARCH=postgres`) are indexed from their bytes.
@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,13 +79,24 @@ def _read(paths: Sequence[Path], limits: Limits | None) -> tuple[str, list[str],
     return digest.hexdigest(), ids, result.errors
 
 
-def _clear_shared(conn: Any) -> None:
-    """Every shared record and its counts gone (in one transaction), before they are imported again."""
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SHARED,))  # the writer's per-guild lock
+def _replace_shared(conn: Any, records: Iterable[Record], key: str, digest: str, meetings: int) -> dict[str, int]:
+    """Every shared record and its counts replaced by `records`, with what they were read from, in one
+    transaction: other processes see the old shared records until it commits, then the new ones; a
+    crash leaves the old ones (and their digest: the next start imports again)."""
+    conn.autocommit = False
+    try:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SHARED,))  # the writer's per-guild lock; opens the transaction
         conn.execute("DELETE FROM search_meetings WHERE guild_id = %s", (SHARED,))  # turns and speakers go with them
         conn.execute("DELETE FROM search_word_df WHERE guild_id = %s", (SHARED,))
         conn.execute("DELETE FROM search_scopes WHERE guild_id = %s", (SHARED,))
+        _remember(conn, key, digest, meetings)
+        # Inside the open transaction the writer's batches are savepoints; its closing commit commits them all.
+        return import_records(conn, records, SHARED)
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.autocommit = True
 
 
 def sync_shared(conn: Any, paths: Sequence[Path], aliases: Path | None, limits: Limits | None) -> Synced:
@@ -107,10 +118,7 @@ def sync_shared(conn: Any, paths: Sequence[Path], aliases: Path | None, limits: 
         _remember(conn, key, digest, len(ids))
         return Synced(False, len(have), [], errors)
     log.info("importing %d shared meetings into the database (it held %d)", len(ids), len(have))
-    conn.execute("DELETE FROM shared_corpus WHERE guild_id = %s", (SHARED,))  # a crash from here on imports again
-    _clear_shared(conn)
-    done = import_records(conn, iter_records(paths, LoadResult(), limits), SHARED)
-    _remember(conn, key, digest, done["meetings"])
+    done = _replace_shared(conn, iter_records(paths, LoadResult(), limits), key, digest, len(ids))
     log.info("imported %d shared meetings, %d turns", done["meetings"], done["turns"])
     before = set(have)
     return Synced(True, done["meetings"], [i for i in ids if i not in before], errors)

@@ -23,7 +23,7 @@ from bot.storage.database import StoredRecord
 from config.settings import Settings
 from parser.index.postgres.writer import add_record
 from parser.index.store import TurnStore
-from parser.models import Meeting, RecordError
+from parser.models import Meeting, Record, RecordError
 from tests.conftest import SAMPLE
 from tests.parser.index.postgres.conftest import server_url
 
@@ -167,4 +167,28 @@ def test_records_kept_while_searching_in_memory_are_searchable_after_the_switch(
     assert library.records.find_words(GUILD, "zyxwv")[1] == 1
     assert library.remove(GUILD, "weekly")
     assert list(library.database.records()) == []
+    library.close()
+
+
+def test_the_shared_records_are_replaced_in_one_transaction(url: str, corpus: Path, tmp_path: Path) -> None:
+    """While they are imported again the others see the old ones; a failure halfway leaves the old ones."""
+    from bot.pg_shared import _replace_shared, shared_lock
+    from parser.readers.loader import read_file
+
+    library = PgLibrary.open(settings(url, tmp_path), [corpus])
+    weekly = tmp_path / "weekly.vtt"
+    weekly.write_bytes(WEEKLY)
+    seen_meanwhile: list[list[str]] = []
+
+    def records() -> Iterator[Record]:
+        yield read_file(weekly)
+        seen_meanwhile.append(list(library.records.meetings(None)))  # another connection, mid-import
+        raise RuntimeError("the corpus could not be read to its end")
+
+    with shared_lock(library.url) as conn, pytest.raises(RuntimeError):
+        _replace_shared(conn, records(), "key", "digest", 1)
+    assert seen_meanwhile == [["icann70-lacralo-roundtable-fr"]]
+    assert list(library.records.meetings(None)) == ["icann70-lacralo-roundtable-fr"]
+    assert library.records.find_words(None, "DAAR")[1] == 1
+    assert not library.sync([corpus]).imported  # what was imported before is still known as imported
     library.close()
