@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.library import DatabaseUnavailable, Library, open_storage
-from bot.pg_shared import Synced, index_kept, shared_lock, sync_shared
+from bot.pg_shared import Synced, index_kept, rehome_clashes, shared_lock, sync_shared
 from config.aliases import load_aliases
 from config.settings import libpq_url
 from parser.index.postgres.connect import RecordsUnavailable
@@ -120,6 +120,8 @@ class PgLibrary(Library):
         with shared_lock(self.url) as conn:
             self._own_imports.add(conn.info.backend_pid)
             synced = sync_shared(conn, corpus, self.settings.aliases, limits)
+            if synced.imported:
+                rehome_clashes(conn, limits)
             index_kept(conn, limits)
         if synced.imported:
             self._forget(SHARED)

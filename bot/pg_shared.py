@@ -9,8 +9,10 @@ the content or the meeting ids differ from what the database holds. An import re
 shared record with the bulk path (COPY) in one transaction: other processes see the old shared
 records until it commits, and a crash halfway leaves them as they were.
 
-Also under the lock: records a server added that have no search rows yet (kept while the bot
-searched in memory, before `VERBATIM_SEARCH=postgres`) are indexed from their bytes.
+Also under the lock: a server's record whose id a newly imported shared record took is read again
+from its bytes under a free id (`weekly-2`), as the in-memory bot does; and records a server added
+that have no search rows yet (kept while the bot searched in memory, before
+`VERBATIM_SEARCH=postgres`) are indexed from their bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 from bot.corpus import CorpusError, corpus_key
 from parser.index.postgres.connect import connect
 from parser.index.postgres.schema import SHARED
-from parser.index.postgres.writer import add_record, import_records
+from parser.index.postgres.writer import add_record, import_records, remove_record
 from parser.models import Record, RecordError
 from parser.readers.limits import Limits
 from parser.readers.loader import LoadResult, admitted_bytes, iter_records
@@ -159,3 +161,29 @@ def index_kept(conn: Any, limits: Limits | None) -> int:
     if done:
         log.info("indexed %d records kept in the database", done)
     return done
+
+
+def rehome_clashes(conn: Any, limits: Limits | None) -> int:
+    """A server's records whose id a shared record now has, read again from their bytes under a free
+    id (`-2`…) as the in-memory bot does, so the server sees both (call with `shared_lock` held)."""
+    clashes = conn.execute(
+        "SELECT r.guild_id, r.meeting_id, r.file_name, r.data FROM records r"
+        " JOIN search_meetings s ON s.guild_id = %s AND s.meeting_id = r.meeting_id"
+        " WHERE r.guild_id <> %s ORDER BY r.added_at, r.guild_id, r.id",
+        (SHARED, SHARED),
+    ).fetchall()
+    for guild_id, meeting_id, file_name, data in clashes:
+        try:
+            record, _ = admitted_bytes(bytes(data), Path(file_name), limits)
+        except RecordError as err:
+            log.warning("a record added in server %s can no longer be read: %s", guild_id, err.line())
+            continue
+        record = record.model_copy(update={"meeting": record.meeting.model_copy(update={"id": meeting_id, "scope": guild_id})})
+        with conn.transaction():
+            remove_record(conn, meeting_id, guild_id)
+            kept_as = add_record(conn, record, guild_id)  # the writer gives it an id no record the server sees has
+            conn.execute(
+                "UPDATE records SET meeting_id = %s WHERE guild_id = %s AND meeting_id = %s", (kept_as, guild_id, meeting_id)
+            )
+        log.warning("record %s of server %s is now %s: a shared record took its id", meeting_id, guild_id, kept_as)
+    return len(clashes)

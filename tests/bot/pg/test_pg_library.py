@@ -192,3 +192,20 @@ def test_the_shared_records_are_replaced_in_one_transaction(url: str, corpus: Pa
     assert library.records.find_words(None, "DAAR")[1] == 1
     assert not library.sync([corpus]).imported  # what was imported before is still known as imported
     library.close()
+
+
+def test_a_servers_record_whose_id_a_new_shared_record_takes_is_kept_under_another_and_still_removed(
+    url: str, corpus: Path, tmp_path: Path
+) -> None:
+    library = PgLibrary.open(settings(url, tmp_path), [corpus])
+    library.add(GUILD, 5, "weekly.vtt", WEEKLY, "attachment")
+    (corpus / "weekly.vtt").write_bytes(BUDGET)  # a shared 'weekly' appears on disk
+    assert library.sync([corpus]).new == ["weekly"]
+    seen = library.records.meetings(GUILD)
+    assert sorted(seen) == ["icann70-lacralo-roundtable-fr", "weekly", "weekly-2"]
+    assert library.records.find_words(GUILD, "zyxwv")[1] == 1  # the server's own record, under its new id
+    assert library.records.find_words(GUILD, "budget approved")[1] == 1  # and the shared one
+    assert not library.remove(GUILD, "weekly")  # the shared one is no server's to remove
+    assert library.remove(GUILD, "weekly-2")
+    assert list(library.database.records()) == []
+    library.close()
