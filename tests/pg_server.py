@@ -30,6 +30,14 @@ def _bindir() -> Path | None:
     return Path(found).resolve().parent if found else None
 
 
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -81,10 +89,11 @@ class PrivateServer:
 def private_server() -> Iterator[PrivateServer]:
     """A fresh server, up, with an empty database `verbatim`; stopped and removed afterwards whatever happened."""
     bindir = _bindir()
-    if bindir is None or not (bindir / "initdb").exists():
+    as_root_without_postgres = os.geteuid() == 0 and not _has_user("postgres")
+    if bindir is None or not (bindir / "initdb").exists() or as_root_without_postgres:
         if os.environ.get("CI"):
             pytest.fail("Under CI the PostgreSQL server programs (initdb, pg_ctl) must be installed.", pytrace=False)
-        pytest.skip("needs the PostgreSQL server programs (initdb, pg_ctl): apt-get install postgresql")
+        pytest.skip("needs the PostgreSQL server programs (initdb, pg_ctl; as root, a postgres user): apt-get install postgresql")
     folder = Path(tempfile.mkdtemp(prefix="verbatim-pg-"))  # not pytest's tmp_path: the postgres user must reach it
     server = PrivateServer(bindir, folder)
     try:
