@@ -79,6 +79,7 @@ class PgLibrary(Library):
         self._views_lock = threading.Lock()
         self._own: set[tuple[int | None, str, int | None, tuple[str, ...]]] = set()  # our changes, not yet heard
         self._own_imports: set[int] = set()  # server pids of this process's imports
+        self._shared: set[str] = set()  # the shared meetings' ids as last known: an import replaces them all
 
     @classmethod
     def open(cls, settings: Settings, corpus: Sequence[Path]) -> PgLibrary:
@@ -123,6 +124,8 @@ class PgLibrary(Library):
             if synced.imported:
                 rehome_clashes(conn, limits)
             index_kept(conn, limits)
+        with self._views_lock:
+            self._shared = set(self.records.meetings(None))
         if synced.imported:
             self._forget(SHARED)
         if announce and synced.new:
@@ -180,7 +183,19 @@ class PgLibrary(Library):
                 return
             if change.action == "import" and change.pid in self._own_imports:
                 return
+        if change.guild == SHARED and change.action == "import":
+            self._tell(self._new_shared())
+            return
         self._tell(self._meetings(change.guild, change.meetings))
+
+    def _new_shared(self) -> list[Meeting]:
+        """The shared meetings that were not there before: an import of the shared records replaces every
+        one of them (and says so in several notifications), and only the new ones are news."""
+        seen = self.records.meetings(None)
+        with self._views_lock:
+            new = [m.model_copy(update={"scope": None}) for k, m in seen.items() if k not in self._shared]
+            self._shared = set(seen)
+        return new
 
     # ----- records a server adds -----
 

@@ -209,3 +209,22 @@ def test_a_servers_record_whose_id_a_new_shared_record_takes_is_kept_under_anoth
     assert library.remove(GUILD, "weekly-2")
     assert list(library.database.records()) == []
     library.close()
+
+
+def test_shared_records_imported_by_another_process_are_announced_only_when_new(url: str, corpus: Path, tmp_path: Path) -> None:
+    importer = PgLibrary.open(settings(url, tmp_path), [corpus])
+    other = PgLibrary.open(settings(url, tmp_path), [corpus])
+    told: queue.Queue[list[Meeting]] = queue.Queue()
+    other.added.append(lambda meetings: meetings and told.put(meetings))
+    try:
+        assert other.listener is not None and other.listener.listening.wait(10)
+        (corpus / "weekly.vtt").write_bytes(WEEKLY)
+        assert importer.sync([corpus]).imported  # every shared record written again; one is new
+        assert [(m.id, m.scope) for m in told.get(timeout=10)] == [("weekly", None)]
+        (corpus / "budget.vtt").write_bytes(BUDGET)
+        assert importer.sync([corpus]).imported
+        assert [m.id for m in told.get(timeout=10)] == ["budget"]
+        assert told.empty()
+    finally:
+        importer.close()
+        other.close()
