@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from config.settings import mask_secrets, settings_or_exit
 
@@ -56,11 +57,19 @@ def main(argv: list[str] | None = None) -> int:
         return run_bot(settings, corpus)
 
     from bot.corpus import CorpusError, build_store
+    from bot.library import DatabaseUnavailable
     from parser.readers.limits import limits_of
 
+    library = None
     try:
-        store, _ = build_store(corpus, settings.aliases, settings.cache_dir, limits=limits_of(settings))
-    except CorpusError as err:
+        if settings.search == "postgres":  # the shared records as the bot serves them: from the database (imported if changed)
+            from bot.pg_library import PgLibrary
+
+            library = PgLibrary.open(settings, corpus)
+            store: Any = library.view(None)
+        else:
+            store, _ = build_store(corpus, settings.aliases, settings.cache_dir, limits=limits_of(settings))
+    except (CorpusError, DatabaseUnavailable) as err:
         print(err, file=sys.stderr)
         return 2
     from bot.console import ask, chat
@@ -72,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`… | head`): nothing more to say, and no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    finally:
+        if library is not None:
+            library.close()
 
 
 if __name__ == "__main__":

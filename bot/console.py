@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from bot.core import answer
 from bot.render_text import render
 from bot.replies import Reply
+from parser.index.archive import Archive
 from parser.index.store import TurnStore
 
 
@@ -28,7 +29,7 @@ def save_images(reply: Reply) -> list[str]:
     return saved
 
 
-async def ask(store: TurnStore, messages: Sequence[str], prefix: str, as_json: bool = False) -> int:
+async def ask(store: TurnStore | Archive, messages: Sequence[str], prefix: str, as_json: bool = False) -> int:
     """Answer each message; exit status 1 if any reply is an error."""
     failed = False
     for message in messages:
@@ -45,11 +46,11 @@ async def ask(store: TurnStore, messages: Sequence[str], prefix: str, as_json: b
     return 1 if failed else 0
 
 
-async def chat(store: TurnStore, prefix: str) -> int:
+async def chat(store: TurnStore | Archive, prefix: str) -> int:
     """Read messages until end of input or `quit`, answering each as the bot would."""
-    meetings = len(store.meetings)
+    meetings, turns, _ = (len(store.meetings), len(store), 0) if isinstance(store, TurnStore) else store.totals()
     print(
-        f"Verbatim — {meetings} meeting{'s' if meetings != 1 else ''}, {len(store)} turns, "
+        f"Verbatim — {meetings} meeting{'s' if meetings != 1 else ''}, {turns} turns, "
         f"{len(store.speakers.speakers)} speakers loaded. Type {prefix}help, or quit."
     )
     with contextlib.suppress(ImportError):
