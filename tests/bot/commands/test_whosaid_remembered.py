@@ -43,6 +43,17 @@ async def test_a_remembered_ethereum_quote_is_close(shared: TurnStore) -> None:
     assert "delay the difficulty bomb" in hit.text[hit.span[0] : hit.span[1]]
 
 
+async def test_a_question_about_a_rare_word_is_close_though_a_word_differs(shared: TurnStore) -> None:
+    # Rebecca Hill: "But I currently work for a company called WeTransfer where we work on …".
+    # "they" is not in the turn; "work for … WeTransfer" is, and no turn holds it by chance.
+    reply = await answer(shared, "!whosaid who said they work for wetransfer")
+    assert reply.verdict == "close", reply.error
+    hit = reply.hits[0]
+    assert (hit.speaker, hit.meeting_id, hit.turn_index) == ("Rebecca Hill", "ladybug-20-debugging", 6)
+    assert hit.text[hit.span[0] : hit.span[1]] == "work for a company called WeTransfer"
+    assert "not in the turn: “they”" in reply.summary
+
+
 async def test_a_sentence_with_its_middle_left_out_is_close(store: TurnStore) -> None:
     # From MIGUEL IGNACIO ESTRADA: "Nous participons avec l'ICANN à l'IGF, à LACIGF et à l'IGF des Caraïbes."
     reply = await answer(store, "!whosaid nous participons avec l'ICANN et à l'IGF des Caraïbes")
