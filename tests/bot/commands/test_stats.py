@@ -62,7 +62,7 @@ def assert_real_png(image_file: Attachment) -> None:
     assert image_file.filename.endswith(".png") and image_file.content_type == "image/png"
     image = imread(io.BytesIO(image_file.data))
     height, width = image.shape[:2]
-    assert width == 1000 and 250 <= height <= 1400
+    assert width == 800 and 200 <= height <= 1120
     assert image[..., :3].std() > 0.05  # not a blank card
 
 
