@@ -35,6 +35,7 @@ class Evidence:
     first: int = -1  # first and last token of the stretch in the turn (folded words)
     last: int = -1
     extra: int = 0  # turn words in the stretch that are not query words
+    left_out: int = 0  # …counted as said: a contraction's two folded halves (`don t`, `l icann`) are one
     missing: list[str] = field(default_factory=list)  # query words the chain lacks
     changed: list[tuple[str, str]] = field(default_factory=list)  # (query word, turn word) matched loosely
     chance: float = 0.0  # turns expected to hold a chain like this one by chance (`Odds`)
@@ -109,6 +110,7 @@ def weigh(
         first=first,
         last=last,
         extra=(last - first + 1) - len(chain),
+        left_out=_words_between(tokens, first, last, {j for j, _, _ in chain}),
         missing=[t.text for i, t in enumerate(terms) if i not in used],
         changed=changed,
         chance=odds.expected([(j, i, _word_id(odds, terms[i], tokens[j])) for j, i, _ in chain]) if odds is not None else 0.0,
@@ -190,6 +192,25 @@ def _positions(store: TurnStore) -> int:
 
 
 _POSITIONS: WeakKeyDictionary[TurnStore, tuple[int, int]] = WeakKeyDictionary()
+
+
+# The halves of a contraction that folding cuts off as words of their own: English tails (`don t`,
+# `we re`, QMSum's `it 's`) and French elided heads (`l icann`, `qu il`).
+TAILS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
+HEADS = frozenset({"l", "d", "j", "n", "c", "s", "qu", "m", "t"})
+
+
+def _words_between(tokens: list[str], first: int, last: int, chain: set[int]) -> int:
+    """The turn's words in `first`…`last` that are not in the chain, a contraction counting once."""
+    count = 0
+    for j in range(first, last + 1):
+        if j in chain:
+            continue
+        token = tokens[j]
+        if (token in TAILS and j > first) or (token in HEADS and j < last and tokens[j + 1] not in HEADS):
+            continue  # half of the word before (or after) it
+        count += 1
+    return count
 
 
 def _word_id(odds: Odds, term: Term, token: str) -> int | None:

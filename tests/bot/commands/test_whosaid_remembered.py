@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,29 @@ async def test_a_verdict_many_speakers_share_names_a_few(shared: TurnStore) -> N
     assert reply.verdict == "verbatim"
     assert len(reply.said_by) > 4
     assert reply.summary.endswith(f"and {len(reply.said_by) - 3} others")
+
+
+_CONTRACTION = re.compile(r"(?i)(?:don't|it's|we're|that's|can't|i'm|you're)")
+
+
+def _contraction_left_out(store: TurnStore) -> list[tuple[str, str]]:
+    """(quote, the turn's words): two words, a contraction left out, three more, as people forget
+    one; `don't` folds to two words, `don t`, and must count as the one left out."""
+    found = []
+    for turn_id in range(len(store)):
+        words = store.text(turn_id).split()
+        for k, word in enumerate(words[2:-3], start=2):
+            if _CONTRACTION.fullmatch(word.strip(",.")):
+                found.append((" ".join(words[k - 2 : k] + words[k + 1 : k + 4]).strip(",."), " ".join(words[k - 2 : k + 4])))
+    return found
+
+
+async def test_a_quote_with_a_contraction_left_out_is_close(shared: TurnStore) -> None:
+    queries = _contraction_left_out(shared)[:150]
+    assert len(queries) == 150
+    missed = []
+    for quote, said in queries:
+        reply = await answer(shared, f"!whosaid {quote}")
+        if reply.verdict not in ("close", "verbatim") or fold(said) not in fold(" ".join(h.text for h in reply.hits)):
+            missed.append(quote)
+    assert len(missed) <= 3, missed  # none now; a quarter when `don t` counted as two words left out
