@@ -9,18 +9,28 @@ between requests and drawing can run in a worker thread.
 from __future__ import annotations
 
 import io
+import logging
 import textwrap
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from parser.text import fold
 
+log = logging.getLogger(__name__)
+
 MAX_BARS = 15
 WIDTH_INCHES = 10.0
-DPI = 100
+DPI = 80  # 800 pixels wide: as legible on a phone (which shows it at a third of that) as 1,000, and a sixth quicker
 LABEL_CHARS = 24
 MEETING_LABEL_CHARS = 28
 TITLE_CHARS = 46
+MARGIN = 0.3  # inches around the chart
+LABEL_GAP = 0.15  # inches between a label and its bar
+BOTTOM = 0.3
+# zlib level of the PNG: level 6 (Pillow's default) took a fifth of a chart's time for a file a
+# few per cent smaller than level 1's (flat colours compress well either way)
+PNG_COMPRESSION = 1
 
 BACKGROUND = "#2b2f36"
 TEXT = "#f0f2f5"
@@ -95,41 +105,70 @@ def draw_bars(
     """Horizontal bars, first on top, each labelled at its end; the PNG's bytes.
 
     `room` is the space left right of the longest bar for its note, as a fraction of its length.
+    The bars' box is placed by hand from the labels' measured width, and labels and notes are
+    plain texts: a layout engine and an axis's ticks drew every text two or three times over
+    (about two thirds of a chart's time, `bench/worst.py`'s corpus-wide `!stats`).
     """
-    # matplotlib takes about a second to import: only a command that draws pays for it
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.transforms import blended_transform_factory
 
     n = max(1, len(bars))
     lines = title_lines(title)
     header = 0.35 + 0.45 * len(lines) + 0.45
     height = header + 0.5 + 0.62 * n
     fig = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, facecolor=BACKGROUND)
-    FigureCanvasAgg(fig)
-    fig.set_layout_engine("constrained", rect=(0.0, 0.0, 1.0, 1.0 - header / height), h_pad=0.2, w_pad=0.3)
-    left = 0.3 / WIDTH_INCHES
+    canvas = FigureCanvasAgg(fig)
+    labels = [_short(b.label, label_chars) for b in bars]
+    measure = canvas.get_renderer().get_text_width_height_descent
+    label_font = FontProperties(size=LABEL_SIZE)
+    widest = max((measure(label, label_font, ismath=False)[0] for label in labels), default=0.0) / DPI
+    left = MARGIN + widest + LABEL_GAP  # inches, as every length here
+    box = (left / WIDTH_INCHES, BOTTOM / height, 1 - (left + MARGIN) / WIDTH_INCHES, 1 - (header + BOTTOM + 0.2) / height)
     subtitle_top = 0.3 + 0.45 * len(lines) + 0.15
-    fig.text(left, 1 - 0.3 / height, "\n".join(lines), fontsize=TITLE_SIZE, color=TEXT, fontweight="bold", va="top")
-    fig.text(left, 1 - subtitle_top / height, subtitle, fontsize=SUBTITLE_SIZE, color=MUTED, va="top")
-    ax = fig.add_subplot()
-    ax.set_facecolor(BACKGROUND)
+    x = MARGIN / WIDTH_INCHES
+    fig.text(x, 1 - 0.3 / height, "\n".join(lines), fontsize=TITLE_SIZE, color=TEXT, fontweight="bold", va="top")
+    fig.text(x, 1 - subtitle_top / height, subtitle, fontsize=SUBTITLE_SIZE, color=MUTED, va="top")
+    ax = fig.add_axes(box)
+    ax.set_axis_off()
     positions = list(range(n))
     values = [b.value for b in bars]
     colours = [OTHERS if b.others else HIGHLIGHT if b.label == highlight else BAR for b in bars]
     ax.barh(positions, values, height=0.68, color=colours)
-    ax.invert_yaxis()
-    ax.set_yticks(positions, [_short(b.label, label_chars) for b in bars], fontsize=LABEL_SIZE, color=TEXT)
+    ax.set_ylim(n - 0.5, -0.5)  # first bar on top
     top = max(values, default=0.0) or 1.0
     ax.set_xlim(0, top * (1 + room))
-    for y, bar in zip(positions, bars, strict=True):
-        ax.text(bar.value + top * 0.02, y, bar.note, va="center", ha="left", fontsize=VALUE_SIZE, color=MUTED)
-    ax.tick_params(axis="y", length=0, pad=10)
-    ax.set_xticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    beside = blended_transform_factory(ax.transAxes, ax.transData)  # x in the box's width, y in bars
+    gap = -LABEL_GAP / (box[2] * WIDTH_INCHES)
+    for y, bar, label in zip(positions, bars, labels, strict=True):
+        ax.text(gap, y, label, transform=beside, va="center", ha="right", fontsize=LABEL_SIZE, color=TEXT, parse_math=False)
+        ax.text(bar.value + top * 0.02, y, bar.note, va="center", ha="left", fontsize=VALUE_SIZE, color=MUTED, parse_math=False)
     out = io.BytesIO()
-    fig.savefig(out, format="png", facecolor=BACKGROUND)
+    fig.savefig(out, format="png", facecolor=BACKGROUND, pil_kwargs={"compress_level": PNG_COMPRESSION})
     return out.getvalue()
+
+
+def warm() -> None:
+    """Import matplotlib and draw one small chart, so that the first chart a user asks for finds
+    the imports, the fonts and the text caches made (about 0.2 s, once per process). The bot and
+    the console run this in a thread of their own once the records are loaded (`warm_up`), while
+    the bot logs in or the user types."""
+    draw_bars([Bar("warm-up", 1.0, "1 %")], "warm-up", "warm-up")
+
+
+def warm_up() -> threading.Thread:
+    """`warm` in a background thread; a failure is logged, and the first chart draws as before."""
+
+    def run() -> None:
+        try:
+            warm()
+        except Exception:
+            log.exception("charts could not be prepared; the first chart will take longer")
+
+    thread = threading.Thread(target=run, name="charts-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def share_chart(words_by_speaker: Sequence[tuple[str, int]], title: str, highlight: str | None = None) -> bytes:

@@ -4,17 +4,26 @@ The evidence (`parser.index.evidence`) is the longest in-order chain of the quer
 turn. A turn is *close* when that chain holds most of the query, weighed by rarity, with few turn
 words between the remembered ones, and it clearly beats every other turn, or holds so much that
 no lead is needed. A quote may run on into the speaker's next turn: the two are weighed together.
+
+And a chain that a record this big would hold by chance is no evidence (`by_chance`): at a
+million turns, five or six common words with one left out or misspelt are held in order, a word
+or two apart, by some turn of a meeting they were never said in (4 % of such queries from
+records not loaded were called close). Unless the turn says the query nearly as typed
+(`as_typed`), the chain must be unlikely by chance: fewer than `CHANCE` turns expected to hold it
+(`parser.index.evidence.Odds`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 from parser.index.archive import Archive
-from parser.index.evidence import NONE, Evidence, weigh, weights
+from parser.index.evidence import NONE, Evidence, Odds, weigh, weights
 from parser.index.rank import analyse, matcher
 from parser.index.search import Hit, bounded
-from parser.text import fold
+from parser.text import fold, stem
 
 SURE = 0.85  # share of the query's weight held in order that makes a turn close on its own…
 LIKELY = 0.75  # …and the share that does with a clear lead over every other turn
@@ -26,6 +35,18 @@ TIE = 0.01  # turns holding a query as well as the best, within this share, shar
 SPREAD = 1.0  # turn words between the remembered ones, per remembered word, at most (plus `SLACK`)
 SLACK = 3
 NEXT_TURN = 2  # a speaker's next turn may come this many turns later (someone says "yeah" between)
+# Turns expected to hold a chain by chance, at most, for a chain that is not the query as typed.
+# The estimate is low for common words — it knows which adjacent frequent words go together, not
+# that a turn's words share its topic, nor that the search picks the best of thousands of chains —
+# so the bar is far below one turn: on the bench's queries from records not loaded, chains that
+# were there by chance were estimated at 1e-1 to 1e-6 (a few lower), and remembered quotes of a
+# loaded turn mostly under 1e-7; 1e-4 keeps 99.6 % of the remembered ones close at 1M turns.
+CHANCE = 1e-4
+# A short query (`SHORT`), already held nearly whole and ahead of every other turn, may lack a
+# word or hold a little less of its weight when its chain is this unlikely: a rare word of the
+# record with the common words around it (`they work for wetransfer`: "work for a company called
+# WeTransfer", 0.002 turns by chance).
+SHORT_CHANCE = 1e-2
 
 
 @dataclass(frozen=True)
@@ -44,8 +65,30 @@ def _compact(e: Evidence) -> bool:
 def fits(e: Evidence) -> bool:
     """Whether the evidence could be a remembered quote at all (the lead aside)."""
     if e.of <= SHORT:  # one word may be missing from four, if the rest hold nearly all the weight
-        return e.words >= min(e.of, max(2, e.of - 1)) and e.held >= SURE and e.extra <= SLACK
-    return e.held >= LIKELY and e.share >= MIN_WORDS and _compact(e)
+        enough = e.held >= SURE or (e.held >= LIKELY and e.chance <= SHORT_CHANCE)
+        shaped = e.words >= min(e.of, max(2, e.of - 1)) and enough and e.extra <= SLACK
+    else:
+        shaped = e.held >= LIKELY and e.share >= MIN_WORDS and _compact(e)
+    return shaped and not by_chance(e)
+
+
+def as_typed(e: Evidence) -> bool:
+    """The turn says the query nearly as typed: every word, in order, at most one turn word
+    between them all (a word the query left out; `don't` is one word, though it folds to two), at
+    most one word changed, by one edit (a typo) or as its stem's family. A damaged quote of a
+    loaded turn looks like this; so does another turn that says the same words, which is then as
+    good an answer."""
+    return not e.missing and e.left_out <= 1 and len(e.changed) <= 1 and all(_one_edit(t, s) for t, s in e.changed)
+
+
+def _one_edit(typed: str, said: str) -> bool:
+    return OSA.distance(typed, said) <= 1 or stem(typed) == stem(said)
+
+
+def by_chance(e: Evidence) -> bool:
+    """Whether a big enough record would hold such a chain anyway (`CHANCE`; `SHORT_CHANCE` for a
+    short query), the turn not saying the query nearly as typed."""
+    return e.chance > (SHORT_CHANCE if e.of <= SHORT else CHANCE) and not as_typed(e)
 
 
 def sure(e: Evidence) -> bool:
@@ -60,15 +103,16 @@ def judge(store: Archive, query: str, hits: list[Hit]) -> list[Judged]:
     terms = analyse(lexicon, folded.split(), loose=True)
     scorer = matcher(lexicon, terms, folded)
     weighed = weights(lexicon, terms)
+    chances = Odds(lexicon, terms, store.totals()[2], store.pair_turns)
     judged = []
     for hit in hits:
         tokens = fold(store.text(hit.turn_id)).split()
-        alone = weigh(scorer, weighed, tokens, hit.turn_id)
+        alone = weigh(scorer, weighed, tokens, hit.turn_id, chances)
         best = Judged(hit, alone)
         if not sure(alone) and alone.words and alone.last >= len(tokens) - (len(terms) + SLACK):
             after = store.next_of_speaker(hit.turn_id, NEXT_TURN)
             if after is not None:
-                both = weigh(scorer, weighed, tokens + fold(store.text(after)).split())
+                both = weigh(scorer, weighed, tokens + fold(store.text(after)).split(), odds=chances)
                 if both.held > alone.held and both.last >= len(tokens):
                     best = Judged(hit, both, after)
         judged.append(best)

@@ -18,7 +18,7 @@ from discord.ext import commands
 
 from bot import core, prepare
 from bot.alerts import alerts_for
-from bot.commands import COMMANDS
+from bot.commands import COMMANDS, charts
 from bot.commands.base import Place, Upload, plural
 from bot.corpus import CorpusError, build_store
 from bot.discord_adapter.exts._suggest import entries
@@ -429,6 +429,7 @@ def run_bot(settings: Settings, corpus: Sequence[Path]) -> int:
             return 2
         finally:
             signal.signal(signal.SIGTERM, previous)
+    charts.warm_up()  # while the bot logs in: the first `!stats` then finds matplotlib loaded
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     gc.freeze()  # as `_load` does after a reload
     bot = make_bot(settings, corpus, store)

@@ -164,6 +164,12 @@ class Archive(Protocol):
         """Whether some turn seen says the two folded words one after the other."""
         ...
 
+    def pair_turns(self, first: str, second: str) -> int | None:
+        """How many turns say the two folded words one after the other, where the store knows it
+        without reading turns (None: it does not): how often a phrase's words follow each other,
+        for the verdict's odds of a chance chain (`evidence.Odds`)."""
+        ...
+
     def find_phrase(self, phrase: str, within: Within | None = None) -> Sequence[Hit]:
         """Turns holding `phrase` as written (after folding), most occurrences first, then record
         order. `len` is the total; hits past the first few may come without a span (`placed`)."""

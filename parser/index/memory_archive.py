@@ -15,6 +15,7 @@ from parser.index import tally
 from parser.index.archive import MeetingFigures, Narrowing, NothingFits, SpeakerIn, Verbatim
 from parser.index.candidates import phrase_candidates
 from parser.index.columns import IdList
+from parser.index.postings import pair_key
 from parser.index.rank import Lexicon
 from parser.index.search import RERANK, Hit, PhraseHits, find_closest, find_phrase, find_words, locate, placed
 from parser.index.speakers import Speaker, SpeakerIndex, Tally
@@ -164,6 +165,14 @@ class MemoryArchive:
         """The turns a search may answer from: `within`, or (None) every turn the view sees — the
         indexes are the whole store's, other servers' records too."""
         return self.store.visible if within is None else within
+
+    def pair_turns(self, first: str, second: str) -> int | None:
+        store = self.store  # the whole store's count (a view shares its index): the odds' safe side
+        ids = store.vocab.ids
+        a, b = ids.get(first), ids.get(second)
+        if a is None or b is None or not (store.pair_words[a] and store.pair_words[b]):
+            return None  # the index lists pairs of frequent words only
+        return int(store.pairs.df([int(pair_key(a, b, len(store.vocab)))])[0])
 
     def find_phrase(self, phrase: str, within: np.ndarray | None = None) -> Sequence[Hit]:
         return find_phrase(self.store, phrase, self._seen(within))

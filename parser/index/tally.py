@@ -110,9 +110,17 @@ def by_speaker(store: TurnStore, turn_ids: Iterable[int]) -> list[Tally]:
 
 
 def meeting_numbers(store: TurnStore, turn_ids: Iterable[int]) -> list[int]:
-    """The meetings (their numbers, in record order) the turns are in, each once."""
+    """The meetings (their numbers, in record order) the turns are in, each once.
+
+    Turns in record order (every caller's, and a million of them for a corpus-wide `!stats`) are
+    counted per meeting with two binary searches of the meetings' starts, not sorted again
+    (a third of the first `!stats`' tally at a million turns)."""
     ids = _as_array(turn_ids)
-    return np.unique(np.searchsorted(np.asarray(store.columns.meeting_starts), ids, side="right") - 1).tolist()
+    starts = np.asarray(store.columns.meeting_starts, dtype=np.int64)
+    if len(ids) > 1 and bool((ids[1:] >= ids[:-1]).all()):
+        ends = np.r_[starts[1:], np.iinfo(np.int64).max]
+        return np.flatnonzero(np.searchsorted(ids, ends) - np.searchsorted(ids, starts)).tolist()
+    return np.unique(np.searchsorted(starts, ids, side="right") - 1).tolist()
 
 
 def _as_array(turn_ids: Iterable[int]) -> np.ndarray:

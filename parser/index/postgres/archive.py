@@ -355,6 +355,11 @@ class PgArchive:
         )
         return bool(rows[0][0])
 
+    def pair_turns(self, first: str, second: str) -> int | None:
+        """None: pair counts are not kept (each would be a count over the index); the odds then
+        read the two words as independent, which is what the in-memory store does for its rare pairs."""
+        return None
+
     def _phrase_rows(self, text: str, within: Where | None) -> tuple[list[str], list[ranked.PhraseRow]]:
         """The folded phrase's words, and its turns (id, label, occurrences) in memory's order."""
         words = fold(text).split()

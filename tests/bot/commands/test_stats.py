@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from matplotlib.image import imread
 
@@ -62,7 +63,7 @@ def assert_real_png(image_file: Attachment) -> None:
     assert image_file.filename.endswith(".png") and image_file.content_type == "image/png"
     image = imread(io.BytesIO(image_file.data))
     height, width = image.shape[:2]
-    assert width == 1000 and 250 <= height <= 1400
+    assert width == 800 and 200 <= height <= 1120
     assert image[..., :3].std() > 0.05  # not a blank card
 
 
@@ -196,3 +197,17 @@ async def test_a_chart_that_cannot_be_drawn_still_answers_with_the_numbers(
     assert f"{TURNS} turns" in text and "Image:" not in text
     embed = render_discord(reply)
     assert embed["embed"].image.url is None and not embed.get("files")
+
+
+def test_the_meetings_of_turns_are_the_same_in_record_order_or_not(corpus: Path) -> None:
+    from bot.corpus import build_store
+    from parser.index.tally import meeting_numbers
+
+    shared = build_store([corpus], cache_dir=None)[0]
+    rng = np.random.default_rng(3)
+    for size in (1, 2, 40, 700, len(shared)):
+        ids = np.sort(rng.choice(len(shared), size=size, replace=False))
+        expected = sorted({shared.columns.meeting_number(int(i)) for i in ids})
+        assert meeting_numbers(shared, ids) == expected
+        assert meeting_numbers(shared, ids[::-1].copy()) == expected
+    assert meeting_numbers(shared, range(len(shared))) == list(range(len(shared.meetings)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,17 @@ async def test_a_remembered_ethereum_quote_is_close(shared: TurnStore) -> None:
     hit = reply.hits[0]
     assert hit.speaker == "Peter Szilagyi"
     assert "delay the difficulty bomb" in hit.text[hit.span[0] : hit.span[1]]
+
+
+async def test_a_question_about_a_rare_word_is_close_though_a_word_differs(shared: TurnStore) -> None:
+    # Rebecca Hill: "But I currently work for a company called WeTransfer where we work on …".
+    # "they" is not in the turn; "work for … WeTransfer" is, and no turn holds it by chance.
+    reply = await answer(shared, "!whosaid who said they work for wetransfer")
+    assert reply.verdict == "close", reply.error
+    hit = reply.hits[0]
+    assert (hit.speaker, hit.meeting_id, hit.turn_index) == ("Rebecca Hill", "ladybug-20-debugging", 6)
+    assert hit.text[hit.span[0] : hit.span[1]] == "work for a company called WeTransfer"
+    assert "not in the turn: “they”" in reply.summary
 
 
 async def test_a_sentence_with_its_middle_left_out_is_close(store: TurnStore) -> None:
@@ -109,3 +121,29 @@ async def test_a_verdict_many_speakers_share_names_a_few(shared: TurnStore) -> N
     assert reply.verdict == "verbatim"
     assert len(reply.said_by) > 4
     assert reply.summary.endswith(f"and {len(reply.said_by) - 3} others")
+
+
+_CONTRACTION = re.compile(r"(?i)(?:don't|it's|we're|that's|can't|i'm|you're)")
+
+
+def _contraction_left_out(store: TurnStore) -> list[tuple[str, str]]:
+    """(quote, the turn's words): two words, a contraction left out, three more, as people forget
+    one; `don't` folds to two words, `don t`, and must count as the one left out."""
+    found = []
+    for turn_id in range(len(store)):
+        words = store.text(turn_id).split()
+        for k, word in enumerate(words[2:-3], start=2):
+            if _CONTRACTION.fullmatch(word.strip(",.")):
+                found.append((" ".join(words[k - 2 : k] + words[k + 1 : k + 4]).strip(",."), " ".join(words[k - 2 : k + 4])))
+    return found
+
+
+async def test_a_quote_with_a_contraction_left_out_is_close(shared: TurnStore) -> None:
+    queries = _contraction_left_out(shared)[:150]
+    assert len(queries) == 150
+    missed = []
+    for quote, said in queries:
+        reply = await answer(shared, f"!whosaid {quote}")
+        if reply.verdict not in ("close", "verbatim") or fold(said) not in fold(" ".join(h.text for h in reply.hits)):
+            missed.append(quote)
+    assert len(missed) <= 3, missed  # none now; a quarter when `don t` counted as two words left out
