@@ -16,6 +16,7 @@ import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from bench.corpus import Query, Source, make_queries, make_remembered
@@ -130,3 +131,54 @@ def differ(first: dict[str, list[Any]], second: dict[str, list[Any]]) -> dict[st
 
 def as_dicts(asked: list[Asked]) -> list[dict[str, Any]]:
     return [asdict(a) for a in asked]
+
+
+def ask_postgres(url: str, queries: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The queries asked of PostgreSQL (a `PgArchive` per guild, as the bot keeps them), with this
+    process's resident memory before and after: run it in a process holding nothing else."""
+    import asyncio
+
+    from config.aliases import load_aliases
+    from parser.index.postgres.archive import PgArchive
+    from parser.index.postgres.store import PgStore
+
+    store = PgStore(url, load_aliases())
+    archives: dict[int | None, PgArchive] = {}
+
+    def archive_of(guild: int | None) -> PgArchive:
+        if guild not in archives:
+            archives[guild] = PgArchive(store, guild)
+        return archives[guild]
+
+    asyncio.run(ask(archive_of, [{**queries[0], "text": "warm up"}]))  # the pool's connections, the imports
+    rss_start = _rss()
+    answers = asyncio.run(ask(archive_of, queries))
+    store.close()
+    return {**answers, "rss_start": rss_start, "rss_end": _rss()}
+
+
+def ask_memory(scopes: dict[int | None, list[Any]], queries: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The queries asked of an in-memory store of exactly what each guild sees, in the queries' order."""
+    import asyncio
+
+    from config.aliases import load_aliases
+    from parser.index.memory_archive import archive_of
+    from parser.index.store import TurnStore
+
+    out: dict[str, list[Any]] = {"quote": [None] * len(queries), "whosaid": [None] * len(queries)}
+    for guild, records in scopes.items():
+        archive = archive_of(TurnStore(records, load_aliases()))
+        mine = [k for k, q in enumerate(queries) if q["guild"] == guild]
+        answers = asyncio.run(ask(lambda _, kept=archive: kept, [queries[k] for k in mine]))
+        for command, rows in answers.items():
+            for k, row in zip(mine, rows, strict=True):
+                out[command][k] = row
+        del archive
+    return out
+
+
+def _rss() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
