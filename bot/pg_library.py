@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -66,6 +67,9 @@ def unavailable_when_away() -> Iterator[None]:
         raise RecordsUnavailable(err) from err
 
 
+VIEWS = 64  # servers' views kept (each keeps its meetings, speakers and its last searches' turns)
+
+
 class PgLibrary(Library):
     """Every record in PostgreSQL (`records`: a `PgStore`), each server's view cached until a change is heard."""
 
@@ -74,7 +78,7 @@ class PgLibrary(Library):
         self.records = records
         self.url = url
         self.listener: Listener | None = None
-        self._views: dict[int | None, Archive] = {}
+        self._views: OrderedDict[int | None, Archive] = OrderedDict()  # the servers asking lately, at most `VIEWS`
         self._generation = 0  # bumped by every change heard or made: a view made meanwhile is not cached
         self._views_lock = threading.Lock()
         self._own: set[tuple[int | None, str, int | None, tuple[str, ...]]] = set()  # our changes, not yet heard
@@ -140,11 +144,15 @@ class PgLibrary(Library):
         with self._views_lock:
             made = self._views.get(key)
             generation = self._generation
+            if made is not None:
+                self._views.move_to_end(key)
         if made is None:
             made = self._make_view(key)
             with self._views_lock:
                 if self._generation == generation:
                     self._views[key] = made
+                    while len(self._views) > VIEWS:  # a thousand servers' views would each keep their turns
+                        self._views.popitem(last=False)
         return made
 
     def _make_view(self, guild_id: int | None) -> Archive:

@@ -32,7 +32,7 @@ from parser.index.tally import MIN_TERM_COUNT, as_printed, is_term, log_odds
 from parser.models import Meeting, Turn
 from parser.text import fold, token_span
 
-CACHED = 4096  # turns kept after a search or a fetch (a reply shows a few; a verdict reads fifty)
+CACHED = 1024  # turns kept after a search or a fetch (a reply shows a few; a verdict reads fifty; 64 servers' views)
 LEXICONS = 8  # the last queries' vocabularies and phrases' turns kept (a search and its verdict ask for the same)
 DISTINCTIVE_TURNS = 20_000  # a speaker's first turns whose words `distinctive_words` counts
 K = TypeVar("K")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.library import MemoryLibrary
-from bot.pg_library import PgLibrary
+from bot.pg_library import VIEWS, PgLibrary
 from bot.storage.database import StoredRecord
 from config.settings import Settings
 from parser.index.postgres.writer import add_record
@@ -228,3 +228,16 @@ def test_shared_records_imported_by_another_process_are_announced_only_when_new(
     finally:
         importer.close()
         other.close()
+
+
+def test_a_process_keeps_the_views_of_the_servers_asking_lately_only(url: str, corpus: Path, tmp_path: Path) -> None:
+    """A bot in a thousand servers would otherwise keep a view (meetings, speakers, turns) of each."""
+    library = PgLibrary.open(settings(url, tmp_path), [corpus])
+    first = library.view(1)
+    assert library.view(1) is first
+    for guild in range(2, VIEWS + 2):
+        library.view(guild)
+    assert library.view(VIEWS + 1) is library.view(VIEWS + 1)
+    again = library.view(1)  # the oldest was let go: made again, answering the same
+    assert again is not first and again.totals() == first.totals()
+    library.close()
