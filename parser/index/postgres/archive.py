@@ -33,6 +33,7 @@ from parser.models import Meeting, Turn
 from parser.text import fold, token_span
 
 CACHED = 1024  # turns kept after a search or a fetch (a reply shows a few; a verdict reads fifty; 64 servers' views)
+PHRASES = 2  # the last phrases' turns kept (!whosaid asks find_phrase, then verbatim)
 LEXICONS = 8  # the last queries' vocabularies and phrases' turns kept (a search and its verdict ask for the same)
 DISTINCTIVE_TURNS = 20_000  # a speaker's first turns whose words `distinctive_words` counts
 K = TypeVar("K")
@@ -88,7 +89,8 @@ class PgArchive:
         self._terms_total: int | None = None
         self._turns: _Kept[int, Turn] = _Kept(CACHED)
         self._lexicons: _Kept[tuple[tuple[str, ...], bool], ScopeWords] = _Kept(LEXICONS)
-        self._phrases: _Kept[tuple[str, Where | None], list[ranked.PhraseRow]] = _Kept(LEXICONS)
+        # a common phrase's rows are every turn holding it: only the last two (a search and its verdict)
+        self._phrases: _Kept[tuple[str, Where | None], list[ranked.PhraseRow]] = _Kept(PHRASES)
 
     def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
         with self.store.db.connection() as conn:
