@@ -182,3 +182,15 @@ def _rss() -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+OUTSIDE = ("zoom-vtt", "vtt-voice", "srt", "otter", "markdown", "icann")  # the corpus' records that are not QMSum
+
+
+def outside_records(corpus: Path) -> Source:
+    """Meeting records nobody loads in a QMSum benchmark (English calls and podcasts, a French
+    roundtable), read as the bot reads them: the *outside* family's quotes come from these."""
+    from parser.readers.loader import load
+
+    loaded = load([corpus / folder for folder in OUTSIDE if (corpus / folder).exists()])
+    return [(r.meeting.id, [(t.speaker, t.text) for t in r.turns if t.text.strip()]) for r in loaded.records]
