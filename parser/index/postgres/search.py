@@ -37,7 +37,7 @@ PAIRED = 2  # rows fetched by their words' score, for each one kept once pairs a
 FIRST_ROWS = 3000  # rows (by the words' counts) the heaviest units of a closest search may bring at first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # told apart by identity: two parts may look alike
 class _Unit:
     """A part of the index score: a query word (its best stand-in held) or a pair; its operands bring the rows holding it."""
 
@@ -239,7 +239,7 @@ def find_closest(
         pairs = []
     score = " + ".join(u.score for u in units)
 
-    def query(reach: list[_Unit], count: int) -> list[tuple[Any, ...]]:
+    def ask(reach: list[_Unit], count: int) -> list[tuple[Any, ...]]:
         """The `count` rows of best index score among those holding any operand of `reach`, with their score and its final value
         (pairs in the query's order are added later, to the rows the words brought: checked in
         the folded text they cost nothing, where the database would test every row holding any word)."""
@@ -289,7 +289,7 @@ def find_closest(
         budget = max(FIRST_ROWS, count)
         asked = within(budget)
         while True:
-            rows = query(asked, count)
+            rows = ask(asked, count)
             if len(asked) == len(units) or (len(rows) == count and bound(asked) < float(rows[-1][12])):
                 break  # every row not read scores below the last: these are the best
             if len(rows) < count:  # too few rows hold the heavy units for a bar: more units, four times the rows
