@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -54,14 +55,51 @@ def _rss() -> int:
     return 0
 
 
-def _backend_cpu(conn) -> float:  # type: ignore[no-untyped-def]
-    """CPU seconds the server process behind `conn` has used (same host only; 0 when unknown)."""
-    pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+def _cpu_of(pid: str) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class ServerCpu:
+    """CPU seconds of the server processes working for one database (its backends, and the parallel
+    workers of index builds), sampled every 0.2 s from /proc while in use: a bulk import's several
+    connections come and go. Same host only; 0 when /proc does not show them."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database.encode()
+        self.seen: dict[str, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _sample(self) -> None:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if command.startswith(b"postgres: ") and (self.database in command or b"parallel worker" in command):
+                self.seen[entry.name] = max(self.seen.get(entry.name, 0.0), _cpu_of(entry.name))
+
+    def _poll(self) -> None:
+        while not self.stop.wait(0.2):
+            self._sample()
+
+    def __enter__(self) -> ServerCpu:
+        self._sample()
+        self.start = dict(self.seen)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self._sample()
+        self.seconds = sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.seen.items())
 
 
 def stream(source: Source, size: int, seed: int = 1) -> Iterator[tuple[int, str, list[tuple[str, str]]]]:
@@ -233,12 +271,12 @@ def main() -> int:
         with psycopg.connect(url) as conn:
             migrate(conn)
             conn.commit()
-            server_cpu, client_cpu = _backend_cpu(conn), time.process_time()
-            conn.commit()
-            began = time.perf_counter()
-            done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id])
-            copy_seconds = time.perf_counter() - began
-            server_cpu, client_cpu = _backend_cpu(conn) - server_cpu, time.process_time() - client_cpu
+            client_cpu = time.process_time()
+            with ServerCpu(name) as server:
+                began = time.perf_counter()
+                done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id])
+                copy_seconds = time.perf_counter() - began
+            server_cpu, client_cpu = server.seconds, time.process_time() - client_cpu
             added_bytes, began = 0, time.perf_counter()
             add_times = []
             for guild, made in sample:
