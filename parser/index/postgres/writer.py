@@ -8,6 +8,7 @@ the query side weighs words with. A change is announced on `CHANNEL` when its tr
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import Counter, defaultdict
@@ -17,10 +18,12 @@ from typing import Any
 
 from psycopg.pq import TransactionStatus
 
-from parser.index.postgres.schema import CHANNEL, SHARED, TURN_INDEXES
+from parser.index.postgres.schema import BULK_INDEXES, CHANNEL, SHARED
 from parser.index.postgres.streams import Streams
 from parser.models import Record, free_id
 from parser.text import fold, stem
+
+_stem = functools.lru_cache(maxsize=1 << 17)(stem)  # a word's stem, once: most words of a batch were in the last
 
 POSITION_BITS = 20  # a turn's id is its meeting's seq << 20 | its position: a meeting holds < 1,048,576 turns
 BATCH_BYTES = 8 << 20  # records written per COPY batch in a bulk import (by their text's size)
@@ -138,26 +141,27 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> li
 
 
 def _add_counts(conn: Any, guild_id: int, df: Counter[str], turns: int, size: int, sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) turns' word counts and totals to the guild's aggregates."""
-    conn.execute(
-        'CREATE TEMP TABLE IF NOT EXISTS search_df_delta (word text COLLATE "C", stem text, df integer) ON COMMIT DELETE ROWS'
-    )
-    conn.execute("TRUNCATE search_df_delta")  # a caller's open transaction makes ours a savepoint: no commit empties it
-    with conn.cursor().copy("COPY search_df_delta (word, stem, df) FROM STDIN") as copy:
-        for word, n in df.items():
-            copy.write_row((word, stem(word), sign * n))
+    """Add (sign 1) or take away (sign -1) turns' word counts and totals to the guild's aggregates.
+
+    The words go as arrays in the statements themselves (a temporary table cost three round trips
+    and a truncation a batch), in one order, so that two writers take the dictionary's rows alike.
+    """
+    words = sorted(df)
     if sign > 0:
         conn.execute(
-            "INSERT INTO search_words (word, stem) SELECT word, stem FROM search_df_delta ORDER BY word"
-            " ON CONFLICT (word) DO NOTHING"
+            "INSERT INTO search_words (word, stem) SELECT x.word, x.stem FROM unnest(%s::text[], %s::text[]) AS x(word, stem)"
+            ' WHERE NOT EXISTS (SELECT FROM search_words w WHERE w.word = x.word COLLATE "C") ORDER BY x.word'
+            " ON CONFLICT (word) DO NOTHING",
+            (words, [_stem(w) for w in words]),
         )
     (most,) = conn.execute(
         "WITH changed AS ("
         " INSERT INTO search_word_df AS d (guild_id, word_id, df)"
-        " SELECT %s, w.id, x.df FROM search_df_delta x JOIN search_words w USING (word) ORDER BY w.id"
+        " SELECT %s, w.id, x.df FROM unnest(%s::text[], %s::int[]) AS x(word, df)"
+        ' JOIN search_words w ON w.word = x.word COLLATE "C" ORDER BY w.id'
         " ON CONFLICT (guild_id, word_id) DO UPDATE SET df = d.df + excluded.df RETURNING df)"
         " SELECT coalesce(max(df), 0) FROM changed",
-        (guild_id,),
+        (guild_id, words, [sign * df[w] for w in words]),
     ).fetchone()
     if sign < 0:
         conn.execute("DELETE FROM search_word_df WHERE guild_id = %s AND df <= 0", (guild_id,))
@@ -211,10 +215,10 @@ def _turns_about(conn: Any) -> int:
 
 
 def build_indexes(conn: Any) -> None:
-    """Make the turns' indexes that are missing (all of them after a bulk import; none, usually)."""
+    """Make the indexes that are missing (all of `BULK_INDEXES` after a bulk import; none, usually)."""
     with conn.transaction():
         conn.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
-        for ddl in TURN_INDEXES.values():
+        for ddl in BULK_INDEXES.values():
             conn.execute(ddl)
 
 
@@ -230,7 +234,7 @@ def import_records(
 
     `guild_of(record)`, when given, says each record's guild (a benchmark spreading records over
     many); otherwise every record goes to `guild_id`. Into a small table, or one this import at
-    least half doubles (`rebuild`, decided here when None), the turns' indexes are dropped first
+    least half doubles (`rebuild`, decided here when None), `BULK_INDEXES` are dropped first
     and built at the end: searches meanwhile are slow, not wrong. Batches are written on `streams`
     connections at once (one when the caller has a transaction open). Counts of what was written.
     """
@@ -244,7 +248,7 @@ def import_records(
     with conn.transaction():  # the session's lock outlives it; the indexes are gone for others when it commits
         if rebuild:
             conn.execute("SELECT pg_advisory_lock(%s)", (BULK_LOCK,))  # one bulk import at a time drops the indexes
-            for name in TURN_INDEXES:
+            for name in BULK_INDEXES:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
         else:
             (free,) = conn.execute("SELECT pg_try_advisory_lock(%s)", (BULK_LOCK,)).fetchone()
