@@ -71,19 +71,23 @@ class ServerCpu:
     def __init__(self, database: str) -> None:
         self.database = database.encode()
         self.seen: dict[str, float] = {}
+        self.others: set[str] = set()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._poll, daemon=True)
 
     def _sample(self) -> None:
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit() or pid in self.others:
                 continue
-            try:
-                command = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if command.startswith(b"postgres: ") and (self.database in command or b"parallel worker" in command):
-                self.seen[entry.name] = max(self.seen.get(entry.name, 0.0), _cpu_of(entry.name))
+            if pid not in self.seen:  # a process met for the first time: one of ours?
+                try:
+                    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if not (command.startswith(b"postgres: ") and (self.database in command or b"parallel worker" in command)):
+                    self.others.add(pid)
+                    continue
+            self.seen[pid] = max(self.seen.get(pid, 0.0), _cpu_of(pid))
 
     def _poll(self) -> None:
         while not self.stop.wait(0.2):
@@ -217,6 +221,7 @@ def main() -> int:
     parser.add_argument("--guilds", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=100, help="per kind of scope (guilds, shared)")
     parser.add_argument("--added", type=int, default=40, help="meetings written again one at a time, as /add does")
+    parser.add_argument("--streams", type=int, default=None, help="connections the bulk import writes on (default: the writer's)")
     parser.add_argument("--keep", action="store_true", help="leave the database (its name is printed)")
     parser.add_argument("--child", nargs=2, metavar=("URL", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -274,7 +279,8 @@ def main() -> int:
             client_cpu = time.process_time()
             with ServerCpu(name) as server:
                 began = time.perf_counter()
-                done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id])
+                streams = {} if args.streams is None else {"streams": args.streams}
+                done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id], **streams)
                 copy_seconds = time.perf_counter() - began
             server_cpu, client_cpu = server.seconds, time.process_time() - client_cpu
             added_bytes, began = 0, time.perf_counter()
@@ -319,6 +325,7 @@ def main() -> int:
             "text_MB": round(text_bytes / 1e6, 1),
             "copy_MB_per_s": round(text_bytes / 1e6 / copy_seconds, 2),
             "copy_seconds": round(copy_seconds, 1),
+            "copy_streams": args.streams,
             "copy_client_cpu_s": round(client_cpu, 1),  # making the corpus counts here too
             "copy_server_cpu_s": round(server_cpu, 1),
             "add_MB_per_s": round(added_bytes / 1e6 / max(add_seconds, 1e-9), 2),
