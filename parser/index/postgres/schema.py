@@ -6,9 +6,7 @@ shared records — the ones loaded at start, seen everywhere — are the rows of
 `words` is the one table without a guild: a dictionary of folded words, small, the same for all.
 Folded text is made by `parser.text.fold` when a record is written (one folding for both stores:
 the database's `unaccent` and `lower` disagree with it on ß, ł, apostrophes), and the words'
-`tsvector` is generated from it with the `simple` configuration: no stemming, no stop words; it
-also holds the turn's guild as a word, `G` and the guild id (`guild_words`), which every search
-ANDs with its words so that the index reads only the scope's turns.
+`tsvector` is generated from it with the `simple` configuration: no stemming, no stop words.
 """
 
 from __future__ import annotations
@@ -107,29 +105,8 @@ MIGRATIONS: list[tuple[int, str]] = [
         # for every row written was a sixth of a bulk import's time in the server.
         "ALTER TABLE search_turns DROP CONSTRAINT IF EXISTS search_turns_guild_id_meeting_id_fkey",
     ),
-    (
-        3,
-        # The turn's guild as a word of its own (`G123`: folded words are lower case), so that
-        # the words' index finds a scope's turns holding a word without fetching every guild's:
-        # with the guild a column of the index, the planner left it out whenever it thought the
-        # words rare, and at 10M turns a phrase of common words read 10k rows of other guilds.
-        """
-        DROP INDEX IF EXISTS search_turns_words;
-        ALTER TABLE search_turns DROP COLUMN tsv;
-        ALTER TABLE search_turns ADD COLUMN tsv tsvector
-            GENERATED ALWAYS AS (to_tsvector('simple', folded) || ('G' || guild_id)::tsvector) STORED;
-        CREATE INDEX IF NOT EXISTS search_turns_words ON search_turns USING gin (tsv);
-        """,
-    ),
 ]
 VERSION = MIGRATIONS[-1][0]
-
-
-def guild_words(scope: list[int]) -> str:
-    """A `tsquery` held by the turns of the guilds of `scope` only (their guild's word, see migration 3)."""
-    return "(" + " | ".join(f"'G{int(g)}'" for g in scope) + ")"
-
-
 # The indexes besides the keys of the tables a bulk import fills row by row: one into a small table
 # drops them and builds them again at the end (a build sorts once; row by row, the GIN index alone
 # doubled the server's work).
@@ -137,7 +114,7 @@ BULK_INDEXES = {
     "search_word_df_common": "CREATE INDEX IF NOT EXISTS search_word_df_common ON search_word_df (guild_id, df)",
     "search_turns_place": "CREATE UNIQUE INDEX IF NOT EXISTS search_turns_place ON search_turns (guild_id, meeting_id, position)",
     "search_turns_speaker": "CREATE INDEX IF NOT EXISTS search_turns_speaker ON search_turns (guild_id, speaker)",
-    "search_turns_words": "CREATE INDEX IF NOT EXISTS search_turns_words ON search_turns USING gin (tsv)",
+    "search_turns_words": "CREATE INDEX IF NOT EXISTS search_turns_words ON search_turns USING gin (guild_id, tsv)",
 }
 CHANNEL = "verbatim_records"  # NOTIFY channel: '{"guild": 123, "meeting": "…", "action": "add"}'
 

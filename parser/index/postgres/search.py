@@ -22,7 +22,6 @@ from typing import Any
 from parser.index.builder import pair_threshold
 from parser.index.candidates import COMMON, LENGTH, MAX_OPTIONS, PAIR_QUALITY, PAIR_WEIGHT
 from parser.index.postgres.filters import Where
-from parser.index.postgres.schema import guild_words
 from parser.index.postgres.words import ScopeWords, any_of, lexeme, phrase, scope_words
 from parser.index.rank import Matcher, Term, analyse
 from parser.index.search import LONG_POOL, LONG_QUERY, POOL, RERANK, WIDEN_BELOW, WIDER
@@ -146,7 +145,7 @@ def find_phrase(conn: Any, scope: list[int], text: str, where: Where | None = No
     counted = conn.execute(
         "SELECT id, speaker, n FROM (SELECT t.id, t.speaker, regexp_count(t.folded, %s) AS n FROM search_turns t"
         f" WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause}) c WHERE n > 0",
-        [pattern, scope, f"({phrase(words)}) & {guild_words(scope)}", *params],
+        [pattern, scope, phrase(words), *params],
     ).fetchall()
     counted.sort(key=lambda row: (-row[2], row[0]))
     head = [row[0] for row in (counted if shown is None else counted[:shown])]
@@ -182,7 +181,7 @@ def find_words(
         f"SELECT {TURN}, ({' + '.join(prior) or ZERO}) / {_length_factor(words)} AS prior, count(*) OVER () AS total"
         f" FROM ({_ONCE} WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t"
         " ORDER BY prior DESC, t.id LIMIT %s",
-        [scope, f"({every}) & {guild_words(scope)}", *params, rank],
+        [scope, every, *params, rank],
     ).fetchall()
     if not rows:
         return [], 0
@@ -249,7 +248,7 @@ def find_closest(
             f" FROM (SELECT t.*, ({score}) AS words"  # the score once a row (OFFSET 0: not copied into the ORDER BY)
             f" FROM ({_ONCE} WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t OFFSET 0) t"
             " ORDER BY final DESC, t.id LIMIT %s",
-            [scope, f"({' | '.join(o for u in reach for o in u.operands)}) & {guild_words(scope)}", *params, count],
+            [scope, " | ".join(o for u in reach for o in u.operands), *params, count],
         ).fetchall()
         return rows
 
