@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -54,14 +55,55 @@ def _rss() -> int:
     return 0
 
 
-def _backend_cpu(conn) -> float:  # type: ignore[no-untyped-def]
-    """CPU seconds the server process behind `conn` has used (same host only; 0 when unknown)."""
-    pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+def _cpu_of(pid: str) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class ServerCpu:
+    """CPU seconds of the server processes working for one database (its backends, and the parallel
+    workers of index builds), sampled every 0.2 s from /proc while in use: a bulk import's several
+    connections come and go. Same host only; 0 when /proc does not show them."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database.encode()
+        self.seen: dict[str, float] = {}
+        self.others: set[str] = set()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _sample(self) -> None:
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit() or pid in self.others:
+                continue
+            if pid not in self.seen:  # a process met for the first time: one of ours?
+                try:
+                    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if not (command.startswith(b"postgres: ") and (self.database in command or b"parallel worker" in command)):
+                    self.others.add(pid)
+                    continue
+            self.seen[pid] = max(self.seen.get(pid, 0.0), _cpu_of(pid))
+
+    def _poll(self) -> None:
+        while not self.stop.wait(0.2):
+            self._sample()
+
+    def __enter__(self) -> ServerCpu:
+        self._sample()
+        self.start = dict(self.seen)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self._sample()
+        self.seconds = sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.seen.items())
 
 
 def stream(source: Source, size: int, seed: int = 1) -> Iterator[tuple[int, str, list[tuple[str, str]]]]:
@@ -179,6 +221,7 @@ def main() -> int:
     parser.add_argument("--guilds", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=100, help="per kind of scope (guilds, shared)")
     parser.add_argument("--added", type=int, default=40, help="meetings written again one at a time, as /add does")
+    parser.add_argument("--streams", type=int, default=None, help="connections the bulk import writes on (default: the writer's)")
     parser.add_argument("--keep", action="store_true", help="leave the database (its name is printed)")
     parser.add_argument("--child", nargs=2, metavar=("URL", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -233,12 +276,13 @@ def main() -> int:
         with psycopg.connect(url) as conn:
             migrate(conn)
             conn.commit()
-            server_cpu, client_cpu = _backend_cpu(conn), time.process_time()
-            conn.commit()
-            began = time.perf_counter()
-            done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id])
-            copy_seconds = time.perf_counter() - began
-            server_cpu, client_cpu = _backend_cpu(conn) - server_cpu, time.process_time() - client_cpu
+            client_cpu = time.process_time()
+            with ServerCpu(name) as server:
+                began = time.perf_counter()
+                streams = {} if args.streams is None else {"streams": args.streams}
+                done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id], **streams)
+                copy_seconds = time.perf_counter() - began
+            server_cpu, client_cpu = server.seconds, time.process_time() - client_cpu
             added_bytes, began = 0, time.perf_counter()
             add_times = []
             for guild, made in sample:
@@ -281,6 +325,7 @@ def main() -> int:
             "text_MB": round(text_bytes / 1e6, 1),
             "copy_MB_per_s": round(text_bytes / 1e6 / copy_seconds, 2),
             "copy_seconds": round(copy_seconds, 1),
+            "copy_streams": args.streams,
             "copy_client_cpu_s": round(client_cpu, 1),  # making the corpus counts here too
             "copy_server_cpu_s": round(server_cpu, 1),
             "add_MB_per_s": round(added_bytes / 1e6 / max(add_seconds, 1e-9), 2),

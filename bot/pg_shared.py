@@ -88,7 +88,8 @@ def _replace_shared(conn: Any, records: Iterable[Record], key: str, digest: str,
     conn.autocommit = False
     try:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (SHARED,))  # the writer's per-guild lock; opens the transaction
-        conn.execute("DELETE FROM search_meetings WHERE guild_id = %s", (SHARED,))  # turns and speakers go with them
+        conn.execute("DELETE FROM search_turns WHERE guild_id = %s", (SHARED,))  # no foreign key takes them (writer: bulk speed)
+        conn.execute("DELETE FROM search_meetings WHERE guild_id = %s", (SHARED,))  # speakers go with them
         conn.execute("DELETE FROM search_word_df WHERE guild_id = %s", (SHARED,))
         conn.execute("DELETE FROM search_scopes WHERE guild_id = %s", (SHARED,))
         _remember(conn, key, digest, meetings)

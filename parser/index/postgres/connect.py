@@ -32,6 +32,7 @@ class RecordsUnavailable(Exception):
 def _configure(conn: Any) -> None:
     conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT}")
     conn.execute("SET pg_trgm.similarity_threshold = 0.1")
+    conn.execute("SET jit = off")  # compiling costs more than the short queries of a command could save
     conn.commit()
 
 

@@ -34,6 +34,25 @@ TURN = "t.id, t.meeting_id, t.position, t.turn_index, t.speaker, t.text, t.page,
 # and each `@@` of the score would fetch and decompress it again (OFFSET 0 keeps the copy).
 _ONCE = f"SELECT {TURN}, t.bytes, t.tsv || ''::tsvector AS tsv FROM search_turns t"
 PAIRED = 2  # rows fetched by their words' score, for each one kept once pairs are added
+FIRST_ROWS = 3000  # rows (by the words' counts) the heaviest units of a closest search may bring at first
+
+
+@dataclass(frozen=True, eq=False)  # told apart by identity: two parts may look alike
+class _Unit:
+    """A part of the index score: a query word (its best stand-in held) or a pair; its operands bring the rows holding it."""
+
+    score: str  # SQL: what it adds to a row's score
+    operands: list[str]  # tsquery operands, any of which a row holding it holds
+    most: float  # the most it adds
+    rows: int  # about how many turns hold it
+    words: frozenset[str] = frozenset()  # a query word's stand-ins: a turn holding none of them holds no pair of them either
+    pair: tuple[str, str] | None = None
+
+
+def _pair_rows(words: ScopeWords, a: str, b: str) -> int:
+    """Turns holding both words of a pair, at most (the rarer word's count)."""
+    ids = {words.name(i): i for i in range(len(words.vocab.words))}
+    return min(words.df(ids[a]), words.df(ids[b]))
 
 
 @dataclass(frozen=True)
@@ -208,31 +227,87 @@ def find_closest(
             break
     if not chosen:
         return []
-    score = []
-    for term, options in chosen:
-        cases = [_held(lexeme(words.name(o)), term.weight * q) for o, q in options]
-        score.append(cases[0] if len(cases) == 1 else f"greatest({', '.join(cases)})")
+    units = [
+        _Unit(
+            cases[0] if len(cases) == 1 else f"greatest({', '.join(cases)})",
+            [lexeme(words.name(o)) for o, _ in options],
+            max(term.weight * q for _, q in options),
+            sum(words.df(o) for o, _ in options),
+            frozenset(words.name(o) for o, _ in options),
+        )
+        for term, options in chosen
+        for cases in [[_held(lexeme(words.name(o)), term.weight * q) for o, q in options]]
+    ]
     clause, params = (where or Where()).sql(scope)
     pairs = _pairs(words, terms)
     average = words.size.average_bytes
-    reach = [lexeme(words.name(o)) for _, options in chosen for o, _ in options]
     if sum(w for _, _, w in pairs) > sum(term.weight * options[0][1] for term, options in chosen):
         # A quote of common words ("know like the that") is told from the same words scattered by
         # its pairs: they weigh more than its words, so they rank and bring rows in the database.
-        score += [_held(phrase([a, b]), w) for a, b, w in pairs]
-        reach += [f"({phrase([a, b])})" for a, b, _ in pairs]
+        units += [
+            _Unit(_held(phrase([a, b]), w), [f"({phrase([a, b])})"], w, _pair_rows(words, a, b), pair=(a, b)) for a, b, w in pairs
+        ]
         pairs = []
+    score = " + ".join(u.score for u in units)
 
-    def best_rows(options: list[str], count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
-        """The `count` rows of best index score among those holding any of `options` (tsquery operands), and their scores
-        (pairs in the query's order added here, to the rows the words brought: checked in the
-        folded text they cost nothing, where the database would test every row holding any word)."""
-        rows = conn.execute(
-            f"SELECT {TURN}, ({' + '.join(score)}) AS words, t.bytes"
-            f" FROM ({_ONCE} WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t"
-            f" ORDER BY ({' + '.join(score)}) / {_length_factor(words)} DESC, t.id LIMIT %s",
-            [scope, " | ".join(options), *params, count],
+    def ask(reach: list[_Unit], count: int) -> list[tuple[Any, ...]]:
+        """The `count` rows of best index score among those holding any operand of `reach`, with their score and its final value
+        (pairs in the query's order are added later, to the rows the words brought: checked in
+        the folded text they cost nothing, where the database would test every row holding any word)."""
+        rows: list[tuple[Any, ...]] = conn.execute(
+            f"SELECT {TURN}, t.words, t.bytes, t.words / {_length_factor(words)} AS final"
+            f" FROM (SELECT t.*, ({score}) AS words"  # the score once a row (OFFSET 0: not copied into the ORDER BY)
+            f" FROM ({_ONCE} WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t OFFSET 0) t"
+            " ORDER BY final DESC, t.id LIMIT %s",
+            [scope, " | ".join(o for u in reach for o in u.operands), *params, count],
         ).fetchall()
+        return rows
+
+    def best_rows(count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
+        """The `count` rows of best index score among all holding any unit's operands, as if all were asked at once,
+        and their scores with the pairs added.
+
+        A row's score is at most the sum of the units it holds (the length factor is at least 1), so
+        once `count` rows score `bar`, a row holding only units whose weights sum below `bar` cannot
+        be among the best: the rows of common words need not be read and scored. The heaviest units
+        (rare words, pairs) are asked first, within a budget of rows; if the rest could still reach
+        the bar, the units that could are added and the question asked again.
+        """
+        ordered = sorted(units, key=lambda u: -u.most)
+
+        def bound(asked: list[_Unit]) -> float:
+            """The most a row holding none of `asked` can score (float sums may differ a little: a margin)."""
+            absent = set().union(*(u.words for u in asked))
+            left = [u for u in units if u not in asked and not (u.pair and (u.pair[0] in absent or u.pair[1] in absent))]
+            return sum(u.most for u in left) * (1 + 1e-9)
+
+        def within(budget: int) -> list[_Unit]:
+            """The heaviest units bringing about `budget` rows (one at least)."""
+            k, held = 1, ordered[0].rows
+            while k < len(ordered) and held + ordered[k].rows <= budget:
+                held += ordered[k].rows
+                k += 1
+            return ordered[:k]
+
+        def enough(bar: float) -> list[_Unit]:
+            """Units such that a row holding none scores below `bar`: those taking most off the bound for their rows first."""
+            asked: list[_Unit] = []
+            while bound(asked) >= bar:
+                now = bound(asked)
+                asked.append(max((u for u in units if u not in asked), key=lambda u: (now - bound([*asked, u])) / (1 + u.rows)))
+            return asked
+
+        budget = max(FIRST_ROWS, count)
+        asked = within(budget)
+        while True:
+            rows = ask(asked, count)
+            if len(asked) == len(units) or (len(rows) == count and bound(asked) < float(rows[-1][12])):
+                break  # every row not read scores below the last: these are the best
+            if len(rows) < count:  # too few rows hold the heavy units for a bar: more units, four times the rows
+                budget *= 4
+                asked = within(budget) if len(within(budget)) > len(asked) else ordered[: len(asked) + 1]
+                continue
+            asked = enough(float(rows[-1][12]))
         prior = {}
         for row in rows:
             factor = 1 + LENGTH * math.log1p(row[11] / average)
@@ -242,11 +317,17 @@ def find_closest(
         rows.sort(key=lambda row: (-prior[row[0]], row[0]))
         return rows, prior
 
-    rows, prior = best_rows(reach, PAIRED * WIDER * pool)
+    if pairs:  # the words' best rows, more than are kept: their pairs may raise some of the rest above others
+        rows, prior = best_rows(PAIRED * WIDER * pool)
+        rows = rows[: WIDER * pool]
+    else:  # the index score is the whole of it: the best `pool`, and more only when widening
+        rows, prior = best_rows(pool)
     if not rows:
         return []
-    rows = rows[: WIDER * pool]
     hits = _rerank(terms, folded, rows[:pool], prior)
-    if widen and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) > pool and len(terms) < LONG_QUERY:
-        hits = _rerank(terms, folded, rows, prior)
+    if widen and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) >= pool and len(terms) < LONG_QUERY:
+        if not pairs:
+            rows, prior = best_rows(WIDER * pool)
+        if len(rows) > pool:
+            hits = _rerank(terms, folded, rows, prior)
     return [found(row, score, tokens, score >= 100.0) for score, _, (row, tokens) in hits[:limit]]
