@@ -38,6 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import ARCHIVE, Source, _permutations, _swap, make_queries, read_meetings, unpack  # noqa: E402
+from bench.store_queries import outside_records  # noqa: E402
 
 URL = os.environ.get("VERBATIM_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SCOPES = 4  # guilds whose own turns are quoted
@@ -179,6 +180,7 @@ def ask_postgres(url: str, queries_file: Path) -> dict[str, object]:
 def ask_memory(scopes: dict[int | None, list], queries: list[dict]) -> dict[str, object]:  # type: ignore[type-arg]
     from bot.commands.quote import search_quote
     from parser.index.search import find_closest, find_phrase
+    from parser.index.memory_archive import archive_of
     from parser.index.store import TurnStore
 
     out: dict[str, dict[str, list]] = {"quote": {"times": [], "answers": []}, "whosaid": {"times": [], "answers": []}}  # type: ignore[type-arg]
@@ -189,7 +191,7 @@ def ask_memory(scopes: dict[int | None, list], queries: list[dict]) -> dict[str,
             for q in mine:
                 began = time.perf_counter()
                 if command == "quote":
-                    hits = list(search_quote(store, q["text"])[0][:1])
+                    hits = list(search_quote(archive_of(store), q["text"])[0][:1])
                 else:
                     hits = find_phrase(store, q["text"]) or find_closest(store, q["text"], limit=5)
                 out[command]["times"].append(time.perf_counter() - began)
@@ -215,6 +217,37 @@ def summary(result: dict, queries: list[dict]) -> dict[str, dict[str, float]]:  
     return table
 
 
+def run_commands(url: str, kept: dict, outside: Source, count: int) -> dict[str, object]:  # type: ignore[type-arg]
+    """The three query families (`bench.store_queries`) of each scope, as `!quote` and `!whosaid`
+    through the commands: PostgreSQL in a process of its own (its resident memory is the bot's),
+    memory on a store of exactly what each scope sees, in this one; side by side."""
+    from bench.store_queries import ask_memory as memory_commands
+    from bench.store_queries import differ, families, score
+
+    asked: list[dict] = []  # type: ignore[type-arg]
+    for k, guild in enumerate([*sorted(g for g in kept if g is not None), None]):
+        own = kept[guild]
+        source = [(r.meeting.id, [(t.speaker, t.text) for t in r.turns]) for r in own]
+        asked += [{**vars(a)} for a in families(source, outside, guild, count, seed=30 + k)]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(asked, f)
+    child = subprocess.run(
+        [sys.executable, __file__, "--child-commands", url, f.name], capture_output=True, text=True, check=True
+    )
+    os.unlink(f.name)
+    pg = json.loads(child.stdout)
+    scopes = {g: ([*kept[None], *kept[g]] if g is not None else kept[None]) for g in kept}
+    memory = memory_commands(scopes, asked)
+    out: dict[str, object] = {"queries": len(asked), "pg_rss_MB": round(pg["rss_end"] / 1e6, 1)}
+    for label, pick in (("guild", lambda q: q["guild"] is not None), ("shared", lambda q: q["guild"] is None)):
+        idx = [i for i, q in enumerate(asked) if pick(q)]
+        sub = [asked[i] for i in idx]
+        for name, result in (("postgres", pg), ("memory", memory)):
+            out[f"{label}/{name}"] = score({c: [result[c][i] for i in idx] for c in ("quote", "whosaid")}, sub)
+    out["answers_differ"] = differ({c: pg[c] for c in ("quote", "whosaid")}, memory)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--turns", type=int, default=1_000_000)
@@ -223,10 +256,23 @@ def main() -> int:
     parser.add_argument("--added", type=int, default=40, help="meetings written again one at a time, as /add does")
     parser.add_argument("--streams", type=int, default=None, help="connections the bulk import writes on (default: the writer's)")
     parser.add_argument("--keep", action="store_true", help="leave the database (its name is printed)")
+    parser.add_argument(
+        "--family",
+        type=int,
+        default=40,
+        help="queries of each family (damaged, remembered, outside) per scope, through the commands",
+    )
+    parser.add_argument("--no-steps", action="store_true", help="skip the search steps' run (only the commands')")
     parser.add_argument("--child", nargs=2, metavar=("URL", "QUERIES"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-commands", nargs=2, metavar=("URL", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(ask_postgres(args.child[0], Path(args.child[1]))))
+        return 0
+    if args.child_commands:
+        from bench.store_queries import ask_postgres as ask_commands
+
+        print(json.dumps(ask_commands(args.child_commands[0], json.loads(Path(args.child_commands[1]).read_text()))))
         return 0
 
     import psycopg
@@ -312,6 +358,9 @@ def main() -> int:
                     {"guild": guild, "text": q.text, "original": q.original, "meant": q.meant, "meeting": meeting, "index": index}
                 )
         scopes = {g: ([*kept[None], *kept[g]] if g is not None else kept[None]) for g in [*sorted(chosen), None]}
+        commands = run_commands(url, kept, outside_records(ROOT.parent / "shared" / "corpus"), args.family) if args.family else {}
+        if args.no_steps:  # one query of each scope kind: the import's figures still come with the resident memory
+            queries = [next(q for q in queries if q["guild"] is not None), next(q for q in queries if q["guild"] is None)]
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(queries, f)
         child = subprocess.run([sys.executable, __file__, "--child", url, f.name], capture_output=True, text=True, check=True)
@@ -361,6 +410,7 @@ def main() -> int:
                     )
         report["top1_differs"] = {c: sum(d["command"] == c for d in differ) for c in ("quote", "whosaid")}
         report["differ_sample"] = differ[:12]
+        report["commands"] = commands
         print(json.dumps(report, indent=1))
     finally:
         if args.keep:
