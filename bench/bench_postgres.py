@@ -179,8 +179,8 @@ def ask_postgres(url: str, queries_file: Path) -> dict[str, object]:
 
 def ask_memory(scopes: dict[int | None, list], queries: list[dict]) -> dict[str, object]:  # type: ignore[type-arg]
     from bot.commands.quote import search_quote
-    from parser.index.search import find_closest, find_phrase
     from parser.index.memory_archive import archive_of
+    from parser.index.search import find_closest, find_phrase
     from parser.index.store import TurnStore
 
     out: dict[str, dict[str, list]] = {"quote": {"times": [], "answers": []}, "whosaid": {"times": [], "answers": []}}  # type: ignore[type-arg]
