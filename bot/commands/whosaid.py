@@ -18,7 +18,7 @@ from bot.commands.verdict import Judged, close_ones, judge
 from bot.replies import HitOut, SaidBy, WhosaidReply
 from parser.index.archive import Archive
 from parser.index.evidence import Evidence
-from parser.index.search import Hit
+from parser.index.search import LONG_QUERY, Hit, bounded
 from parser.text import fold, token_span
 
 SHOWN = 5
@@ -89,7 +89,9 @@ async def whosaid(request: Request) -> WhosaidReply:
         )
     judged = judge(store, phrase, store.find_closest(phrase, limit=JUDGED, within=mask, widen=False))
     close = close_ones(judged)
-    if not close:  # the pool holds no fit: look further down the index's ranking
+    if not close and len(bounded(fold(phrase).split())) < LONG_QUERY:
+        # The pool holds no fit: look further down the index's ranking (a long query is never
+        # widened, so asking again would only repeat the search: in PostgreSQL, a query again).
         judged = judge(store, phrase, store.find_closest(phrase, limit=JUDGED, within=mask))
         close = close_ones(judged)
     if not close:
