@@ -9,6 +9,7 @@ same, the shorter more likely holds them as quoted.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -105,6 +106,27 @@ def length_factor(store: TurnStore, turn_ids: np.ndarray) -> np.ndarray:
     return 1 + LENGTH * np.log1p(lengths / average)
 
 
+def chosen_options(terms: list[Term], df: Callable[[int], int], turns: int) -> list[tuple[Term, list[tuple[int, float]]]]:
+    """The words each query word brings candidates by, best first: words held by more than
+    `COMMON` of the `turns` left to their pairs (unless every word is that common), a typo's many
+    neighbours cut to its best `MAX_OPTIONS`, and a known word's far more common neighbours left
+    out (they count only through pairs). The same rule for both stores."""
+    common = COMMON * turns
+    chosen: list[tuple[Term, list[tuple[int, float]]]] = []
+    for informative in (True, False):
+        for term in terms:
+            options = [
+                (o, q)
+                for o, q in term.options.items()
+                if (not informative or df(o) <= common) and not (term.sure and o in term.typos)
+            ]
+            if options:
+                chosen.append((term, sorted(options, key=lambda item: (-item[1], -df(item[0])))[:MAX_OPTIONS]))
+        if chosen:
+            break
+    return chosen
+
+
 def accumulate(store: TurnStore, terms: list[Term], mask: np.ndarray | None, count: int) -> tuple[np.ndarray, np.ndarray]:
     """The `count` turns of best index score among all sharing something with the query: (turn ids, scores).
 
@@ -115,19 +137,7 @@ def accumulate(store: TurnStore, terms: list[Term], mask: np.ndarray | None, cou
     alone they would bring every turn saying `from`.
     """
     df = store.vocab.df
-    common = COMMON * len(store)
-    chosen: list[tuple[Term, list[tuple[int, float]]]] = []
-    for informative in (True, False):
-        for term in terms:
-            options = [
-                (o, q)
-                for o, q in term.options.items()
-                if (not informative or df[o] <= common) and not (term.sure and o in term.typos)
-            ]
-            if options:
-                chosen.append((term, sorted(options, key=lambda item: (-item[1], -int(df[item[0]])))[:MAX_OPTIONS]))
-        if chosen:
-            break
+    chosen = chosen_options(terms, lambda o: int(df[o]), len(store))
     segments: list[np.ndarray | None] = [None] * len(store.words.posts)
     single = [(term.weight * options[0][1], options[0][0]) for term, options in chosen if len(options) == 1]
     store.words.add_to(segments, [k for _, k in single], [w for w, _ in single])

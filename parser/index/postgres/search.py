@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parser.index.builder import pair_threshold
-from parser.index.candidates import COMMON, LENGTH, MAX_OPTIONS, PAIR_QUALITY, PAIR_WEIGHT
+from parser.index.candidates import LENGTH, MAX_OPTIONS, PAIR_QUALITY, PAIR_WEIGHT, chosen_options
 from parser.index.postgres.filters import Where
 from parser.index.postgres.words import ScopeWords, any_of, lexeme, phrase, scope_words
 from parser.index.rank import Matcher, Term, analyse
@@ -212,19 +212,7 @@ def find_closest(
         return []
     if pool is None:
         pool = LONG_POOL if len(terms) >= LONG_QUERY else POOL
-    common = COMMON * len(words)
-    chosen: list[tuple[Term, list[tuple[int, float]]]] = []
-    for informative in (True, False):
-        for term in terms:
-            options = [
-                (o, q)
-                for o, q in term.options.items()
-                if (not informative or words.df(o) <= common) and not (term.sure and o in term.typos)
-            ]
-            if options:
-                chosen.append((term, sorted(options, key=lambda item: (-item[1], -words.df(item[0])))[:MAX_OPTIONS]))
-        if chosen:
-            break
+    chosen = chosen_options(terms, words.df, len(words))
     if not chosen:
         return []
     units = [
