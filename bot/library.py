@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from parser.index.live import extended, without
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, RecordError
-from parser.readers.limits import limits_of
+from parser.readers.limits import Limits, limits_of
 from parser.readers.loader import admitted_bytes
 
 if TYPE_CHECKING:
@@ -64,6 +64,17 @@ def _scoped(record: Record, guild_id: int, meeting_id: str | None = None) -> Rec
     if meeting_id is not None:
         update["id"] = meeting_id
     return record.model_copy(update={"meeting": record.meeting.model_copy(update=update)})
+
+
+def read_kept(guild_id: int, meeting_id: str, file_name: str, data: bytes, limits: Limits | None) -> Record | None:
+    """A record a server added, read again from its kept bytes under the id it was added as; None
+    (and a warning) when today's parser can no longer read it."""
+    try:
+        record, _ = admitted_bytes(data, Path(file_name), limits)
+    except RecordError as err:
+        log.warning("a record added in server %s can no longer be read: %s", guild_id, err.line())
+        return None
+    return _scoped(record, guild_id, meeting_id)
 
 
 def open_storage(settings: Settings) -> Database:
@@ -186,14 +197,12 @@ class MemoryLibrary(Library):
 
     def _with_added(self, shared: TurnStore) -> TurnStore:
         """`shared` with every stored record read again from its bytes, under the id it was added as."""
+        limits = limits_of(self.settings)
         records = []
         for stored in self.database.records():
-            try:
-                record, _ = admitted_bytes(stored.data, Path(stored.file_name), limits_of(self.settings))
-            except RecordError as err:
-                log.warning("a record added in server %s can no longer be read: %s", stored.guild_id, err.line())
-                continue
-            records.append(_scoped(record, stored.guild_id, stored.meeting_id))
+            record = read_kept(stored.guild_id, stored.meeting_id, stored.file_name, stored.data, limits)
+            if record is not None:
+                records.append(record)
         self._kept_as = {}
         if not records:
             return shared

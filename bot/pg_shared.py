@@ -28,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.corpus import CorpusError, corpus_key
+from bot.library import read_kept
 from parser.index.postgres.connect import connect
 from parser.index.postgres.schema import SHARED
 from parser.index.postgres.writer import add_record, import_records, remove_record
 from parser.models import Record, RecordError
 from parser.readers.limits import Limits
-from parser.readers.loader import LoadResult, admitted_bytes, iter_records
+from parser.readers.loader import LoadResult, iter_records
 
 log = logging.getLogger(__name__)
 
@@ -145,12 +146,9 @@ def index_kept(conn: Any, limits: Limits | None) -> int:
     ).fetchall()
     done = 0
     for guild_id, meeting_id, file_name, data in missing:
-        try:
-            record, _ = admitted_bytes(bytes(data), Path(file_name), limits)
-        except RecordError as err:
-            log.warning("a record added in server %s can no longer be read: %s", guild_id, err.line())
+        record = read_kept(guild_id, meeting_id, file_name, bytes(data), limits)
+        if record is None:
             continue
-        record = record.model_copy(update={"meeting": record.meeting.model_copy(update={"id": meeting_id, "scope": guild_id})})
         with conn.transaction():
             kept_as = add_record(conn, record, guild_id)
             if kept_as != meeting_id:
@@ -174,12 +172,9 @@ def rehome_clashes(conn: Any, limits: Limits | None) -> int:
         (SHARED, SHARED),
     ).fetchall()
     for guild_id, meeting_id, file_name, data in clashes:
-        try:
-            record, _ = admitted_bytes(bytes(data), Path(file_name), limits)
-        except RecordError as err:
-            log.warning("a record added in server %s can no longer be read: %s", guild_id, err.line())
+        record = read_kept(guild_id, meeting_id, file_name, bytes(data), limits)
+        if record is None:
             continue
-        record = record.model_copy(update={"meeting": record.meeting.model_copy(update={"id": meeting_id, "scope": guild_id})})
         with conn.transaction():
             remove_record(conn, meeting_id, guild_id)
             kept_as = add_record(conn, record, guild_id)  # the writer gives it an id no record the server sees has
