@@ -51,6 +51,18 @@ MESSAGE_CONTENT_HELP = (
 )
 
 
+def _reload_failed(err: Exception) -> Reply:
+    """The reply to a reload that failed (called in its `except`): the records it could not read
+    are the user's to fix, in a line; anything else is ours, logged with its traceback."""
+    if isinstance(err, CorpusError):
+        log.warning("reload failed, the previous records keep serving: %s", err)
+        return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")
+    log.exception("reload failed, the previous records keep serving")
+    return Reply(
+        command="reload", error=f"Reload failed ({type(err).__name__}: {err}); the previous records keep serving. See the log."
+    )
+
+
 def _run_core(store: TurnStore | Archive, name: str, argument: str, prefix: str, **where: Any) -> Reply:
     """The core's coroutine, run to completion on a worker thread's own event loop."""
     return asyncio.run(core.run(store, name, argument, prefix, **where))
@@ -271,15 +283,8 @@ class VerbatimBot(commands.Bot):
             store, result = await in_own_thread(_load, self.settings, self.corpus, name="reload")
             if isinstance(self.library, MemoryLibrary):  # every server's records on top, read again from the database
                 await in_own_thread(self.library.replace_shared, store, name="reload")  # abandoned at exit, as the build is
-        except CorpusError as err:
-            log.warning("reload failed, the previous records keep serving: %s", err)
-            return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")
         except Exception as err:
-            log.exception("reload failed, the previous records keep serving")
-            return Reply(
-                command="reload",
-                error=f"Reload failed ({type(err).__name__}: {err}); the previous records keep serving. See the log.",
-            )
+            return _reload_failed(err)
         finally:
             self._reloading = False
         self.store = store
@@ -299,15 +304,8 @@ class VerbatimBot(commands.Bot):
         self._reloading = True
         try:
             synced = await in_own_thread(library.sync, self.corpus, name="reload")
-        except CorpusError as err:
-            log.warning("reload failed, the previous records keep serving: %s", err)
-            return Reply(command="reload", error=f"Reload failed; the previous records keep serving. {err}")
         except Exception as err:
-            log.exception("reload failed, the previous records keep serving")
-            return Reply(
-                command="reload",
-                error=f"Reload failed ({type(err).__name__}: {err}); the previous records keep serving. See the log.",
-            )
+            return _reload_failed(err)
         finally:
             self._reloading = False
         done = "Reloaded" if synced.imported else "The shared records were up to date:"
