@@ -7,46 +7,35 @@ stores must agree on what a user sees. The PostgreSQL run needs `VERBATIM_TEST_D
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from parser.models import Record
-
-HOW = "PostgreSQL runs of the command tests need VERBATIM_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test"
+from tests.parser.index.postgres.conftest import fresh_database
 
 
 @pytest.fixture(scope="session")
 def sample_in_postgres(icann_record: Record) -> Iterator[Any]:
-    """A PgStore of a database holding the sample meeting as the shared records."""
-    base = os.environ.get("VERBATIM_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip(HOW)
-    import psycopg
-    from psycopg.conninfo import make_conninfo
+    """A PgStore of a database of its own holding the sample meeting as the shared records."""
+    with contextmanager(fresh_database)() as url:
+        import psycopg
 
-    from config.aliases import load_aliases
-    from parser.index.postgres.schema import SHARED
-    from parser.index.postgres.store import PgStore
-    from parser.index.postgres.writer import import_records
+        from config.aliases import load_aliases
+        from parser.index.postgres.schema import SHARED
+        from parser.index.postgres.store import PgStore
+        from parser.index.postgres.writer import import_records
 
-    name = f"verbatim_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_conninfo(base, dbname=name)
-    store = PgStore(url, load_aliases())
-    try:
-        store.migrate()
-        with psycopg.connect(url) as conn:
-            import_records(conn, [icann_record], SHARED)
-        yield store
-    finally:
-        store.close()
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        store = PgStore(url, load_aliases())
+        try:
+            store.migrate()
+            with psycopg.connect(url) as conn:
+                import_records(conn, [icann_record], SHARED)
+            yield store
+        finally:
+            store.close()
 
 
 @pytest.fixture(scope="session", params=["memory", "postgres"])
