@@ -35,6 +35,7 @@ from parser.text import fold, token_span
 CACHED = 1024  # turns kept after a search or a fetch (a reply shows a few; a verdict reads fifty; 64 servers' views)
 PHRASES = 2  # the last phrases' turns kept (!whosaid asks find_phrase, then verbatim)
 LEXICONS = 8  # the last queries' vocabularies and phrases' turns kept (a search and its verdict ask for the same)
+WORDS = 4096  # words' turn counts and adjacency kept (`!quote` asks them of every way to split a long word)
 DISTINCTIVE_TURNS = 20_000  # a speaker's first turns whose words `distinctive_words` counts
 K = TypeVar("K")
 V = TypeVar("V")
@@ -91,6 +92,8 @@ class PgArchive:
         self._lexicons: _Kept[tuple[tuple[str, ...], bool], ScopeWords] = _Kept(LEXICONS)
         # a common phrase's rows are every turn holding it: only the last two (a search and its verdict)
         self._phrases: _Kept[tuple[str, Where | None], list[ranked.PhraseRow]] = _Kept(PHRASES)
+        self._word_turns: _Kept[str, int] = _Kept(WORDS)  # 0: no turn holds it
+        self._adjacent: _Kept[tuple[str, str], bool] = _Kept(WORDS)
 
     def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
         with self.store.db.connection() as conn:
@@ -343,19 +346,26 @@ class PgArchive:
         return found
 
     def word_turns(self, word: str) -> int | None:
-        rows = self._query(
-            "SELECT sum(d.df)::bigint FROM search_words w JOIN search_word_df d ON d.word_id = w.id"
-            " WHERE w.word = %s AND d.guild_id = ANY(%s::bigint[])",
-            (word, self.scope),
-        )
-        return int(rows[0][0]) if rows and rows[0][0] else None
+        """Kept: a quote's compound check asks it of both halves of every way to split a word."""
+        turns = self._word_turns.get(word)
+        if turns is None:
+            rows = self._query(
+                "SELECT sum(d.df)::bigint FROM search_words w JOIN search_word_df d ON d.word_id = w.id"
+                " WHERE w.word = %s AND d.guild_id = ANY(%s::bigint[])",
+                (word, self.scope),
+            )
+            turns = self._word_turns.put(word, int(rows[0][0]) if rows and rows[0][0] else 0)
+        return turns or None
 
     def adjacent(self, first: str, second: str) -> bool:
-        rows = self._query(
-            "SELECT EXISTS (SELECT 1 FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery)",
-            (self.scope, phrase([first, second])),
-        )
-        return bool(rows[0][0])
+        said = self._adjacent.get((first, second))
+        if said is None:
+            rows = self._query(
+                "SELECT EXISTS (SELECT 1 FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery)",
+                (self.scope, phrase([first, second])),
+            )
+            said = self._adjacent.put((first, second), bool(rows[0][0]))
+        return said
 
     def pair_turns(self, first: str, second: str) -> int | None:
         """None: pair counts are not kept (each would be a count over the index); the odds then
