@@ -90,11 +90,12 @@ def pairs_of(store: TurnStore, terms: list[Term]) -> list[tuple[int, float]]:
 def index_score(store: TurnStore, terms: list[Term], candidates: np.ndarray) -> np.ndarray:
     """The index's score of turns known to hold every query word: pairs in order, exact words, length."""
     prior = np.zeros(len(candidates), dtype=np.float64)
-    for key, weight in pairs_of(store, terms):
-        prior += weight * store.pairs.contains(key, candidates)
-    for term in terms:
-        if len(term.options) > 1 and term.exact_id is not None:
-            prior += term.weight * store.words.contains(term.exact_id, candidates)
+    pairs = pairs_of(store, terms)
+    for (_, weight), held in zip(pairs, store.pairs.contains_each([k for k, _ in pairs], candidates), strict=True):
+        prior += weight * held
+    exact = [(term.weight, term.exact_id) for term in terms if len(term.options) > 1 and term.exact_id is not None]
+    for (weight, _), held in zip(exact, store.words.contains_each([k for _, k in exact], candidates), strict=True):
+        prior += weight * held
     return prior / length_factor(store, candidates)
 
 

@@ -9,7 +9,7 @@ finds a term's list in every segment with a single `searchsorted`, however many 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -210,20 +210,44 @@ class Postings:
 
     def contains(self, key: int, turn_ids: np.ndarray) -> np.ndarray:
         """For each of the sorted `turn_ids`, whether its turn holds `key` (no list is copied)."""
+        return self.contains_each([key], turn_ids)[0]
+
+    def contains_any(self, keys: Sequence[int], turn_ids: np.ndarray) -> np.ndarray:
+        """For each of the sorted `turn_ids`, whether its turn holds any of `keys`."""
         out = np.zeros(len(turn_ids), dtype=bool)
-        if not len(turn_ids):
-            return out
-        rows = self.rows([key])
-        segment_of = turn_ids >> SEGMENT_BITS
-        for s, a, b in zip(rows.segment.tolist(), rows.start.tolist(), rows.end.tolist(), strict=True):
-            lo, hi = np.searchsorted(segment_of, [s, s + 1])
+        for _, lo, hi, held in self._probe(keys, turn_ids):
+            out[lo:hi] |= held
+        return out
+
+    def contains_each(self, keys: Sequence[int], turn_ids: np.ndarray) -> list[np.ndarray]:
+        """`contains` of each key: one look-up of the directory for all of them, and the turns
+        cut by segment once (a query asks a dozen keys of the same few thousand turns)."""
+        out = [np.zeros(len(turn_ids), dtype=bool) for _ in keys]
+        for k, lo, hi, held in self._probe(keys, turn_ids):
+            out[k][lo:hi] = held
+        return out
+
+    def _probe(self, keys: Sequence[int], turn_ids: np.ndarray) -> Iterator[tuple[int, int, int, np.ndarray]]:
+        """(key number, lo, hi, whether each of `turn_ids[lo:hi]` holds it) for each segment
+        where the key has a list and the turns have ids."""
+        if not len(turn_ids) or not len(keys):
+            return
+        rows = self.rows(keys)
+        first = int(turn_ids[0]) >> SEGMENT_BITS
+        last = int(turn_ids[-1]) >> SEGMENT_BITS
+        starts = np.arange(first, last + 2, dtype=np.int64) << SEGMENT_BITS
+        bounds = np.searchsorted(turn_ids, starts).tolist()  # where each segment's turns begin
+        local = (turn_ids & (SEGMENT - 1)).astype(np.uint16)
+        for k, s, a, b in zip(rows.key.tolist(), rows.segment.tolist(), rows.start.tolist(), rows.end.tolist(), strict=True):
+            if not first <= s <= last:
+                continue
+            lo, hi = bounds[s - first], bounds[s - first + 1]
             if hi == lo:
                 continue
             post = self.posts[s][a:b]
-            local = (turn_ids[lo:hi] & (SEGMENT - 1)).astype(np.uint16)
-            at = np.minimum(np.searchsorted(post, local), len(post) - 1)
-            out[lo:hi] = post[at] == local
-        return out
+            part = local[lo:hi]
+            at = np.minimum(np.searchsorted(post, part), len(post) - 1)
+            yield k, lo, hi, post[at] == part
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """What a snapshot keeps, named `prefix` + part (+ segment number for the lists)."""

@@ -205,10 +205,7 @@ def find_words(store: TurnStore, query: str, allowed: Allowed = None, rank: int 
     for term in order[1:]:
         if not len(candidates):
             return Hits([])
-        held = np.zeros(len(candidates), dtype=bool)
-        for option in term.options:
-            held |= store.words.contains(option, candidates)
-        candidates = candidates[held]
+        candidates = candidates[store.words.contains_any(list(term.options), candidates)]
     if not len(candidates):
         return Hits([])
     itself = _holding_themselves(store, terms, candidates)
@@ -236,10 +233,7 @@ def _holding_themselves(store: TurnStore, terms: list[Term], candidates: np.ndar
         own = [o for o, q in term.options.items() if q >= STEM_QUALITY]
         if len(own) == len(term.options):
             continue
-        mine = np.zeros(len(candidates), dtype=bool)
-        for option in own:
-            mine |= store.words.contains(option, candidates)
-        held &= mine
+        held &= store.words.contains_any(own, candidates)
     return held
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parser.index.postings import Segment
+from parser.index.postings import SEGMENT, Postings, Segment
 from parser.index.store import TurnStore
 from parser.models import Meeting, Record, Turn
 
@@ -47,3 +47,27 @@ def test_a_turn_holding_several_stand_ins_of_one_word_counts_it_once() -> None:
     assert scores[0] is not None
     assert scores[0][:4].tolist() == pytest.approx([2.0, 2.0, 1.6, 1.6])  # "tree three": the best, once
     assert not scores[0][4:].any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 3 * SEGMENT - 1)), max_size=400),
+    st.lists(st.integers(0, 3 * SEGMENT - 1), max_size=60, unique=True),
+    st.lists(st.integers(0, 14), max_size=5),
+)
+def test_which_turns_hold_keys_across_segments(occurrences: list[tuple[int, int]], asked: list[int], keys: list[int]) -> None:
+    segments = []
+    for s in range(3):
+        inside = [(t, turn - s * SEGMENT) for t, turn in occurrences if s * SEGMENT <= turn < (s + 1) * SEGMENT]
+        terms = np.array([t for t, _ in inside], dtype=np.uint64)
+        local = np.array([turn for _, turn in inside], dtype=np.uint16)
+        segments.append(Segment.build(terms, local, np.uint32))
+    postings = Postings.from_segments(segments, bits=20)
+    ordered = sorted(asked)
+    turn_ids = np.array(ordered, dtype=np.int64)
+    holding = {key: {turn for t, turn in occurrences if t == key} for key in keys}
+    each = postings.contains_each(keys, turn_ids)
+    for key, held in zip(keys, each, strict=True):
+        assert held.tolist() == [t in holding[key] for t in ordered]
+        assert postings.contains(key, turn_ids).tolist() == held.tolist()
+    assert postings.contains_any(keys, turn_ids).tolist() == [any(t in holding[key] for key in keys) for t in ordered]
