@@ -180,9 +180,11 @@ class Postings:
         """Add each key's weight to the per-segment scores of the turns that hold it."""
         rows = self.rows(keys)
         for k, s, a, b in zip(rows.key.tolist(), rows.segment.tolist(), rows.start.tolist(), rows.end.tolist(), strict=True):
-            if scores[s] is None:
-                scores[s] = np.zeros(SEGMENT, dtype=np.float32)
-            scores[s][self.posts[s][a:b]] += weights[k]
+            row = scores[s]
+            if row is None:
+                row = scores[s] = np.zeros(SEGMENT, dtype=np.float32)
+            # A list holds a turn once, so this is `row[list] += weight`, done in place (quicker).
+            np.add.at(row, self.posts[s][a:b], np.float32(weights[k]))
 
     def add_best(self, scores: list[np.ndarray | None], keys: Sequence[int], qualities: Sequence[float], weight: float) -> None:
         """Add `weight` times the best quality among the keys each turn holds: once per turn."""
@@ -197,7 +199,7 @@ class Postings:
                 row = scores[s] = np.zeros(SEGMENT, dtype=np.float32)
             if len(found) == 1:
                 quality, a, b = found[0]
-                row[self.posts[s][a:b]] += weight * quality
+                np.add.at(row, self.posts[s][a:b], np.float32(weight * quality))
                 continue
             if best is None:
                 best = np.zeros(SEGMENT, dtype=np.float32)
