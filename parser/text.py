@@ -154,6 +154,13 @@ def tokens(text: str) -> list[str]:
     return fold_chars(text).split()
 
 
+def utf8_tokens(data: bytes) -> list[str]:
+    """`tokens` of UTF-8 bytes: ASCII bytes (nearly every turn) are folded as they are, not decoded first."""
+    if data.isascii():
+        return data.translate(_BYTES[False]).decode("ascii").split()
+    return tokens(str(data, "utf-8"))
+
+
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """Fold `text` and give, for each folded character, the index of its source character."""
     chars: list[str] = []

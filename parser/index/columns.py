@@ -17,7 +17,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from parser.models import Turn
-from parser.text import fold
+from parser.text import fold, utf8_tokens
 
 T = TypeVar("T")
 
@@ -193,6 +193,10 @@ class TurnColumns:
     def text(self, i: int) -> str:
         """The words of turn `i` as printed."""
         return str(self._bytes[self._offsets[i] : self._offsets[i + 1]], "utf-8")
+
+    def folded_words(self, i: int) -> list[str]:
+        """`fold(self.text(i)).split()`: the words a turn is matched by."""
+        return utf8_tokens(bytes(self._bytes[self._offsets[i] : self._offsets[i + 1]]))
 
     def label(self, i: int) -> str:
         return self.labels[int(self.label_ids[i])]

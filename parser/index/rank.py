@@ -230,21 +230,23 @@ class Matcher:
         A query word also matches turn words that look like it (rapidfuzz ratio ≥ 70) where it
         has no exact match: the typos the vocabulary could not place, such as `teh` or `cll`.
         """
-        found = self._exact(tokens)
+        found = self._exact(tokens)  # by token, then query word: each (token, word) once
         windows = self._windows(tokens, found)
         if len(windows) > 1 or windows[0] != (0, len(tokens)):
             kept = []
             for lo, hi in windows:
                 kept += found[bisect.bisect_left(found, (lo,)) : bisect.bisect_left(found, (hi,))]
             found = kept
-        best = {(j, i): q for j, i, q in found}
         exact = {i for _, i, q in found if q == 1.0}
-        for i in self.soft:
-            if i in exact:
-                continue
+        loose = [i for i in self.soft if i not in exact]
+        if not loose:
+            return found
+        best = {(j, i): q for j, i, q in found}
+        stretches = [(lo, tokens[lo:hi]) for lo, hi in windows]
+        for i in loose:
             word = self.terms[i].text
-            for lo, hi in windows:
-                for _, ratio, j in process.extract(word, tokens[lo:hi], scorer=fuzz.ratio, score_cutoff=SOFT, limit=None):
+            for lo, stretch in stretches:
+                for _, ratio, j in process.extract(word, stretch, scorer=fuzz.ratio, score_cutoff=SOFT, limit=None):
                     quality = SOFT_QUALITY * ratio / 100
                     if quality > best.get((lo + j, i), 0.0):
                         best[(lo + j, i)] = quality
@@ -260,9 +262,10 @@ class Matcher:
         longest = len(weights) + MAX_GAP
         best: list[float] = []
         back: list[int] = []
-        top = (-1.0, -1)
+        top, top_k = -1.0, -1
         for k, (j, i, q) in enumerate(matches):
             gain, came = 0.0, -1
+            weight = weights[i]
             kk = k - 1
             while kk >= 0:
                 jj, ii, _ = matches[kk]
@@ -273,25 +276,29 @@ class Matcher:
                 if dj > 0 and di > 0 and dj <= di + MAX_GAP:
                     link = best[kk]
                     if di == 1 and dj == 1:
-                        link += ADJACENT * (weights[ii] + weights[i]) / 2
+                        link += ADJACENT * (weights[ii] + weight) / 2
                     elif di == 1 and dj == 2:
-                        link += ONE_BETWEEN * ADJACENT * (weights[ii] + weights[i]) / 2
+                        link += ONE_BETWEEN * ADJACENT * (weights[ii] + weight) / 2
                     if link > gain:
                         gain, came = link, kk
                 kk -= 1
-            best.append(weights[i] * q + gain)
+            value = weight * q + gain
+            best.append(value)
             back.append(came)
-            if best[-1] > top[0]:
-                top = (best[-1], k)
-        k = top[1]
+            if value > top:
+                top, top_k = value, k
+        k = top_k
         last_j, last_i = matches[k][0], matches[k][1]
         while back[k] >= 0:
             k = back[k]
-        return top[0], matches[k][0], last_j, matches[k][1], last_i
+        return top, matches[k][0], last_j, matches[k][1], last_i
 
     def score(self, folded: str, turn_id: int | None = None) -> Scored:
         """How well the folded turn matches the query, 0–100, and where."""
-        tokens = folded.split()
+        return self.score_words(folded.split(), turn_id)
+
+    def score_words(self, tokens: list[str], turn_id: int | None = None) -> Scored:
+        """`score` of a turn given as its folded words (`TurnStore.folded_words`)."""
         if not self.terms or not tokens:
             return Scored(0.0, 0, 0)
         value, first, last, qi_first, qi_last = self._align(tokens, turn_id)

@@ -145,7 +145,7 @@ def _rerank(store: TurnStore, terms: list[Term], query: str, candidates: Iterabl
     hits = []
     scorer = matcher(store, terms, query)
     for turn_id in candidates:
-        scored = scorer.score(fold(store.text(turn_id)), turn_id)
+        scored = scorer.score_words(store.folded_words(turn_id), turn_id)
         hits.append(Hit(turn_id, scored.score, None, scored.score >= 100.0, (scored.first, scored.last)))
     return _best_first(hits, prior)
 

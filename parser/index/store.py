@@ -69,6 +69,10 @@ class TurnStore:
         """The words of one turn as printed, without making a `Turn`."""
         return self.columns.text(turn_id)
 
+    def folded_words(self, turn_id: int) -> list[str]:
+        """The folded words of one turn (`fold(text).split()`), as scoring reads them."""
+        return self.columns.folded_words(turn_id)
+
     def word_idf(self, word_id: int) -> float:
         """log(1 + turns / turns holding the word): a rarer word weighs more."""
         return math.log(1 + len(self) / max(1, int(self.vocab.df[word_id])))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parser.text import _SEPARATED, _TABLE, SEPARATOR, _fold_char, fold, fold_chars, fold_with_offsets, original_span
+from parser.text import _SEPARATED, _TABLE, SEPARATOR, _fold_char, fold, fold_chars, fold_with_offsets, original_span, utf8_tokens
 
 
 @pytest.mark.parametrize(
@@ -82,6 +82,11 @@ def test_fast_folding_agrees_on_mixed_text(text: str) -> None:
     assert fold_chars(text) == _one_by_one(text)
     kept = SEPARATOR.join(_one_by_one(part) for part in text.split(SEPARATOR))
     assert fold_chars(text, separator=True) == kept
+
+
+@given(_MIXED)
+def test_words_read_from_bytes_are_the_folded_words(text: str) -> None:
+    assert utf8_tokens(text.encode()) == fold(text).split()
 
 
 def test_folded_french_words() -> None:
