@@ -204,9 +204,10 @@ class Postings:
             if best is None:
                 best = np.zeros(SEGMENT, dtype=np.float32)
             found.sort()  # the best quality written last wins
-            for quality, a, b in found:
-                best[self.posts[s][a:b]] = quality
-            touched = np.concatenate([self.posts[s][a:b] for _, a, b in found])
+            chosen = [(quality, self.posts[s][a:b].astype(np.intp)) for quality, a, b in found]  # intp: quicker to index by
+            for quality, post in chosen:
+                best[post] = quality
+            touched = np.concatenate([post for _, post in chosen])
             row[touched] += weight * best[touched]  # a repeated turn adds once
             best[touched] = 0.0
 
