@@ -8,6 +8,7 @@ from, so that a match found in folded text can be shown in the original.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 
@@ -227,13 +228,19 @@ def token_span(text: str, first: int, last: int) -> tuple[int, int]:
     """
     pattern = _ASCII_WORD if text.isascii() else _WORDISH
     if pattern is _ASCII_WORD or len(pattern.findall(text)) == len(tokens(text)):
-        start = end = 0
-        for k, m in enumerate(pattern.finditer(text)):
-            if k == first:
-                start = m.start()
-            if k == last:
-                end = m.end()
-                break
+        if last < 0:
+            return (0, 0)
+        found = pattern.finditer(text)  # the words before `first`, and between, are skipped in C
+        start = 0
+        if 0 <= first <= last:
+            opening = next(itertools.islice(found, first, None), None)
+            if opening is None:
+                return (0, 0)
+            start = opening.start()
+            closing = opening if last == first else next(itertools.islice(found, last - first - 1, None), None)
+        else:  # no sense in it, but as before: from the start to word `last`
+            closing = next(itertools.islice(found, last, None), None)
+        end = closing.end() if closing is not None else 0
         return (start, end) if end > start else (0, 0)
     folded, _ = fold_with_offsets(text)
     starts = [0, *(i + 1 for i, ch in enumerate(folded) if ch == " ")]
