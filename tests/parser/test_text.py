@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parser.text import _SEPARATED, _TABLE, SEPARATOR, _fold_char, fold, fold_chars, fold_with_offsets, original_span, utf8_tokens
+from parser.text import (
+    _SEPARATED,
+    _TABLE,
+    SEPARATOR,
+    _fold_char,
+    fold,
+    fold_chars,
+    fold_with_offsets,
+    original_span,
+    token_span,
+    utf8_tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -87,6 +99,16 @@ def test_fast_folding_agrees_on_mixed_text(text: str) -> None:
 @given(_MIXED)
 def test_words_read_from_bytes_are_the_folded_words(text: str) -> None:
     assert utf8_tokens(text.encode()) == fold(text).split()
+
+
+@given(st.text(st.sampled_from("aZ09 _-.,'\t\n\x1c\x01"), max_size=30), st.integers(-1, 8), st.integers(-1, 8))
+def test_a_span_of_ascii_words_is_where_those_words_are(text: str, first: int, last: int) -> None:
+    words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z0-9]+", text)]
+    assert [text[a:b].lower() for a, b in words] == fold(text).split()
+    if 0 <= first <= last < len(words):
+        assert token_span(text, first, last) == (words[first][0], words[last][1])
+    elif 0 <= first <= last:
+        assert token_span(text, first, last) == (0, 0)
 
 
 def test_folded_french_words() -> None:
