@@ -45,8 +45,8 @@ CHANCE = 1e-4
 # A query of `FEW` words or fewer, not said as typed, whose chain has a link the odds can only
 # guess (two neighbouring words, one of them not frequent: `Evidence.guessed`) must be far less
 # likely than `CHANCE`. With so few links, the guess is most of the estimate, and it undercounts
-# phrases of words that are not frequent ("in both your areas": 3.5e-5 turns at 1M, and held by
-# a turn of a meeting it was never said in). A chain whose neighbours the index knows (`delay
+# phrases of words that are not frequent two to fifty times a link ("in both your areas": 3.5e-5
+# turns at 1M, and held by a turn of a meeting it was never said in). A chain whose neighbours the index knows (`delay
 # the difficulty bomb` in the Ethereum record: 5e-5) keeps `CHANCE`. Quotes of a loaded turn
 # this short and not as typed are rare: one of the bench's 2,000 at 100k and 1M, its links known.
 FEW = 6

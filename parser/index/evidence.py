@@ -181,10 +181,10 @@ class Odds:
     def guessed(self, chain: list[tuple[int, int, int | None]]) -> int:
         """Words of `chain` said right after the one before them where one of the two is not a
         frequent word (held by fewer turns than the in-memory index lists pairs for): the odds
-        of such a link are the second word's frequency alone, which undercounts a phrase ("in
-        both", "not fun", "haven't") as much as a hundred times. Counted from the words' turn
-        counts, so both stores count alike. `bot.commands.verdict` asks more of a short chain
-        with such a link."""
+        of such a link are the second word's frequency alone, which undercounts a phrase (at 1M
+        turns: "in both" twice, "not fun" five times, "haven't" fifty times). Counted from the
+        words' turn counts, so both stores count alike. `bot.commands.verdict` asks more of a
+        short chain with such a link."""
         df = self.lexicon.vocab.df
         return sum(
             1
