@@ -42,6 +42,15 @@ NEXT_TURN = 2  # a speaker's next turn may come this many turns later (someone s
 # were there by chance were estimated at 1e-1 to 1e-6 (a few lower), and remembered quotes of a
 # loaded turn mostly under 1e-7; 1e-4 keeps 99.6 % of the remembered ones close at 1M turns.
 CHANCE = 1e-4
+# A query of `FEW` words or fewer, not said as typed, whose chain has a link the odds can only
+# guess (two neighbouring words, one of them not frequent: `Evidence.guessed`) must be far less
+# likely than `CHANCE`. With so few links, the guess is most of the estimate, and it undercounts
+# phrases of words that are not frequent two to fifty times a link ("in both your areas": 3.5e-5
+# turns at 1M, and held by a turn of a meeting it was never said in). A chain whose neighbours the index knows (`delay
+# the difficulty bomb` in the Ethereum record: 5e-5) keeps `CHANCE`. Quotes of a loaded turn
+# this short and not as typed are rare: one of the bench's 2,000 at 100k and 1M, its links known.
+FEW = 6
+FEW_CHANCE = 1e-6
 # A short query (`SHORT`), already held nearly whole and ahead of every other turn, may lack a
 # word or hold a little less of its weight when its chain is this unlikely: a rare word of the
 # record with the common words around it (`they work for wetransfer`: "work for a company called
@@ -87,8 +96,10 @@ def _one_edit(typed: str, said: str) -> bool:
 
 def by_chance(e: Evidence) -> bool:
     """Whether a big enough record would hold such a chain anyway (`CHANCE`; `SHORT_CHANCE` for a
-    short query), the turn not saying the query nearly as typed."""
-    return e.chance > (SHORT_CHANCE if e.of <= SHORT else CHANCE) and not as_typed(e)
+    short query; `FEW_CHANCE` for a query of `FEW` words or fewer whose chain has a link the odds
+    guess), the turn not saying the query nearly as typed."""
+    bar = FEW_CHANCE if e.of <= FEW and e.guessed else SHORT_CHANCE if e.of <= SHORT else CHANCE
+    return e.chance > bar and not as_typed(e)
 
 
 def sure(e: Evidence) -> bool:
@@ -103,7 +114,8 @@ def judge(store: Archive, query: str, hits: list[Hit]) -> list[Judged]:
     terms = analyse(lexicon, folded.split(), loose=True)
     scorer = matcher(lexicon, terms, folded)
     weighed = weights(lexicon, terms)
-    chances = Odds(lexicon, terms, store.totals()[2], store.pair_turns)
+    _, turns, positions = store.totals()
+    chances = Odds(lexicon, terms, positions, store.pair_turns, turns)
     judged = []
     for hit in hits:
         tokens = fold(store.text(hit.turn_id)).split()

@@ -3,7 +3,8 @@
 Five to eight common words with a typo and a word missing, from a meeting that is not loaded,
 are held in order, a word or two apart, by some turn of 122k; such a chain is no evidence, and
 the verdict says *not found*. The same kind of quote of a loaded turn is still *close*. The
-queries are the benchmark's own (`bench/bench_search.py`, false alarms and damaged spans).
+queries are the benchmark's own (`bench/bench_search.py`, false alarms and damaged spans), and
+quotes of five or six words of a loaded turn with words left out or changed.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ NOT_LOADED = [  # damaged quotes of the meetings left out, each once called clos
     "used you don't have to integrate",
     "you want to do operations like you",
     "So I think that's for",
+    # Five or six words not said as typed, with two neighbours the odds can only guess (one of
+    # them not a frequent word), each called close until such a chain had to be far less likely:
+    "you, in both youqr areas,",  # "In both your areas": "in both", "your areas"
+    "not fun to use a",  # "not fun to use. And uh a": "not fun"
+    "to work on the smartboard",  # "to work together on the prototype drawing on the SMARTboard"
 ]
 
 
@@ -75,6 +81,9 @@ LOADED = [  # (damaged quote, the words of the loaded turn it was made from)
     ("meaa if you have a", "mean if you have a"),
     ("of reayd to be", "of hogs ready to be"),
     ("here terms of uh the", "there in terms of uh the"),
+    # Six words not said as typed, far from any chance chain: still close.
+    ("we got other than who knew", "we got someone other than me who knew"),  # two words left out
+    ("also always be the simplistic , but", "also always be more simplistic, but"),  # one changed
 ]
 
 
