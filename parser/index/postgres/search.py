@@ -305,15 +305,16 @@ def find_closest(
         rows.sort(key=lambda row: (-prior[row[0]], row[0]))
         return rows, prior
 
+    widens = widen and len(terms) < LONG_QUERY  # whether more than the pool may be scored
     if pairs:  # the words' best rows, more than are kept: their pairs may raise some of the rest above others
-        rows, prior = best_rows(PAIRED * WIDER * pool)
-        rows = rows[: WIDER * pool]
+        rows, prior = best_rows(PAIRED * (WIDER if widens else 1) * pool)
+        rows = rows[: (WIDER if widens else 1) * pool]
     else:  # the index score is the whole of it: the best `pool`, and more only when widening
         rows, prior = best_rows(pool)
     if not rows:
         return []
     hits = _rerank(terms, folded, rows[:pool], prior)
-    if widen and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) >= pool and len(terms) < LONG_QUERY:
+    if widens and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) >= pool:
         if not pairs:
             rows, prior = best_rows(WIDER * pool)
         if len(rows) > pool:
