@@ -38,16 +38,13 @@ cand AS (
 )
 SELECT w.word, s.df FROM cand JOIN search_words w ON w.id = cand.id {_SCOPE_DF}
 """
-# Words within a few trigrams of each query word (the typo search then measures the edits): the
-# dictionary's words of about its length, each one's similarity computed once (a low floor makes
-# the trigram index no help, and the `%` operator, the filter and the order each computed it).
+# Words within a few trigrams of each query word (the typo search then measures the edits).
 _NEAR_SQL = f"""
 SELECT w.word, s.df FROM unnest(%(words)s::text[], %(edits)s::int[], %(floors)s::float8[]) AS q(word, edits, floor)
 CROSS JOIN LATERAL (
-    SELECT id, word FROM (
-        SELECT id, word, similarity(word, q.word) AS near FROM search_words
-        WHERE length(word) BETWEEN length(q.word) - q.edits AND length(q.word) + q.edits OFFSET 0) w
-    WHERE near >= q.floor ORDER BY near DESC LIMIT %(neighbours)s) w
+    SELECT id, word FROM search_words
+    WHERE lower(word) %% q.word AND similarity(lower(word), q.word) >= q.floor AND abs(length(word) - length(q.word)) <= q.edits
+    ORDER BY similarity(lower(word), q.word) DESC LIMIT %(neighbours)s) w
 {_SCOPE_DF}
 """
 # The scope's words held by at least so many turns (a known word may be a typo of one of them).
@@ -149,7 +146,7 @@ def scope_words(
 
     First the words themselves, their stems' and their beginnings' (indexes on the dictionary);
     then, for the unknown or rare words, their trigram neighbours (each with the least similarity
-    its edits allow: the fewer words to measure); and, when looking loosely, the scope's common
+    its edits allow: the fewer rows the trigram index must check); and, when looking loosely, the scope's common
     words, which a known word may be a typo of (`form` for `from`).
 
     `size`: the scope's, if known. `base`: the same words' vocabulary made already (strictly): its
@@ -179,6 +176,8 @@ def scope_words(
             lengths |= {len(word) - 1, len(word), len(word) + 1}
     if typos:
         floors = [trigram_floor(len(w), e) for w, e in typos]
+        # the session's: reads run outside a transaction (each search that uses it sets it first)
+        conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", (str(min(floors)),))
         params = {"words": [w for w, _ in typos], "edits": [e for _, e in typos], "floors": floors}
         found.update(conn.execute(_NEAR_SQL, {**params, "neighbours": NEIGHBOURS, "scope": scope}).fetchall())
         searched.update(typos)
