@@ -217,10 +217,24 @@ def summary(result: dict, queries: list[dict]) -> dict[str, dict[str, float]]:  
     return table
 
 
-def run_commands(url: str, kept: dict, outside: Source, count: int) -> dict[str, object]:  # type: ignore[type-arg]
+def _ask_child(code: Path, url: str, queries_file: str) -> dict:  # type: ignore[type-arg]
+    """The queries through the commands of the checkout at `code`, against PostgreSQL, in a process of its own."""
+    script = code / "bench" / "bench_postgres.py"
+    child = subprocess.run(
+        [sys.executable, str(script), "--child-commands", url, queries_file], capture_output=True, text=True, check=True
+    )
+    return json.loads(child.stdout)  # type: ignore[no-any-return]
+
+
+def run_commands(
+    url: str, kept: dict, outside: Source, count: int, baseline: Path | None = None, rounds: int = 1, saved: Path | None = None
+) -> dict[str, object]:  # type: ignore[type-arg]
     """The three query families (`bench.store_queries`) of each scope, as `!quote` and `!whosaid`
     through the commands: PostgreSQL in a process of its own (its resident memory is the bot's),
-    memory on a store of exactly what each scope sees, in this one; side by side."""
+    memory on a store of exactly what each scope sees, in this one; side by side.
+
+    With `baseline` (another checkout), its code asks PostgreSQL too, in turn with this one's
+    (`rounds` times each, baseline first): a paired comparison on the same database and load."""
     from bench.store_queries import ask_memory as memory_commands
     from bench.store_queries import differ, families, score
 
@@ -231,20 +245,31 @@ def run_commands(url: str, kept: dict, outside: Source, count: int) -> dict[str,
         asked += [{**vars(a)} for a in families(source, outside, guild, count, seed=30 + k)]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(asked, f)
-    child = subprocess.run(
-        [sys.executable, __file__, "--child-commands", url, f.name], capture_output=True, text=True, check=True
-    )
+    if saved is not None:
+        saved.write_text(json.dumps(asked))
+        if not rounds:
+            return {"queries": len(asked), "saved": str(saved)}
+    runs: list[tuple[str, dict]] = []  # type: ignore[type-arg]
+    for k in range(rounds):
+        if baseline is not None:
+            runs.append((f"baseline{k + 1}", _ask_child(baseline, url, f.name)))
+        runs.append((f"postgres{k + 1}" if rounds > 1 or baseline is not None else "postgres", _ask_child(ROOT, url, f.name)))
     os.unlink(f.name)
-    pg = json.loads(child.stdout)
     scopes = {g: ([*kept[None], *kept[g]] if g is not None else kept[None]) for g in kept}
     memory = memory_commands(scopes, asked)
-    out: dict[str, object] = {"queries": len(asked), "pg_rss_MB": round(pg["rss_end"] / 1e6, 1)}
+    pg = runs[-1][1]
+    out: dict[str, object] = {
+        "queries": len(asked),
+        "pg_rss_MB": round(pg["rss_end"] / 1e6, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],  # 1, 5, 15 min, when PostgreSQL's runs ended
+    }
     for label, pick in (("guild", lambda q: q["guild"] is not None), ("shared", lambda q: q["guild"] is None)):
         idx = [i for i, q in enumerate(asked) if pick(q)]
         sub = [asked[i] for i in idx]
-        for name, result in (("postgres", pg), ("memory", memory)):
+        for name, result in [*runs, ("memory", memory)]:
             out[f"{label}/{name}"] = score({c: [result[c][i] for i in idx] for c in ("quote", "whosaid")}, sub)
-    out["answers_differ"] = differ({c: pg[c] for c in ("quote", "whosaid")}, memory)
+    for name, result in runs:
+        out[f"answers_differ/{name}"] = differ({c: result[c] for c in ("quote", "whosaid")}, memory)
     return out
 
 
@@ -263,6 +288,13 @@ def main() -> int:
         help="queries of each family (damaged, remembered, outside) per scope, through the commands",
     )
     parser.add_argument("--no-steps", action="store_true", help="skip the search steps' run (only the commands')")
+    parser.add_argument(
+        "--reuse", metavar="DATABASE", help="ask a database a run with the same --turns and --guilds kept, not importing again"
+    )
+    parser.add_argument("--baseline", type=Path, help="another checkout whose code asks PostgreSQL in turn with this one's")
+    parser.add_argument("--prefix", default="verbatim_bench", help="the new database's name begins so")
+    parser.add_argument("--save-queries", type=Path, help="write the commands' queries (JSON) here, to profile them")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of the commands' queries on PostgreSQL, each code")
     parser.add_argument("--child", nargs=2, metavar=("URL", "QUERIES"), help=argparse.SUPPRESS)
     parser.add_argument("--child-commands", nargs=2, metavar=("URL", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -281,9 +313,10 @@ def main() -> int:
     from parser.index.postgres.schema import migrate
     from parser.index.postgres.writer import add_record, import_records
 
-    name = f"verbatim_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name = args.reuse or f"{args.prefix}_{uuid.uuid4().hex[:8]}"
+    if not args.reuse:
+        with psycopg.connect(URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
     url = make_conninfo(URL, dbname=name)
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -319,32 +352,39 @@ def main() -> int:
                 yield made
 
         guilds: dict[str, int] = {}
-        with psycopg.connect(url) as conn:
-            migrate(conn)
-            conn.commit()
-            client_cpu = time.process_time()
-            with ServerCpu(name) as server:
-                began = time.perf_counter()
-                streams = {} if args.streams is None else {"streams": args.streams}
-                done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id], **streams)
-                copy_seconds = time.perf_counter() - began
-            server_cpu, client_cpu = server.seconds, time.process_time() - client_cpu
-            added_bytes, began = 0, time.perf_counter()
-            add_times = []
-            for guild, made in sample:
-                one = time.perf_counter()
-                add_record(
-                    conn,
-                    made.model_copy(update={"meeting": made.meeting.model_copy(update={"id": made.meeting.id + "+"})}),
-                    guild,
-                )
-                add_times.append(time.perf_counter() - one)
-                added_bytes += sum(len(t.speaker.encode()) + len(t.text.encode()) for t in made.turns)
-            add_seconds = time.perf_counter() - began
-            conn.commit()
-            conn.autocommit = True
-            conn.execute("VACUUM (ANALYZE) search_turns")
-            size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        if args.reuse:  # the same corpus, made again for the queries; the database has it
+            made = sum(1 for _ in records())
+            with psycopg.connect(url) as conn:
+                size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+            done, copy_seconds, client_cpu, server_cpu = {"turns": args.turns, "meetings": made}, float("nan"), 0.0, 0.0
+            add_times, added_bytes, add_seconds = [], 0, float("nan")
+        else:
+            with psycopg.connect(url) as conn:
+                migrate(conn)
+                conn.commit()
+                client_cpu = time.process_time()
+                with ServerCpu(name) as server:
+                    began = time.perf_counter()
+                    streams = {} if args.streams is None else {"streams": args.streams}
+                    done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id], **streams)
+                    copy_seconds = time.perf_counter() - began
+                server_cpu, client_cpu = server.seconds, time.process_time() - client_cpu
+                added_bytes, began = 0, time.perf_counter()
+                add_times = []
+                for guild, made in sample:
+                    one = time.perf_counter()
+                    add_record(
+                        conn,
+                        made.model_copy(update={"meeting": made.meeting.model_copy(update={"id": made.meeting.id + "+"})}),
+                        guild,
+                    )
+                    add_times.append(time.perf_counter() - one)
+                    added_bytes += sum(len(t.speaker.encode()) + len(t.text.encode()) for t in made.turns)
+                add_seconds = time.perf_counter() - began
+                conn.commit()
+                conn.autocommit = True
+                conn.execute("VACUUM (ANALYZE) search_turns")
+                size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         # Queries: damaged quotes of each chosen guild's own turns, and of shared turns asked in a DM.
         queries: list[dict] = []  # type: ignore[type-arg]
         for guild in [*sorted(chosen), None]:
@@ -358,7 +398,19 @@ def main() -> int:
                     {"guild": guild, "text": q.text, "original": q.original, "meant": q.meant, "meeting": meeting, "index": index}
                 )
         scopes = {g: ([*kept[None], *kept[g]] if g is not None else kept[None]) for g in [*sorted(chosen), None]}
-        commands = run_commands(url, kept, outside_records(ROOT.parent / "shared" / "corpus"), args.family) if args.family else {}
+        commands = (
+            run_commands(
+                url,
+                kept,
+                outside_records(ROOT.parent / "shared" / "corpus"),
+                args.family,
+                args.baseline,
+                args.rounds,
+                args.save_queries,
+            )
+            if args.family
+            else {}
+        )
         if args.no_steps:  # one query of each scope kind: the import's figures still come with the resident memory
             queries = [next(q for q in queries if q["guild"] is not None), next(q for q in queries if q["guild"] is None)]
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -413,7 +465,7 @@ def main() -> int:
         report["commands"] = commands
         print(json.dumps(report, indent=1))
     finally:
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"kept database {name}", file=sys.stderr)
         else:
             with psycopg.connect(URL, autocommit=True) as conn:

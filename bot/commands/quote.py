@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.commands.base import Command, Request, UserError, hit_out, plural
 from bot.commands.filters import Filters, parse_filters
@@ -71,21 +71,30 @@ def compound_variant(store: Archive, text: str) -> str | None:
     they hold both words. None when no word changes."""
     phrases, rest = split_phrases(text)
     words = rest.split()
+    folded = [fold(w) for w in words]
+    asked: set[str] = set()  # every word the check may count, counted at once
+    for k, word in enumerate(folded):
+        after = folded[k + 1] if k + 1 < len(folded) else ""
+        if min(len(word), len(after)) >= MIN_PART:
+            asked |= {word + after, word, after}
+        if len(word) >= 2 * MIN_PART and word.isalpha():
+            asked |= {word, *(w for at in range(MIN_PART, len(word) - MIN_PART + 1) for w in (word[:at], word[at:]))}
+    counts = store.words_turns(asked) if asked else {}
     out: list[str] = []
     changed = False
     k = 0
     while k < len(words):
-        word = fold(words[k])
-        after = fold(words[k + 1]) if k + 1 < len(words) else ""
+        word = folded[k]
+        after = folded[k + 1] if k + 1 < len(words) else ""
         if (
             min(len(word), len(after)) >= MIN_PART
-            and store.word_turns(word + after) is not None
-            and _rarer(store, word + after, word, after)
+            and counts[word + after] is not None
+            and _rarer(store, counts, word + after, word, after)
         ):
             out.append(word + after)
             k, changed = k + 2, True
             continue
-        halves = _split(store, word)
+        halves = _split(store, counts, word)
         if halves:
             out.append(f'"{halves[0]} {halves[1]}"')
             changed = True
@@ -97,16 +106,16 @@ def compound_variant(store: Archive, text: str) -> str | None:
     return " ".join([*(f'"{p}"' for p in phrases), *out])
 
 
-def _rarer(store: Archive, whole: str, a: str, b: str) -> bool:
+def _rarer(store: Archive, counts: Mapping[str, int | None], whole: str, a: str, b: str) -> bool:
     """Whether `whole` may be `a b` written as one word (or the other way round), and is rare
     enough (`COMPOUND_SHARE` of the turns) that searching both spellings costs nothing noticeable."""
-    if store.word_turns(a) is None or store.word_turns(b) is None:
+    if counts[a] is None or counts[b] is None:
         return False
-    turns = store.word_turns(whole)
+    turns = counts[whole]
     return turns is None or turns <= max(COMPOUND_FLOOR, COMPOUND_SHARE * store.totals()[1])
 
 
-def _split(store: Archive, word: str) -> tuple[str, str] | None:
+def _split(store: Archive, counts: Mapping[str, int | None], word: str) -> tuple[str, str] | None:
     """Two words of the records that `word` is made of, written apart somewhere (the most common
     such pair), if any: `headteachers` → `head teachers`, never a typo cut into two fragments."""
     if len(word) < 2 * MIN_PART or not word.isalpha():
@@ -114,8 +123,8 @@ def _split(store: Archive, word: str) -> tuple[str, str] | None:
     best: tuple[int, tuple[str, str]] | None = None
     for at in range(MIN_PART, len(word) - MIN_PART + 1):
         a, b = word[:at], word[at:]
-        if _rarer(store, word, a, b) and store.adjacent(a, b):
-            both = min(store.word_turns(a) or 0, store.word_turns(b) or 0)
+        if _rarer(store, counts, word, a, b) and store.adjacent(a, b):
+            both = min(counts[a] or 0, counts[b] or 0)
             if best is None or both > best[0]:
                 best = (both, (a, b))
     return best[1] if best else None

@@ -116,17 +116,23 @@ def judge(store: Archive, query: str, hits: list[Hit]) -> list[Judged]:
     weighed = weights(lexicon, terms)
     _, turns, positions = store.totals()
     chances = Odds(lexicon, terms, positions, store.pair_turns, turns)
-    judged = []
+    alone = []  # (hit, its turn's words, its evidence alone)
     for hit in hits:
         tokens = fold(store.text(hit.turn_id)).split()
-        alone = weigh(scorer, weighed, tokens, hit.turn_id, chances)
-        best = Judged(hit, alone)
-        if not sure(alone) and alone.words and alone.last >= len(tokens) - (len(terms) + SLACK):
-            after = store.next_of_speaker(hit.turn_id, NEXT_TURN)
-            if after is not None:
-                both = weigh(scorer, weighed, tokens + fold(store.text(after)).split(), odds=chances)
-                if both.held > alone.held and both.last >= len(tokens):
-                    best = Judged(hit, both, after)
+        alone.append((hit, tokens, weigh(scorer, weighed, tokens, hit.turn_id, chances)))
+    # a quote may run on into the speaker's next turn: asked at once of the turns whose chain reaches their end
+    runs_on = [
+        hit.turn_id for hit, tokens, e in alone if not sure(e) and e.words and e.last >= len(tokens) - (len(terms) + SLACK)
+    ]
+    following = store.next_of_speakers(runs_on, NEXT_TURN) if runs_on else {}
+    judged = []
+    for hit, tokens, e in alone:
+        best = Judged(hit, e)
+        after = following.get(hit.turn_id)
+        if after is not None:
+            both = weigh(scorer, weighed, tokens + fold(store.text(after)).split(), odds=chances)
+            if both.held > e.held and both.last >= len(tokens):
+                best = Judged(hit, both, after)
         judged.append(best)
     judged.sort(key=lambda j: (-j.evidence.held, j.evidence.extra))
     return judged

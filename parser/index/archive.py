@@ -105,6 +105,10 @@ class Archive(Protocol):
         """The same speaker's next turn in the same meeting, if it comes within `within` turns."""
         ...
 
+    def next_of_speakers(self, turn_ids: Collection[int], within: int) -> dict[int, int | None]:
+        """`next_of_speaker` of each of these turns, asked at once (a verdict weighs eight)."""
+        ...
+
     # ----- one meeting -----
     def meeting_turns(self, meeting_id: str, first: int = 0, stop: int | None = None) -> list[int]:
         """Ids of the meeting's turns from position `first` to `stop` (exclusive; None: its end)."""
@@ -158,6 +162,10 @@ class Archive(Protocol):
 
     def word_turns(self, word: str) -> int | None:
         """How many turns seen hold the folded word (None: no turn does): compounds and rarity."""
+        ...
+
+    def words_turns(self, words: Collection[str]) -> dict[str, int | None]:
+        """`word_turns` of each of these words, asked at once: the compound check counts dozens."""
         ...
 
     def adjacent(self, first: str, second: str) -> bool:

@@ -71,6 +71,9 @@ class MemoryArchive:
                 return later
         return None
 
+    def next_of_speakers(self, turn_ids: Collection[int], within: int) -> dict[int, int | None]:
+        return {turn_id: self.next_of_speaker(turn_id, within) for turn_id in turn_ids}
+
     # ----- one meeting -----
     def meeting_turns(self, meeting_id: str, first: int = 0, stop: int | None = None) -> list[int]:
         return list(self.store.meeting_range[meeting_id][first:stop])
@@ -154,6 +157,9 @@ class MemoryArchive:
     def word_turns(self, word: str) -> int | None:
         word_id = self.store.vocab.ids.get(word)
         return None if word_id is None else int(self.store.vocab.df[word_id])
+
+    def words_turns(self, words: Collection[str]) -> dict[str, int | None]:
+        return {word: self.word_turns(word) for word in words}
 
     def adjacent(self, first: str, second: str) -> bool:
         ids = self.store.vocab.ids

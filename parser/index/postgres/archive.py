@@ -23,7 +23,7 @@ from parser.index.postgres import ranked, search
 from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import SHARED
 from parser.index.postgres.store import PgStore, scope_of
-from parser.index.postgres.words import ScopeWords, phrase, scope_words
+from parser.index.postgres.words import ScopeSize, ScopeWords, phrase, scope_size, scope_words
 from parser.index.postgres.writer import POSITION_BITS
 from parser.index.rank import Lexicon, Matcher, analyse
 from parser.index.search import RERANK, SPANS, Hit, bounded
@@ -88,6 +88,7 @@ class PgArchive:
         self._speakers: SpeakerIndex | None = None
         self._totals: tuple[int, int, int] | None = None
         self._terms_total: int | None = None
+        self._size: ScopeSize | None = None
         self._turns: _Kept[int, Turn] = _Kept(CACHED)
         self._lexicons: _Kept[tuple[tuple[str, ...], bool], ScopeWords] = _Kept(LEXICONS)
         # a common phrase's rows are every turn holding it: only the last two (a search and its verdict)
@@ -96,7 +97,7 @@ class PgArchive:
         self._adjacent: _Kept[tuple[str, str], bool] = _Kept(WORDS)
 
     def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        with self.store.db.connection() as conn:
+        with self.store.db.reading() as conn:
             return conn.execute(sql, params).fetchall()
 
     # ----- what is seen -----
@@ -199,6 +200,25 @@ class PgArchive:
             (within, self.scope, turn_id),
         )
         return None if not rows or rows[0][0] is None else int(rows[0][0])
+
+    def next_of_speakers(self, turn_ids: Collection[int], within: int) -> dict[int, int | None]:
+        """In one query, and the next turns kept: the verdict reads them next."""
+        wanted = list(dict.fromkeys(int(t) for t in turn_ids))
+        if not wanted:
+            return {}
+        rows = self._query(
+            f"SELECT t.id, {_COLUMNS.replace('t.', 'n.')} FROM search_turns t CROSS JOIN LATERAL"
+            f" (SELECT {_COLUMNS.replace('t.', 'n.')} FROM search_turns n WHERE n.guild_id = t.guild_id"
+            " AND n.meeting_id = t.meeting_id AND n.id > t.id AND n.id <= t.id + %s AND n.speaker = t.speaker"
+            " ORDER BY n.id LIMIT 1) n"
+            " WHERE t.guild_id = ANY(%s::bigint[]) AND t.id = ANY(%s::bigint[])",
+            (within, self.scope, wanted),
+        )
+        found: dict[int, int | None] = dict.fromkeys(wanted)
+        for r in rows:
+            self._keep(r[1], Turn(meeting_id=r[2], index=r[3], speaker=r[4], text=r[5], page=r[6], start=r[7], end=r[8]))
+            found[r[0]] = int(r[1])
+        return found
 
     # ----- one meeting -----
     def meeting_turns(self, meeting_id: str, first: int = 0, stop: int | None = None) -> list[int]:
@@ -337,12 +357,18 @@ class PgArchive:
         return self._lexicon(words, loose)
 
     def _lexicon(self, words: list[str], loose: bool = False) -> ScopeWords:
-        """The scope's words these folded query words may stand for, kept for the query's next stages."""
+        """The scope's words these folded query words may stand for, kept for the query's next stages.
+
+        Made from the same words' other one where kept (`!quote` looks strictly, then loosely; a
+        verdict loosely, then strictly to place the nearest turn): only what it lacks is asked."""
         key = (tuple(words), loose)
         found = self._lexicons.get(key)
         if found is None:
-            with self.store.db.connection() as conn:
-                found = self._lexicons.put(key, scope_words(conn, self.scope, words, loose))
+            base = self._lexicons.get((tuple(words), not loose))
+            with self.store.db.reading() as conn:
+                if self._size is None:
+                    self._size = scope_size(conn, self.scope)
+                found = self._lexicons.put(key, scope_words(conn, self.scope, words, loose, self._size, base))
         return found
 
     def word_turns(self, word: str) -> int | None:
@@ -356,6 +382,21 @@ class PgArchive:
             )
             turns = self._word_turns.put(word, int(rows[0][0]) if rows and rows[0][0] else 0)
         return turns or None
+
+    def words_turns(self, words: Collection[str]) -> dict[str, int | None]:
+        """Those not kept counted in one query."""
+        kept = {word: self._word_turns.get(word) for word in words}
+        missing = [word for word, turns in kept.items() if turns is None]
+        if missing:
+            rows = self._query(
+                "SELECT w.word, sum(d.df)::bigint FROM search_words w JOIN search_word_df d ON d.word_id = w.id"
+                " WHERE w.word = ANY(%s::text[]) AND d.guild_id = ANY(%s::bigint[]) GROUP BY w.word",
+                (missing, self.scope),
+            )
+            counted = {word: int(turns or 0) for word, turns in rows}
+            for word in missing:
+                kept[word] = self._word_turns.put(word, counted.get(word, 0))
+        return {word: turns or None for word, turns in kept.items()}
 
     def adjacent(self, first: str, second: str) -> bool:
         said = self._adjacent.get((first, second))
@@ -380,7 +421,7 @@ class PgArchive:
         key = (" ".join(words), within)
         rows = self._phrases.get(key)
         if rows is None:
-            with self.store.db.connection() as conn:
+            with self.store.db.reading() as conn:
                 found = search.find_phrase(conn, self.scope, text, within, shown=0)
             rows = self._phrases.put(key, ranked.phrase_order(found.rows, words, lambda: self._lexicon(words)))
         return words, rows
@@ -430,7 +471,7 @@ class PgArchive:
     def find_closest(self, query: str, limit: int = 5, within: Where | None = None, widen: bool = True) -> list[Hit]:
         folded = " ".join(bounded(fold(query).split()))
         words = self._lexicon(folded.split(), loose=True)
-        with self.store.db.connection() as conn:
+        with self.store.db.reading() as conn:
             found = search.find_closest(conn, self.scope, folded, limit, within, widen=widen, words=words)
         for f in found:
             self._keep(f.id, f.turn)

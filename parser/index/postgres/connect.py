@@ -8,6 +8,7 @@ back, so nothing needs restarting.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 3  # seconds to open one connection
 WAIT = 5.0  # seconds a command waits for a connection from the pool before giving up
 STATEMENT_TIMEOUT = 10_000  # milliseconds a query may run (a command is answered, or it is our bug)
+IDLE_CHECK = 2.0  # seconds a connection may have lain in the pool before it is checked again when lent
 
 
 class RecordsUnavailable(Exception):
@@ -36,6 +38,15 @@ def _configure(conn: Any) -> None:
     conn.commit()
 
 
+def _check(conn: Any) -> None:
+    """Check a connection before lending it, unless it came back working moments ago: a command
+    takes one a dozen times in a row, and each check is a round trip to the server."""
+    if time.monotonic() - getattr(conn, "verbatim_used", float("-inf")) > IDLE_CHECK:
+        from psycopg_pool import ConnectionPool
+
+        ConnectionPool.check_connection(conn)
+
+
 class Database:
     """A pool of connections to one database URL (opened on first use, checked before each use)."""
 
@@ -50,7 +61,7 @@ class Database:
             max_size=max_size,
             kwargs={"connect_timeout": CONNECT_TIMEOUT, "autocommit": False},
             configure=_configure,
-            check=ConnectionPool.check_connection,
+            check=_check,
             reconnect_timeout=0,  # keep trying for ever: the server will be back
             open=False,
             name="verbatim-records",
@@ -72,6 +83,7 @@ class Database:
         try:
             with self.pool.connection(timeout=self.wait) as conn:
                 yield conn
+                conn.verbatim_used = time.monotonic()  # it worked: the next few lendings need no check
         except PoolTimeout as error:
             raise RecordsUnavailable(error) from error
         except psycopg.OperationalError as error:
@@ -79,6 +91,18 @@ class Database:
                 raise  # a statement timeout is a slow query of ours, not an absent server
             log.warning("records' database unreachable: %s", error)
             raise RecordsUnavailable(error) from error
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """A connection for reads only, each statement its own transaction: no BEGIN and COMMIT
+        around a search's few statements (two round trips each); `RecordsUnavailable` as `connection`."""
+        with self.connection() as conn:
+            conn.autocommit = True
+            try:
+                yield conn
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False
 
     def close(self) -> None:
         if self._opened:

@@ -35,6 +35,7 @@ TURN = "t.id, t.meeting_id, t.position, t.turn_index, t.speaker, t.text, t.page,
 _ONCE = f"SELECT {TURN}, t.bytes, t.tsv || ''::tsvector AS tsv FROM search_turns t"
 PAIRED = 2  # rows fetched by their words' score, for each one kept once pairs are added
 FIRST_ROWS = 3000  # rows (by the words' counts) the heaviest units of a closest search may bring at first
+TOGETHER = 8  # sets of words (each held together) a closest search may ask rows by, past the heaviest
 
 
 @dataclass(frozen=True, eq=False)  # told apart by identity: two parts may look alike
@@ -238,16 +239,19 @@ def find_closest(
         pairs = []
     score = " + ".join(u.score for u in units)
 
-    def ask(reach: list[_Unit], count: int) -> list[tuple[Any, ...]]:
-        """The `count` rows of best index score among those holding any operand of `reach`, with their score and its final value
+    def ask(reach: list[_Unit], count: int, together: list[list[_Unit]] | None = None) -> list[tuple[Any, ...]]:
+        """The `count` rows of best index score among those holding any operand of `reach` (or all the
+        units of one of `together`), with their score and its final value
         (pairs in the query's order are added later, to the rows the words brought: checked in
         the folded text they cost nothing, where the database would test every row holding any word)."""
+        held = [o for u in reach for o in u.operands]
+        held += ["(" + " & ".join("(" + " | ".join(u.operands) + ")" for u in group) + ")" for group in together or []]
         rows: list[tuple[Any, ...]] = conn.execute(
             f"SELECT {TURN}, t.words, t.bytes, t.words / {_length_factor(words)} AS final"
             f" FROM (SELECT t.*, ({score}) AS words"  # the score once a row (OFFSET 0: not copied into the ORDER BY)
             f" FROM ({_ONCE} WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t OFFSET 0) t"
             " ORDER BY final DESC, t.id LIMIT %s",
-            [scope, " | ".join(o for u in reach for o in u.operands), *params, count],
+            [scope, " | ".join(held), *params, count],
         ).fetchall()
         return rows
 
@@ -285,6 +289,24 @@ def find_closest(
                 asked.append(max((u for u in units if u not in asked), key=lambda u: (now - bound([*asked, u])) / (1 + u.rows)))
             return asked
 
+        def reaching(left: list[_Unit], bar: float) -> list[list[_Unit]] | None:
+            """The least sets of `left` whose weights sum to `bar` (a row holding none of them scores
+            below it), or None when there are more than `TOGETHER`: a query of many middling words."""
+            left = sorted(left, key=lambda u: -u.most)
+            bar *= 1 - 1e-9  # float sums may differ a little: a margin
+            after = [sum(u.most for u in left[k:]) for k in range(len(left) + 1)]
+            found: list[list[_Unit]] = []
+
+            def grow(k: int, chosen: list[_Unit], held: float) -> bool:
+                if held >= bar:
+                    found.append(chosen)
+                    return len(found) <= TOGETHER
+                return all(
+                    grow(j + 1, [*chosen, left[j]], held + left[j].most) for j in range(k, len(left)) if held + after[j] >= bar
+                )
+
+            return found if grow(0, [], 0.0) else None
+
         budget = max(FIRST_ROWS, count)
         asked = within(budget)
         while True:
@@ -295,7 +317,20 @@ def find_closest(
                 budget *= 4
                 asked = within(budget) if len(within(budget)) > len(asked) else ordered[: len(asked) + 1]
                 continue
-            asked = enough(float(rows[-1][12]))
+            # The rows holding none of the units asked that might still reach the bar: those holding
+            # one of a few sets of the other units together, once enough of the heaviest are asked.
+            bar = float(rows[-1][12])
+            more = [u for u in enough(bar) if u not in asked]
+            for k in range(len(more) + 1):
+                together = reaching([u for u in units if u not in asked and u not in more[:k]], bar)
+                if together is not None and not any(u.pair for group in together for u in group):
+                    break  # (a pair in a set is a phrase the index cannot tell: every row of its words read again)
+                together = None
+            if together is None:
+                asked = enough(bar)
+                continue
+            rows = ask([*asked, *more[:k]], count, together)
+            break
         prior = {}
         for row in rows:
             factor = 1 + LENGTH * math.log1p(row[11] / average)
@@ -305,15 +340,16 @@ def find_closest(
         rows.sort(key=lambda row: (-prior[row[0]], row[0]))
         return rows, prior
 
+    widens = widen and len(terms) < LONG_QUERY  # whether more than the pool may be scored
     if pairs:  # the words' best rows, more than are kept: their pairs may raise some of the rest above others
-        rows, prior = best_rows(PAIRED * WIDER * pool)
-        rows = rows[: WIDER * pool]
+        rows, prior = best_rows(PAIRED * (WIDER if widens else 1) * pool)
+        rows = rows[: (WIDER if widens else 1) * pool]
     else:  # the index score is the whole of it: the best `pool`, and more only when widening
         rows, prior = best_rows(pool)
     if not rows:
         return []
     hits = _rerank(terms, folded, rows[:pool], prior)
-    if widen and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) >= pool and len(terms) < LONG_QUERY:
+    if widens and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) >= pool:
         if not pairs:
             rows, prior = best_rows(WIDER * pool)
         if len(rows) > pool:

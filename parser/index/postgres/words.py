@@ -116,9 +116,13 @@ class ScopeWords:
 
     word_idf = TurnStore.word_idf  # the same IDF: log(1 + turns / turns holding the word)
 
-    def __init__(self, vocab: Vocabulary, size: ScopeSize) -> None:
+    def __init__(
+        self, vocab: Vocabulary, size: ScopeSize, asked: frozenset[str] = frozenset(), searched: dict[str, int] | None = None
+    ) -> None:
         self.vocab = vocab
         self.size = size
+        self.asked = asked  # the query words it was made for
+        self.searched = searched or {}  # …and the edits their trigram neighbours were fetched for
 
     def __len__(self) -> int:
         return self.size.turns
@@ -130,22 +134,34 @@ class ScopeWords:
         return int(self.vocab.df[word_id])
 
 
-def scope_words(conn: Any, scope: list[int], words: list[str], loose: bool = False) -> ScopeWords:
+def scope_words(
+    conn: Any,
+    scope: list[int],
+    words: list[str],
+    loose: bool = False,
+    size: ScopeSize | None = None,
+    base: ScopeWords | None = None,
+) -> ScopeWords:
     """The scope's words that the folded query `words` may stand for, with their turn counts.
 
     First the words themselves, their stems' and their beginnings' (indexes on the dictionary);
     then, for the unknown or rare words, their trigram neighbours (each with the least similarity
-    its edits allow: the fewer rows the trigram index must check); and, when looking loosely, the
-    scope's common words, which a known word may be a typo of (`form` for `from`).
+    its edits allow: the fewer rows the trigram index must check); and, when looking loosely, the scope's common
+    words, which a known word may be a typo of (`form` for `from`).
+
+    `size`: the scope's, if known. `base`: the same words' vocabulary made already (strictly): its
+    words are kept, and only the neighbours it did not fetch are asked for. A vocabulary holding
+    more of the scope's words than needed gives `analyse` what the in-memory store's whole one does.
     """
-    size = scope_size(conn, scope)
+    if size is None:
+        size = scope_size(conn, scope)
     unique = list(dict.fromkeys(words))
-    found = dict(
-        conn.execute(
-            _KNOWN_SQL,
-            {"words": unique, "stems": [stem(w) for w in unique], "heads": [_head(w) for w in unique], "scope": scope},
-        ).fetchall()
-    )
+    if base is not None and base.asked == frozenset(unique):
+        found = {w: int(d) for w, d in zip(base.vocab.words, base.vocab.df, strict=True)}
+        searched = dict(base.searched)
+    else:
+        params = {"words": unique, "stems": [stem(w) for w in unique], "heads": [_head(w) for w in unique], "scope": scope}
+        found, searched = dict(conn.execute(_KNOWN_SQL, params).fetchall()), {}
     rare = rare_df(size.turns)
     most = max(size.most, max(found.values(), default=0))
     typos: list[tuple[str, int]] = []
@@ -153,15 +169,18 @@ def scope_words(conn: Any, scope: list[int], words: list[str], loose: bool = Fal
     for word in unique:
         edits, at_least = typo_edits(word, int(found.get(word, 0)), rare, most, loose)
         if edits and not at_least:
-            typos.append((word, edits))
+            if searched.get(word, 0) < edits:
+                typos.append((word, edits))
         elif edits:
             common = min(common, at_least) if common else at_least
             lengths |= {len(word) - 1, len(word), len(word) + 1}
     if typos:
         floors = [trigram_floor(len(w), e) for w, e in typos]
-        conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", (str(min(floors)),))
+        # the session's: reads run outside a transaction (each search that uses it sets it first)
+        conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", (str(min(floors)),))
         params = {"words": [w for w, _ in typos], "edits": [e for _, e in typos], "floors": floors}
         found.update(conn.execute(_NEAR_SQL, {**params, "neighbours": NEIGHBOURS, "scope": scope}).fetchall())
+        searched.update(typos)
     if common:  # a sum over the scope's guilds reaches `common` only if one of them holds its share
         per_guild = -(-common // len(scope))
         params = {"scope": scope, "per_guild": per_guild, "floor": common, "lengths": sorted(lengths)}
@@ -169,7 +188,7 @@ def scope_words(conn: Any, scope: list[int], words: list[str], loose: bool = Fal
     ordered = sorted(found)
     vocab = Vocabulary(ordered, np.array([found[w] for w in ordered], dtype=np.int32))
     vocab.most = most  # the guard of the loose typo search needs the scope's, not the subset's
-    return ScopeWords(vocab, size)
+    return ScopeWords(vocab, size, frozenset(unique), searched)
 
 
 def lexeme(word: str) -> str:
