@@ -70,7 +70,7 @@ def _cpu_of(pid: str) -> float:
 
 
 class ServerCpu:
-    """CPU seconds of the server processes working for one database (its backends, and the parallel
+    """CPU seconds of the server processes working for one database (its backends, and their parallel
     workers of index builds), sampled every 0.2 s from /proc while in use: a bulk import's several
     connections come and go. Same host only; 0 when /proc does not show them."""
 
@@ -90,10 +90,15 @@ class ServerCpu:
                     command = Path(f"/proc/{pid}/cmdline").read_bytes()
                 except OSError:
                     continue
-                if not (command.startswith(b"postgres: ") and (self.database in command or b"parallel worker" in command)):
+                if not (command.startswith(b"postgres: ") and (self.database in command or self._helps_ours(command))):
                     self.others.add(pid)
                     continue
             self.seen[pid] = max(self.seen.get(pid, 0.0), _cpu_of(pid))
+
+    def _helps_ours(self, command: bytes) -> bool:
+        """A parallel worker of one of our backends (other people's index builds have theirs)."""
+        leader = command.rsplit(b"parallel worker for PID ", 1)[-1].split()[0] if b"parallel worker for PID " in command else b""
+        return leader.decode() in self.seen
 
     def _poll(self) -> None:
         while not self.stop.wait(0.2):

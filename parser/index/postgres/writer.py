@@ -316,12 +316,22 @@ def _turns_about(conn: Any) -> int:
     return max(int(few), int(estimate))
 
 
-def build_indexes(conn: Any) -> None:
-    """Make the indexes that are missing (all of `BULK_INDEXES` after a bulk import; none, usually)."""
-    with conn.transaction():
-        conn.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
-        for ddl in BULK_INDEXES.values():
+def _build(ddl: str) -> Callable[[Any], None]:
+    def build(conn: Any) -> None:
+        with conn.transaction():
+            conn.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
             conn.execute(ddl)
+
+    return build
+
+
+def build_indexes(conn: Any, streams: int = 1) -> None:
+    """Make the indexes that are missing (all of `BULK_INDEXES` after a bulk import; none, usually),
+    on `streams` connections at once: the GIN index's build is one process's work (the btrees'
+    have parallel workers), and took 61 s of a 10M import's 85 s of building alone."""
+    with Streams(conn, streams) as workers:
+        for ddl in BULK_INDEXES.values():
+            workers.submit(_build(ddl))
 
 
 def import_records(
@@ -361,7 +371,7 @@ def import_records(
         totals = _import(conn, records, guild_id, guild_of, streams)
     finally:
         if rebuild:
-            build_indexes(conn)
+            build_indexes(conn, streams)
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_unlock(%s)", (BULK_LOCK,))
     conn.execute("ANALYZE search_turns, search_words, search_word_df, search_scopes, search_meetings, search_speakers")
