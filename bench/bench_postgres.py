@@ -134,10 +134,10 @@ def stream(source: Source, size: int, seed: int = 1) -> Iterator[tuple[int, str,
 
 
 def _produce(source: Source, size: int, out: Any) -> None:
-    """The child's side of `made_elsewhere`: `stream`'s meetings, in chunks, then None."""
-    chunk: list[tuple[int, str, list[tuple[str, str]]]] = []
-    for item in stream(source, size):
-        chunk.append(item)
+    """The child's side of `made_elsewhere`: `stream`'s meetings with their text's bytes, in chunks, then None."""
+    chunk: list[tuple[int, str, list[tuple[str, str]], int]] = []
+    for k, name, turns in stream(source, size):
+        chunk.append((k, name, turns, sum(len(s.encode()) + len(c.encode()) for s, c in turns)))
         if len(chunk) >= CHUNK:
             out.put(chunk)
             chunk = []
@@ -145,10 +145,11 @@ def _produce(source: Source, size: int, out: Any) -> None:
     out.put(None)
 
 
-def made_elsewhere(source: Source, size: int, cpu: dict[str, float]) -> Iterator[tuple[int, str, list[tuple[str, str]]]]:
-    """`stream(source, size)` made in a child process (forked: it has `source` already) and passed as
-    plain tuples, so that the corpus making does not hold this process's GIL while it imports:
-    the import's rate is the import's. The child's CPU seconds are put in `cpu["corpus"]` at the end."""
+def made_elsewhere(source: Source, size: int, cpu: dict[str, float]) -> Iterator[tuple[int, str, list[tuple[str, str]], int]]:
+    """`stream(source, size)`, each meeting with its text's bytes (speakers and words), made in a
+    child process (forked: it has `source` already) and passed as plain tuples, so that the corpus
+    making does not hold this process's GIL while it imports: the import's rate is the import's.
+    The child's CPU seconds are put in `cpu["corpus"]` at the end."""
     context = multiprocessing.get_context("fork")
     chunks = context.Queue(maxsize=32)
     child = context.Process(target=_produce, args=(source, size, chunks), daemon=True)
@@ -170,7 +171,8 @@ def record(name: str, turns: list[tuple[str, str]]):  # type: ignore[no-untyped-
     from parser.models import Meeting, Record, Turn
 
     meeting = Meeting(id=name, title=name, language="en", format="json")
-    return Record(meeting=meeting, turns=[Turn(meeting_id=name, index=i, speaker=s, text=c) for i, (s, c) in enumerate(turns)])
+    # as a reader makes them (`Turn.trusted`): the import is measured, not the validation of what it is given
+    return Record(meeting=meeting, turns=[Turn.trusted(name, i, s, c) for i, (s, c) in enumerate(turns)])
 
 
 def right(text: str, is_quoted_turn: bool, query: dict[str, str]) -> bool:
@@ -351,9 +353,9 @@ def main() -> int:
 
         def records() -> Iterator:  # type: ignore[type-arg]
             nonlocal text_bytes
-            for n, (k, meeting, turns) in enumerate(made_elsewhere(source, args.turns, corpus_cpu)):
+            for n, (k, meeting, turns, nbytes) in enumerate(made_elsewhere(source, args.turns, corpus_cpu)):
                 guild = 0 if k == 0 else 1 + (n - shared_meetings) * args.guilds // max(1, rest)
-                text_bytes += sum(len(s.encode()) + len(c.encode()) for s, c in turns)
+                text_bytes += nbytes
                 made = record(meeting, turns)
                 if guild == 0 or guild in chosen:
                     kept[None if guild == 0 else guild].append(made)
