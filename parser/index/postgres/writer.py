@@ -245,8 +245,7 @@ def _add_counts(conn: Any, guild_id: int, batch: _Batch, sign: int, known: dict[
         " ".join(str(sign * said[w]) for w in df),
     )
     unnest = "unnest(string_to_array(%s, ' ')::int[], string_to_array(%s, ' ')::int[], string_to_array(%s, ' ')::bigint[])"
-    (empty,) = conn.execute("SELECT NOT EXISTS (SELECT FROM search_word_df WHERE guild_id = %s)", (guild_id,)).fetchone()
-    if sign > 0 and empty:
+    if sign > 0 and conn.execute("SELECT NOT EXISTS (SELECT FROM search_word_df WHERE guild_id = %s)", (guild_id,)).fetchone()[0]:
         conn.execute(
             "INSERT INTO search_word_df (guild_id, word_id, df, said)"
             f" SELECT %s, x.id, x.df, x.said FROM {unnest} AS x(id, df, said) ORDER BY x.id",
