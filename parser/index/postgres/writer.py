@@ -1,9 +1,10 @@
 """Writing records into the database: in bulk with COPY, or one at a time as `/add` does.
 
-Both paths make the same rows: the meeting; its turns with their folded text (the words'
-`tsvector` is generated from it); each printed speaker label's turns, words and seconds in the
-meeting; and how many turns of the guild hold each folded word (`search_word_df`), which is what
-the query side weighs words with. A change is announced on `CHANNEL` when its transaction commits.
+Both paths make the same rows: the meeting; its turns with their folded text and their words'
+`tsvector` (`to_tsvector('simple', folded)`, made here where `tsvector_text` can); each printed
+speaker label's turns, words and seconds in the meeting; and how many turns of the guild hold
+each folded word (`search_word_df`), which is what the query side weighs words with. A change is
+announced on `CHANNEL` when its transaction commits.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from psycopg.pq import TransactionStatus
 
 from parser.index.postgres.schema import BULK_INDEXES, CHANNEL, SHARED
 from parser.index.postgres.streams import Streams
+from parser.index.postgres.tsvector import tsvector_text
 from parser.models import Record, free_id
-from parser.text import fold, stem
+from parser.text import stem, tokens
 
 _stem = functools.lru_cache(maxsize=1 << 17)(stem)  # a word's stem, once: most words of a batch were in the last
 
@@ -32,7 +35,10 @@ REBUILD_SHARE = 0.5  # …and so does one bringing at least this share of the tu
 BULK_LOCK = 7254892  # advisory lock held by a bulk import whose indexes are away
 STREAMS = 2  # connections a bulk import writes on at once
 BUILD_MEMORY = "512MB"  # maintenance_work_mem for building them (the GIN build sorts in it)
-TURN_COLUMNS = "guild_id, id, meeting_id, position, turn_index, speaker, text, folded, words, bytes, page, start_s, end_s, chat"
+TURN_COLUMNS = (
+    "guild_id, id, meeting_id, position, turn_index, speaker, text, folded, words, bytes, page, start_s, end_s, chat, tsv"
+)
+TURN_FOLDED = 7  # where `folded` stands in them
 
 
 @dataclass
@@ -46,8 +52,9 @@ class _Batch:
     meetings: list[str] = field(default_factory=list)
 
 
-def _labels(record: Record) -> Iterator[tuple[str, int, int, float | None, int]]:
-    """(label, turns, printed words, seconds or None, first position) for each speaker label of the record."""
+def _labels(record: Record, printed: list[int]) -> Iterator[tuple[str, int, int, float | None, int]]:
+    """(label, turns, printed words, seconds or None, first position) for each speaker label of the record
+    (`printed` is each turn's count of printed words)."""
     first: dict[str, int] = {}
     turns: Counter[str] = Counter()
     words: Counter[str] = Counter()
@@ -55,7 +62,7 @@ def _labels(record: Record) -> Iterator[tuple[str, int, int, float | None, int]]
     for position, turn in enumerate(record.turns):
         first.setdefault(turn.speaker, position)
         turns[turn.speaker] += 1
-        words[turn.speaker] += len(turn.text.split())
+        words[turn.speaker] += printed[position]
         if turn.start is not None and turn.end is not None:
             seconds[turn.speaker] = seconds.get(turn.speaker, 0.0) + max(0.0, turn.end - turn.start)
     for label, n in turns.items():
@@ -71,14 +78,72 @@ def _unique_id(conn: Any, guild_id: int, meeting_id: str, taken: set[str]) -> st
     return free_id(meeting_id, taken | {r[0] for r in rows})
 
 
+def _server_made(conn: Any, rows: list[list[Any]], left: list[int]) -> None:
+    """The `tsvector` of the rows at `left`, which `tsvector_text` leaves to the server, asked of it."""
+    made = conn.execute(
+        "SELECT to_tsvector('simple', x)::text FROM unnest(%s::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n",
+        ([rows[i][TURN_FOLDED] for i in left],),
+    ).fetchall()
+    for i, (tsv,) in zip(left, made, strict=True):
+        rows[i][-1] = tsv
+
+
+def _turn_rows(
+    rows: list[list[Any]],
+    left: list[int],
+    guild_id: int,
+    record: Record,
+    meeting_id: str,
+    base: int,
+    printed: list[int],
+    batch: _Batch,
+) -> None:
+    """The COPY rows of a record's turns added to `rows` (those whose tsvector is left to the server
+    noted in `left`), and their words counted in `batch`: per record, as one C call for each count."""
+    said: list[list[str]] = []
+    chat = record.meeting.chat
+    for position, turn in enumerate(record.turns):
+        text = turn.text
+        words = tokens(text)
+        said.append(words)
+        folded = " ".join(words)
+        tsv = tsvector_text(folded, words)
+        if tsv is None:
+            left.append(len(rows))
+        size = len(text.encode())
+        batch.bytes += size
+        rows.append(
+            [
+                guild_id,
+                base + position,
+                meeting_id,
+                position,
+                turn.index,
+                turn.speaker,
+                text,
+                folded,
+                printed[position],
+                size,
+                turn.page,
+                turn.start,
+                turn.end,
+                chat or turn.chat,
+                tsv,
+            ]
+        )
+    batch.said.update(chain.from_iterable(said))
+    batch.df.update(chain.from_iterable(map(set, said)))
+    batch.turns += len(record.turns)
+
+
 def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> list[str]:
     """Meetings, turns and speaker rows of `records` (one COPY for the turns); the meeting ids used."""
     ids: list[str] = []
-    placed: list[tuple[Record, str, int]] = []
+    placed: list[tuple[Record, str, int, list[int]]] = []
     for record in records:
         meeting = record.meeting
         meeting_id = _unique_id(conn, guild_id, meeting.id, set(ids))
-        words = sum(len(t.text.split()) for t in record.turns)
+        printed = [len(t.text.split()) for t in record.turns]
         (seq,) = conn.execute(
             "INSERT INTO search_meetings (guild_id, meeting_id, title, date, language, url, source, format, turns, words)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq",
@@ -92,46 +157,26 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> li
                 meeting.source,
                 meeting.format,
                 len(record.turns),
-                words,
+                sum(printed),
             ),
         ).fetchone()
         if len(record.turns) >= 1 << POSITION_BITS:
             raise ValueError(f"{meeting_id}: {len(record.turns)} turns is more than a meeting may hold here")
         ids.append(meeting_id)
-        placed.append((record, meeting_id, seq))
+        placed.append((record, meeting_id, seq, printed))
+    rows: list[list[Any]] = []
+    left: list[int] = []  # rows whose tsvector the server makes
+    for record, meeting_id, seq, printed in placed:
+        _turn_rows(rows, left, guild_id, record, meeting_id, seq << POSITION_BITS, printed, batch)
+    if left:
+        _server_made(conn, rows, left)
     with conn.cursor().copy(f"COPY search_turns ({TURN_COLUMNS}) FROM STDIN") as copy:
-        for record, meeting_id, seq in placed:
-            base = seq << POSITION_BITS
-            for position, turn in enumerate(record.turns):
-                folded = fold(turn.text)
-                size = len(turn.text.encode())
-                tokens = folded.split()
-                batch.df.update(set(tokens))
-                batch.said.update(tokens)
-                batch.bytes += size
-                copy.write_row(
-                    (
-                        guild_id,
-                        base + position,
-                        meeting_id,
-                        position,
-                        turn.index,
-                        turn.speaker,
-                        turn.text,
-                        folded,
-                        len(turn.text.split()),
-                        size,
-                        turn.page,
-                        turn.start,
-                        turn.end,
-                        record.meeting.chat or turn.chat,
-                    )
-                )
-            batch.turns += len(record.turns)
+        for row in rows:
+            copy.write_row(row)
     speaker_rows = [
         (guild_id, meeting_id, label, n, words, seconds, (seq << POSITION_BITS) + first)
-        for record, meeting_id, seq in placed
-        for label, n, words, seconds, first in _labels(record)
+        for record, meeting_id, seq, printed in placed
+        for label, n, words, seconds, first in _labels(record, printed)
     ]
     with conn.cursor() as cur:
         cur.executemany(
@@ -143,38 +188,88 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> li
     return ids
 
 
-def _add_counts(conn: Any, guild_id: int, batch: _Batch, sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) a batch's word counts and totals to the guild's aggregates.
+def _word_ids(conn: Any, words: Iterable[str], known: dict[str, int], add: bool) -> dict[str, int]:
+    """The dictionary's ids of those of `words` not in `known` (ids never change: words are never
+    taken out), the ones it lacks added first when `add`.
 
-    The words go as arrays in the statements themselves (a temporary table cost three round trips
-    and a truncation a batch), in one order, so that two writers take the dictionary's rows alike.
+    New words go in sorted, so that two writers adding some of the same wait for each other rather
+    than deadlock; a word another writer added since this statement began is read again after.
     """
-    df, turns, size = batch.df, batch.turns, batch.bytes
-    words = sorted(df)
-    if sign > 0:
+    missing = sorted(w for w in words if w not in known)
+    if not missing:
+        return {}
+    wanted = " ".join(missing)  # folded words hold no space
+    if add:
+        rows = conn.execute(
+            "WITH x AS (SELECT word, stem FROM unnest(string_to_array(%s, ' '), string_to_array(%s, ' ')) AS x(word, stem)),"
+            ' old AS (SELECT w.word, w.id FROM x JOIN search_words w ON w.word = x.word COLLATE "C"),'
+            " new AS (INSERT INTO search_words (word, stem) SELECT word, stem FROM x"
+            ' WHERE NOT EXISTS (SELECT FROM old WHERE old.word = x.word COLLATE "C") ORDER BY word'
+            " ON CONFLICT (word) DO NOTHING RETURNING word, id)"
+            " SELECT word, id FROM old UNION ALL SELECT word, id FROM new",
+            (wanted, " ".join(map(_stem, missing))),
+        ).fetchall()
+        found = dict(rows)
+        if len(found) == len(missing):
+            return found
+        wanted = " ".join(w for w in missing if w not in found)
+    else:
+        found = {}
+    rows = conn.execute(
+        "SELECT w.word, w.id FROM unnest(string_to_array(%s, ' ')) AS x(word)"
+        ' JOIN search_words w ON w.word = x.word COLLATE "C"',
+        (wanted,),
+    ).fetchall()
+    found.update(rows)
+    return found
+
+
+def _add_counts(conn: Any, guild_id: int, batch: _Batch, sign: int, known: dict[str, int] | None = None) -> dict[str, int]:
+    """Add (sign 1) or take away (sign -1) a batch's word counts and totals to the guild's aggregates;
+    the ids of the words `known` lacked (to keep once the transaction commits: a rollback may take
+    the words it added away).
+
+    The words go in the statements as strings split by the server (arrays of the client's cost a
+    Python call per element), keyed by their ids. A guild without counts yet (a bulk import's
+    first batch of it) gets them inserted, not merged: one writer of a guild at a time (the
+    caller's advisory lock), so none can come in between.
+    """
+    known = {} if known is None else known
+    df, said = batch.df, batch.said
+    fresh = _word_ids(conn, df, known, add=sign > 0)
+    ids = [known[w] if w in known else fresh[w] for w in df]
+    counts = (
+        guild_id,
+        " ".join(map(str, ids)),
+        " ".join(str(sign * n) for n in df.values()),
+        " ".join(str(sign * said[w]) for w in df),
+    )
+    unnest = "unnest(string_to_array(%s, ' ')::int[], string_to_array(%s, ' ')::int[], string_to_array(%s, ' ')::bigint[])"
+    if sign > 0 and conn.execute("SELECT NOT EXISTS (SELECT FROM search_word_df WHERE guild_id = %s)", (guild_id,)).fetchone()[0]:
         conn.execute(
-            "INSERT INTO search_words (word, stem) SELECT x.word, x.stem FROM unnest(%s::text[], %s::text[]) AS x(word, stem)"
-            ' WHERE NOT EXISTS (SELECT FROM search_words w WHERE w.word = x.word COLLATE "C") ORDER BY x.word'
-            " ON CONFLICT (word) DO NOTHING",
-            (words, [_stem(w) for w in words]),
+            "INSERT INTO search_word_df (guild_id, word_id, df, said)"
+            f" SELECT %s, x.id, x.df, x.said FROM {unnest} AS x(id, df, said) ORDER BY x.id",
+            counts,
         )
-    (most,) = conn.execute(
-        "WITH changed AS ("
-        " INSERT INTO search_word_df AS d (guild_id, word_id, df, said)"
-        " SELECT %s, w.id, x.df, x.said FROM unnest(%s::text[], %s::int[], %s::bigint[]) AS x(word, df, said)"
-        ' JOIN search_words w ON w.word = x.word COLLATE "C" ORDER BY w.id'
-        " ON CONFLICT (guild_id, word_id) DO UPDATE SET df = d.df + excluded.df, said = d.said + excluded.said RETURNING df)"
-        " SELECT coalesce(max(df), 0) FROM changed",
-        (guild_id, words, [sign * df[w] for w in words], [sign * batch.said[w] for w in words]),
-    ).fetchone()
+        most = max(df.values(), default=0)
+    else:
+        (most,) = conn.execute(
+            "WITH changed AS ("
+            " INSERT INTO search_word_df AS d (guild_id, word_id, df, said)"
+            f" SELECT %s, x.id, x.df, x.said FROM {unnest} AS x(id, df, said) ORDER BY x.id"
+            " ON CONFLICT (guild_id, word_id) DO UPDATE SET df = d.df + excluded.df, said = d.said + excluded.said RETURNING df)"
+            " SELECT coalesce(max(df), 0) FROM changed",
+            counts,
+        ).fetchone()
     if sign < 0:
         conn.execute("DELETE FROM search_word_df WHERE guild_id = %s AND df <= 0", (guild_id,))
     conn.execute(
         "INSERT INTO search_scopes AS s (guild_id, turns, bytes, most) VALUES (%s, %s, %s, %s)"
         " ON CONFLICT (guild_id) DO UPDATE SET turns = s.turns + excluded.turns, bytes = s.bytes + excluded.bytes,"
         " most = greatest(s.most, excluded.most)",
-        (guild_id, sign * turns, sign * size, most),
+        (guild_id, sign * batch.turns, sign * batch.bytes, most),
     )
+    return fresh
 
 
 def _notify(conn: Any, guild_id: int, action: str, meetings: list[str]) -> None:
@@ -220,12 +315,22 @@ def _turns_about(conn: Any) -> int:
     return max(int(few), int(estimate))
 
 
-def build_indexes(conn: Any) -> None:
-    """Make the indexes that are missing (all of `BULK_INDEXES` after a bulk import; none, usually)."""
-    with conn.transaction():
-        conn.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
-        for ddl in BULK_INDEXES.values():
+def _build(ddl: str) -> Callable[[Any], None]:
+    def build(conn: Any) -> None:
+        with conn.transaction():
+            conn.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
             conn.execute(ddl)
+
+    return build
+
+
+def build_indexes(conn: Any, streams: int = 1) -> None:
+    """Make the indexes that are missing (all of `BULK_INDEXES` after a bulk import; none, usually),
+    on `streams` connections at once: the GIN index's build is one process's work (the btrees'
+    have parallel workers), and took 61 s of a 10M import's 85 s of building alone."""
+    with Streams(conn, streams) as workers:
+        for ddl in BULK_INDEXES.values():
+            workers.submit(_build(ddl))
 
 
 def import_records(
@@ -265,7 +370,7 @@ def import_records(
         totals = _import(conn, records, guild_id, guild_of, streams)
     finally:
         if rebuild:
-            build_indexes(conn)
+            build_indexes(conn, streams)
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_unlock(%s)", (BULK_LOCK,))
     conn.execute("ANALYZE search_turns, search_words, search_word_df, search_scopes, search_meetings, search_speakers")
@@ -278,6 +383,7 @@ def _import(conn: Any, records: Iterable[Record], guild_id: int, guild_of: Any, 
     size = 0
     totals = Counter({"meetings": 0, "turns": 0, "bytes": 0})
     counting = threading.Lock()
+    known: dict[str, int] = {}  # the dictionary's ids of the words met, for every batch of this import
 
     def job(guild: int, records: list[Record]) -> Callable[[Any], None]:
         def write(conn: Any) -> None:
@@ -286,9 +392,10 @@ def _import(conn: Any, records: Iterable[Record], guild_id: int, guild_of: Any, 
                 conn.execute("SET LOCAL synchronous_commit = off")  # an import is run again if the server fails mid-way
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (guild,))
                 _write(conn, guild, records, batch)
-                _add_counts(conn, guild, batch, 1)
+                fresh = _add_counts(conn, guild, batch, 1, known)
                 _notify(conn, guild, "import", batch.meetings)
             with counting:
+                known.update(fresh)  # written for the rest of this import (words are never taken out)
                 totals.update({"meetings": len(batch.meetings), "turns": batch.turns, "bytes": batch.bytes})
 
         return write
