@@ -193,13 +193,7 @@ class PgArchive:
         return self._name(self.turn(turn_id).speaker)
 
     def next_of_speaker(self, turn_id: int, within: int) -> int | None:
-        rows = self._query(
-            "SELECT min(n.id) FROM search_turns t JOIN search_turns n ON n.guild_id = t.guild_id AND n.meeting_id = t.meeting_id"
-            " AND n.id > t.id AND n.id <= t.id + %s AND n.speaker = t.speaker"
-            " WHERE t.guild_id = ANY(%s::bigint[]) AND t.id = %s",
-            (within, self.scope, turn_id),
-        )
-        return None if not rows or rows[0][0] is None else int(rows[0][0])
+        return self.next_of_speakers([turn_id], within)[int(turn_id)]
 
     def next_of_speakers(self, turn_ids: Collection[int], within: int) -> dict[int, int | None]:
         """In one query, and the next turns kept: the verdict reads them next."""
@@ -372,16 +366,7 @@ class PgArchive:
         return found
 
     def word_turns(self, word: str) -> int | None:
-        """Kept: a quote's compound check asks it of both halves of every way to split a word."""
-        turns = self._word_turns.get(word)
-        if turns is None:
-            rows = self._query(
-                "SELECT sum(d.df)::bigint FROM search_words w JOIN search_word_df d ON d.word_id = w.id"
-                " WHERE w.word = %s AND d.guild_id = ANY(%s::bigint[])",
-                (word, self.scope),
-            )
-            turns = self._word_turns.put(word, int(rows[0][0]) if rows and rows[0][0] else 0)
-        return turns or None
+        return self.words_turns([word])[word]
 
     def words_turns(self, words: Collection[str]) -> dict[str, int | None]:
         """Those not kept counted in one query."""
