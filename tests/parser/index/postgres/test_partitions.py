@@ -1,0 +1,97 @@
+"""The turns are partitioned by guild: a database made before keeps every row through the migration,
+and a guild's search reads its own partition and the shared one, not every guild's turns.
+
+At 10M turns over 1,000 guilds a GIN index's list of the turns holding a common word ran over every
+guild; a query of common words read millions of entries to keep the few in its scope. What a user
+notices is the time; what a test can hold fast is which partitions a search's plan reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.parser.index.postgres.conftest import fresh_database
+from tests.parser.qmsum_records import qmsum_records
+
+MEETINGS = ["test/covid_4", "test/Bmr014", "test/education_4", "test/IS1003d"]
+GUILDS = (7, 8, 1234567890123)
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    yield from fresh_database()
+
+
+def test_migrating_a_filled_table_keeps_every_row_and_partitions_it(url: str) -> None:
+    import psycopg
+
+    from parser.index.postgres.schema import MIGRATIONS, SHARED, VERSION, migrate
+    from parser.index.postgres.store import PgStore
+    from parser.index.postgres.writer import import_records
+
+    records = qmsum_records(MEETINGS)
+    with psycopg.connect(url) as conn:
+        with conn.transaction():  # a database of version 4, before the turns were partitioned
+            conn.execute("CREATE TABLE search_schema (version integer NOT NULL)")
+            for version, ddl in MIGRATIONS[:4]:
+                conn.execute(ddl)
+                conn.execute("INSERT INTO search_schema (version) VALUES (%s)", (version,))
+        import_records(conn, records[:2], SHARED)
+        guild_of = {r.meeting.id: GUILDS[k % len(GUILDS)] for k, r in enumerate(records[2:])}
+        import_records(conn, records[2:], guild_of=lambda r: guild_of[r.meeting.id])
+        import_records(conn, records[2:3], GUILDS[0])
+        turns = "SELECT guild_id, id, meeting_id, position, speaker, text, folded, tsv::text FROM search_turns ORDER BY 1, 2"
+        before = conn.execute(turns).fetchall()
+        assert conn.execute("SELECT relkind FROM pg_class WHERE relname = 'search_turns'").fetchone() == ("r",)
+
+        assert migrate(conn) == VERSION
+        conn.commit()
+        assert conn.execute(turns).fetchall() == before
+        placed = conn.execute("SELECT tableoid::regclass::text, guild_id FROM search_turns GROUP BY 1, 2").fetchall()
+    partitions = dict((guild, table) for table, guild in placed)
+    assert partitions[SHARED] == "search_turns_shared"
+    assert all(re.fullmatch(r"search_turns_g\d+", partitions[g]) for g in partitions if g != SHARED)
+    assert len(placed) == len(partitions)  # each guild's turns in one partition
+
+    store = PgStore(url)
+    try:
+        seen = {row[1] for row in before if row[0] in (GUILDS[0], SHARED)}
+        found, total = store.find_words(GUILDS[0], "the")
+        assert total == sum(1 for row in before if row[1] in seen and "the" in row[6].split())
+        assert found and {f.id for f in found} <= seen
+    finally:
+        store.close()
+
+
+def test_a_guilds_search_reads_its_partition_and_the_shared_one(url: str) -> None:
+    import psycopg
+
+    from parser.index.postgres.connect import connect
+    from parser.index.postgres.schema import GUILD_PARTITIONS, migrate
+
+    with psycopg.connect(url) as conn:
+        migrate(conn)
+        conn.commit()
+    with connect(url) as conn:
+        plan = "\n".join(
+            row[0]
+            for row in conn.execute(
+                "EXPLAIN SELECT t.id FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery",
+                ([GUILDS[1], 0], "the & and"),
+            ).fetchall()
+        )
+        read = set(re.findall(r"search_turns_(?:shared|g\d+)(?!\w)", plan))
+        assert "search_turns_shared" in read
+        # the guild's partition, and at most the one guild 0 would hash to, of the guilds' many
+        assert 1 <= len(read - {"search_turns_shared"}) <= 2 < GUILD_PARTITIONS
+        dm = "\n".join(
+            row[0]
+            for row in conn.execute(
+                "EXPLAIN SELECT t.id FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery",
+                ([0], "the & and"),
+            ).fetchall()
+        )
+        assert set(re.findall(r"search_turns_g\d+", dm)) == set()
