@@ -201,10 +201,13 @@ def find_closest(
     pool: int | None = None,
     widen: bool = True,
     words: ScopeWords | None = None,
+    ranked: dict[int, tuple[list[tuple[Any, ...]], dict[int, float]]] | None = None,
 ) -> list[Found]:
     """The turns whose words come closest to `query`, whatever is missing or misspelt (as in memory:
     the index's best `pool` scored in full, eight times as many when none of them comes close,
-    unless `widen` is off or the query is long). `words`: the query's `scope_words`, if made already."""
+    unless `widen` is off or the query is long). `words`: the query's `scope_words`, if made already;
+    `ranked`: the best rows found by an earlier search of the same query, scope and filters, by
+    how many were asked (filled here: `!whosaid` asks again, widened, when the first pool held no fit)."""
     folded = fold(query)
     if words is None:
         words = scope_words(conn, scope, folded.split(), loose=True)
@@ -256,6 +259,15 @@ def find_closest(
         return rows
 
     def best_rows(count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
+        if ranked is not None and count in ranked:
+            rows, prior = ranked[count]
+            return list(rows), prior
+        rows, prior = _best_rows(count)
+        if ranked is not None:
+            ranked[count] = (list(rows), prior)
+        return rows, prior
+
+    def _best_rows(count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
         """The `count` rows of best index score among all holding any unit's operands, as if all were asked at once,
         and their scores with the pairs added.
 
