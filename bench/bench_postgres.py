@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import multiprocessing
 import os
 import random
@@ -318,6 +319,29 @@ def run_commands(
     return out
 
 
+class _Phases(logging.Handler):
+    """The bulk import's phases (rows written, indexes built, statistics), in seconds, from the writer's log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.seconds: list[float] = []
+        self.writer = logging.getLogger("parser.index.postgres.writer")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("bulk import:"):
+            self.seconds = [round(float(x), 1) for x in record.args[1:]]  # type: ignore[index]
+
+    def __enter__(self) -> _Phases:
+        self.writer.addHandler(self)
+        self.level_before = self.writer.level
+        self.writer.setLevel(logging.INFO)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.writer.removeHandler(self)
+        self.writer.setLevel(self.level_before)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--turns", type=int, default=1_000_000)
@@ -404,6 +428,7 @@ def main() -> int:
                 size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
             done, copy_seconds, client_cpu, server_cpu = {"turns": args.turns, "meetings": made}, float("nan"), 0.0, 0.0
             add_times, added_bytes, add_seconds = [], 0, float("nan")
+            phases = _Phases()
         else:
             with psycopg.connect(url) as conn:
                 migrate(conn)
@@ -412,7 +437,8 @@ def main() -> int:
                 with ServerCpu(name) as server:
                     began = time.perf_counter()
                     streams = {} if args.streams is None else {"streams": args.streams}
-                    done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id], **streams)
+                    with _Phases() as phases:
+                        done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id], **streams)
                     copy_seconds = time.perf_counter() - began
                 server_cpu, client_cpu = server.seconds, time.process_time() - client_cpu
                 added_bytes, began = 0, time.perf_counter()
@@ -437,7 +463,7 @@ def main() -> int:
             own = kept[guild] if guild is not None else kept[None]
             src = [(r.meeting.id, [(t.speaker, t.text) for t in r.turns]) for r in own]
             flat = [(r.meeting.id, t.index) for r in own for t in r.turns]
-            count = args.queries // SCOPES if guild is not None else args.queries
+            count = max(1, args.queries // SCOPES) if guild is not None else max(1, args.queries)
             for q in make_queries(src, count, seed=16 + (guild or 0)):
                 meeting, index = flat[q.turn_id]
                 queries.append(
@@ -472,6 +498,7 @@ def main() -> int:
             "text_MB": round(text_bytes / 1e6, 1),
             "copy_MB_per_s": round(text_bytes / 1e6 / copy_seconds, 2),
             "copy_seconds": round(copy_seconds, 1),
+            "copy_phases_s": phases.seconds,  # rows written, indexes built, statistics (the writer's log)
             "copy_streams": args.streams,
             "copy_client_cpu_s": round(client_cpu, 1),  # the import, and the records made of the corpus' tuples
             "corpus_cpu_s": round(corpus_cpu.get("corpus", 0.0), 1),  # making the corpus, in its own process
