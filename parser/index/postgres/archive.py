@@ -23,7 +23,7 @@ from parser.index.postgres import ranked, search
 from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import SHARED
 from parser.index.postgres.store import PgStore, scope_of
-from parser.index.postgres.words import ScopeSize, ScopeWords, phrase, scope_size, scope_words
+from parser.index.postgres.words import ScopeSize, ScopeWords, common_words, phrase, scope_size, scope_words
 from parser.index.postgres.writer import POSITION_BITS
 from parser.index.rank import Lexicon, Matcher, analyse
 from parser.index.search import RERANK, SPANS, Hit, bounded
@@ -89,6 +89,7 @@ class PgArchive:
         self._totals: tuple[int, int, int] | None = None
         self._terms_total: int | None = None
         self._size: ScopeSize | None = None
+        self._common: dict[str, int] | None = None
         self._turns: _Kept[int, Turn] = _Kept(CACHED)
         self._lexicons: _Kept[tuple[tuple[str, ...], bool], ScopeWords] = _Kept(LEXICONS)
         # a common phrase's rows are every turn holding it: only the last two (a search and its verdict)
@@ -364,8 +365,14 @@ class PgArchive:
             with self.store.db.reading() as conn:
                 if self._size is None:
                     self._size = scope_size(conn, self.scope)
-                found = self._lexicons.put(key, scope_words(conn, self.scope, words, loose, self._size, base))
+                found = self._lexicons.put(key, scope_words(conn, self.scope, words, loose, self._size, base, self._common_words))
         return found
+
+    def _common_words(self, conn: Any) -> dict[str, int]:
+        """The scope's words a known word may be a typo of (asked once a view: a few thousand)."""
+        if self._common is None:
+            self._common = common_words(conn, self.scope, self._size or scope_size(conn, self.scope))
+        return self._common
 
     def word_turns(self, word: str) -> int | None:
         return self.words_turns([word])[word]

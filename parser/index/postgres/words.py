@@ -9,6 +9,7 @@ each, and made into a small `Vocabulary`: the same code then decides stems and t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,24 @@ SELECT w.word, s.df FROM (
 JOIN search_words w ON w.id = c.id AND length(w.word) = ANY(%(lengths)s::int[])
 {_SCOPE_DF} AND s.df >= %(floor)s
 """
+
+# Every word the loose search may take a known word for a typo of: held by at least `LIKELIER`
+# times as many turns as a word that is not rare (kept by an archive; each query filters it).
+_COMMON_ALL_SQL = f"""
+SELECT w.word, s.df FROM (
+    SELECT DISTINCT word_id AS id FROM search_word_df
+    WHERE guild_id = ANY(%(scope)s::bigint[]) AND df >= %(per_guild)s) c
+JOIN search_words w ON w.id = c.id
+{_SCOPE_DF} AND s.df >= %(floor)s
+"""
+
+
+def common_words(conn: Any, scope: list[int], size: ScopeSize) -> dict[str, int]:
+    """The scope's words that a known query word may be a typo of, whatever the query (a few thousand),
+    with their turn counts: `scope_words` takes those its query needs from them."""
+    floor = LIKELIER * (rare_df(size.turns) + 1)  # the least `typo_edits` asks for
+    params = {"scope": scope, "per_guild": -(-floor // len(scope)), "floor": floor}
+    return {word: int(df) for word, df in conn.execute(_COMMON_ALL_SQL, params).fetchall()}
 
 
 def trigram_floor(length: int, edits: int) -> float:
@@ -141,6 +160,7 @@ def scope_words(
     loose: bool = False,
     size: ScopeSize | None = None,
     base: ScopeWords | None = None,
+    every_common: Callable[[Any], dict[str, int]] | None = None,
 ) -> ScopeWords:
     """The scope's words that the folded query `words` may stand for, with their turn counts.
 
@@ -150,7 +170,8 @@ def scope_words(
     words, which a known word may be a typo of (`form` for `from`).
 
     `size`: the scope's, if known. `base`: the same words' vocabulary made already (strictly): its
-    words are kept, and only the neighbours it did not fetch are asked for. A vocabulary holding
+    words are kept, and only the neighbours it did not fetch are asked for. `every_common(conn)`: the
+    scope's `common_words`, kept by the caller (else the few a query needs are asked for). A vocabulary holding
     more of the scope's words than needed gives `analyse` what the in-memory store's whole one does.
     """
     if size is None:
@@ -181,7 +202,9 @@ def scope_words(
         params = {"words": [w for w, _ in typos], "edits": [e for _, e in typos], "floors": floors}
         found.update(conn.execute(_NEAR_SQL, {**params, "neighbours": NEIGHBOURS, "scope": scope}).fetchall())
         searched.update(typos)
-    if common:  # a sum over the scope's guilds reaches `common` only if one of them holds its share
+    if common and every_common is not None:
+        found.update((w, df) for w, df in every_common(conn).items() if df >= common and len(w) in lengths)
+    elif common:  # a sum over the scope's guilds reaches `common` only if one of them holds its share
         per_guild = -(-common // len(scope))
         params = {"scope": scope, "per_guild": per_guild, "floor": common, "lengths": sorted(lengths)}
         found.update(conn.execute(_COMMON_SQL, params).fetchall())

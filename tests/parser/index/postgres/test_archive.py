@@ -290,6 +290,25 @@ def test_the_same_vocabulary_answers(both: tuple[MemoryArchive, PgArchive]) -> N
     assert "internet" in terms.vocab.ids
 
 
+def test_a_loose_vocabulary_from_the_kept_common_words_is_the_one_asked_for(
+    both: tuple[MemoryArchive, PgArchive], pg: PgStore
+) -> None:
+    """The view keeps its scope's common words once; each loose query takes the ones it needs from
+    them, and gets what asking the database for just those gives (`form` may be `from`)."""
+    from parser.index.postgres.words import scope_size, scope_words
+
+    mem, view = both
+    queries = [["form", "the", "internat"], ["thier", "vaccine"], *(fold(q).split() for q in damaged(mem, 30))]
+    with pg.db.reading() as conn:
+        size = scope_size(conn, view.scope)
+        for words in queries:
+            kept = view.lexicon(words, loose=True)
+            asked = scope_words(conn, view.scope, words, loose=True, size=size)
+            assert list(kept.vocab.words) == list(asked.vocab.words), words
+            assert list(kept.vocab.df) == list(asked.vocab.df), words
+    assert view._common, "the loose searches took their common words from the view's"
+
+
 def test_filters_narrow_the_same_way(both: tuple[MemoryArchive, PgArchive]) -> None:
     mem, pg = both
     busiest = max(mem.speakers.speakers, key=lambda s: len(s.turn_ids))
