@@ -52,7 +52,7 @@ class _Unit:
 
 def _pair_rows(words: ScopeWords, a: str, b: str) -> int:
     """Turns holding both words of a pair, at most (the rarer word's count)."""
-    ids = {words.name(i): i for i in range(len(words.vocab.words))}
+    ids = words.vocab.ids
     return min(words.df(ids[a]), words.df(ids[b]))
 
 
