@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import re
+import threading
+import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -150,6 +153,18 @@ def _make_rows(guild_id: int, batch: list[Placed]) -> Made:
     return made
 
 
+def _orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    """A worker's start: it ends when its parent does, killed or not (a pool's own workers wait for
+    a parent that is gone: they hold their queue's other end themselves)."""
+    threading.Thread(target=_orphaned, args=(parent,), daemon=True).start()
+
+
 class RowMaker:
     """`make_rows` here, or in `processes` worker processes (spawned: safe in threads) once `start` is called.
 
@@ -164,7 +179,8 @@ class RowMaker:
 
     def start(self) -> None:
         if self.pool is None and self.processes > 0:
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+            spawn = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.processes, spawn, initializer=_watch, initargs=(os.getpid(),))
 
     def __call__(self, guild_id: int, batch: list[Placed]) -> Made:
         if self.pool is None:

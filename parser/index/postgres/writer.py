@@ -82,7 +82,7 @@ def _server_made(conn: Any, rows: list[list[Any]]) -> None:
 
 
 def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch, make: Maker = make_rows) -> list[str]:
-    """Meetings, turns and speaker rows of `records` (one statement each, one COPY for the turns,
+    """Meetings, turns and speaker rows of `records` (one statement each, a COPY for the turns,
     the rows made by `make`); the meeting ids used."""
     for record in records:
         if len(record.turns) >= 1 << POSITION_BITS:
@@ -121,12 +121,13 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch, make:
             copy.write(piece)
             if row is not None:
                 copy.write_row(row)
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO search_speakers (guild_id, meeting_id, label, turns, words, seconds, first_turn)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(guild_id, *speaker) for speaker in made.speakers],
-        )
+    # by column: meeting ids, labels, turns, words, seconds, first turns
+    columns = [list(c) for c in zip(*made.speakers, strict=True)] if made.speakers else [[] for _ in range(6)]
+    conn.execute(
+        "INSERT INTO search_speakers (guild_id, meeting_id, label, turns, words, seconds, first_turn) SELECT %s, *"
+        " FROM unnest(%s::text[], %s::text[], %s::int[], %s::int[], %s::float8[], %s::bigint[])",
+        (guild_id, *columns),
+    )
     batch.df.update(made.df)
     batch.said.update(made.said)
     batch.turns += made.turns
