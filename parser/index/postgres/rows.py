@@ -10,16 +10,16 @@ back as values, in their place between the pieces of text.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
-import os
+import queue
 import re
-import threading
-import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from operator import attrgetter
 from types import TracebackType
 from typing import Any
@@ -153,16 +153,15 @@ def _make_rows(guild_id: int, batch: list[Placed]) -> Made:
     return made
 
 
-def _orphaned(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
-
-
-def _watch(parent: int) -> None:
-    """A worker's start: it ends when its parent does, killed or not (a pool's own workers wait for
-    a parent that is gone: they hold their queue's other end themselves)."""
-    threading.Thread(target=_orphaned, args=(parent,), daemon=True).start()
+def _serve(requests: Connection) -> None:
+    """A worker: `make_rows` of each batch it is sent, until None (or its parent is gone: the pipe's
+    other end is the parent's alone, so it closes with it, killed or not)."""
+    with contextlib.suppress(EOFError):
+        while (request := requests.recv()) is not None:
+            try:
+                requests.send(make_rows(*request))
+            except Exception as error:  # raised again in the thread that asked
+                requests.send(error)
 
 
 class RowMaker:
@@ -170,26 +169,45 @@ class RowMaker:
 
     A bulk import's threads wait on the workers with the GIL released, so the per-turn work runs on
     every core rather than on one; the values go to them pickled (a few tuples a turn) and the rows
-    come back as one `bytes` a batch.
+    come back as one `bytes` a batch. Each worker is a pipe that the thread asking uses itself: a
+    pool's threads that carry requests and results each wait for the GIL, up to 5 ms a hop while
+    this process makes records, and a bulk import of many guilds asks once per guild and batch.
     """
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
-        self.pool: ProcessPoolExecutor | None = None
+        self.workers: list[tuple[BaseProcess, Connection]] = []
+        self.idle: queue.SimpleQueue[Connection] = queue.SimpleQueue()
 
     def start(self) -> None:
-        if self.pool is None and self.processes > 0:
-            spawn = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(self.processes, spawn, initializer=_watch, initargs=(os.getpid(),))
+        if self.workers or self.processes <= 0:
+            return
+        spawn = multiprocessing.get_context("spawn")
+        for _ in range(self.processes):
+            mine, theirs = spawn.Pipe()
+            worker = spawn.Process(target=_serve, args=(theirs,), daemon=True)
+            worker.start()
+            theirs.close()
+            self.workers.append((worker, mine))
+            self.idle.put(mine)
 
     def __call__(self, guild_id: int, batch: list[Placed]) -> Made:
-        if self.pool is None:
+        if not self.workers:
             return make_rows(guild_id, batch)
-        return self.pool.submit(make_rows, guild_id, batch).result()
+        worker = self.idle.get()
+        worker.send((guild_id, batch))
+        made = worker.recv()
+        self.idle.put(worker)  # not after a failure here: its answer may still come (the import stops anyway)
+        if isinstance(made, Exception):
+            raise made
+        return made
 
     def __enter__(self) -> RowMaker:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        for worker, pipe in self.workers:
+            with contextlib.suppress(OSError):  # it is gone already
+                pipe.send(None)
+            pipe.close()
+            worker.join()
