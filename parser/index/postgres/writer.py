@@ -32,7 +32,8 @@ BATCH_BYTES = 8 << 20  # records written per COPY batch in a bulk import (by the
 REBUILD_BELOW = 200_000  # turns: a bulk import into a table smaller than this builds its indexes at the end…
 REBUILD_SHARE = 0.5  # …and so does one bringing at least this share of the turns already there
 BULK_LOCK = 7254892  # advisory lock held by a bulk import whose indexes are away
-STREAMS = 2  # connections a bulk import writes on at once
+STREAMS = 2  # connections a bulk import writes on at once (and builds its indexes on)
+WORKER_STREAMS = 3  # …when worker processes make its rows: a third keeps the server busy while two wait on them
 BUILD_MEMORY = "512MB"  # maintenance_work_mem for building them (the GIN build sorts in it)
 TURN_COLUMNS = (
     "guild_id, id, meeting_id, position, turn_index, speaker, text, folded, words, bytes, page, start_s, end_s, chat, tsv"
@@ -297,9 +298,9 @@ def import_records(
     many); otherwise every record goes to `guild_id`. Into a small table, or one this import at
     least half doubles (`rebuild`, decided here when None), `BULK_INDEXES` are dropped first
     and built at the end: searches meanwhile are slow, not wrong. Batches are written on `streams`
-    connections at once (one when the caller has a transaction open), their rows made in `processes`
-    worker processes from the first full batch on (`rows.RowMaker`; with one stream, here). Counts
-    of what was written.
+    connections at once (one when the caller has a transaction open; one more, `WORKER_STREAMS`,
+    when `processes` worker processes make their rows, from the first full batch on: `rows.RowMaker`;
+    with one stream, here). Counts of what was written.
     """
     if conn.info.transaction_status != TransactionStatus.IDLE:
         streams = 1  # the caller's transaction holds what others would wait for: all in it, on its connection
@@ -319,7 +320,8 @@ def import_records(
                 build_indexes(conn)
                 conn.execute("SELECT pg_advisory_unlock(%s)", (BULK_LOCK,))
     try:
-        totals = _import(conn, records, guild_id, guild_of, streams, processes if streams > 1 else 0, batch_bytes)
+        writers = streams + WORKER_STREAMS - STREAMS if streams > 1 and processes > 0 else streams
+        totals = _import(conn, records, guild_id, guild_of, writers, processes if streams > 1 else 0, batch_bytes)
     finally:
         if rebuild:
             build_indexes(conn, streams)
