@@ -427,6 +427,7 @@ def main() -> int:
             with psycopg.connect(url) as conn:
                 size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
             done, copy_seconds, client_cpu, server_cpu = {"turns": args.turns, "meetings": made}, float("nan"), 0.0, 0.0
+            workers_cpu = 0.0
             add_times, added_bytes, add_seconds = [], 0, float("nan")
             phases = _Phases()
         else:
@@ -434,6 +435,7 @@ def main() -> int:
                 migrate(conn)
                 conn.commit()
                 client_cpu = time.process_time()
+                children = resource.getrusage(resource.RUSAGE_CHILDREN)
                 with ServerCpu(name) as server:
                     began = time.perf_counter()
                     streams = {} if args.streams is None else {"streams": args.streams}
@@ -441,6 +443,8 @@ def main() -> int:
                         done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id], **streams)
                     copy_seconds = time.perf_counter() - began
                 server_cpu, client_cpu = server.seconds, time.process_time() - client_cpu
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the corpus' process, and the writer's workers
+                workers_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime - corpus_cpu["corpus"]
                 added_bytes, began = 0, time.perf_counter()
                 add_times = []
                 for guild, made in sample:
@@ -501,6 +505,7 @@ def main() -> int:
             "copy_phases_s": phases.seconds,  # rows written, indexes built, statistics (the writer's log)
             "copy_streams": args.streams,
             "copy_client_cpu_s": round(client_cpu, 1),  # the import, and the records made of the corpus' tuples
+            "copy_workers_cpu_s": round(workers_cpu, 1),  # the writer's worker processes (rows.RowMaker)
             "corpus_cpu_s": round(corpus_cpu.get("corpus", 0.0), 1),  # making the corpus, in its own process
             "copy_server_cpu_s": round(server_cpu, 1),
             "add_MB_per_s": round(added_bytes / 1e6 / max(add_seconds, 1e-9), 2),

@@ -24,6 +24,8 @@ MOST_POSITIONS = 16_000  # the server's positions stop at 16,383
 MOST_REPEATS = 255  # it keeps 256 positions of a lexeme at most (255 are kept here)
 LONGEST_TEXT = 200_000  # a tsvector holds 1 MB at most: very long texts are left to the server
 _POSITIONS = tuple(f":{n}" for n in range(1, MOST_POSITIONS + 1))
+TEMPLATED = 256  # texts of up to this many words are written through a template: `"%s:1 %s:2" % (a, b)`
+_TEMPLATES = [" ".join(f"%s:{n}" for n in range(1, count + 1)) for count in range(TEMPLATED + 1)]
 
 
 def tsvector_text(folded: str, words: list[str]) -> str | None:
@@ -36,4 +38,6 @@ def tsvector_text(folded: str, words: list[str]) -> str | None:
     if len(words) > MOST_REPEATS and max(Counter(words).values()) > MOST_REPEATS:
         return None
     # a word said again is written again: the server merges a lexeme's positions as it reads them
+    if len(words) <= TEMPLATED:  # one C call, no string a word: half the time of the join below
+        return _TEMPLATES[len(words)] % tuple(words)
     return " ".join(map(str.__add__, words, _POSITIONS))

@@ -15,18 +15,17 @@ import logging
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 from psycopg.pq import TransactionStatus
 
+from parser.index.postgres.rows import Made, Placed, RowMaker, make_rows
 from parser.index.postgres.schema import BULK_INDEXES, CHANNEL, SHARED, index_ddl, index_name, leaves
 from parser.index.postgres.streams import Streams
-from parser.index.postgres.tsvector import tsvector_text
 from parser.models import Record, free_id
-from parser.text import stem, tokens
+from parser.text import stem
 
 _stem = functools.lru_cache(maxsize=1 << 17)(stem)  # a word's stem, once: most words of a batch were in the last
 
@@ -37,12 +36,15 @@ BATCH_BYTES = 8 << 20  # records written per COPY batch in a bulk import (by the
 REBUILD_BELOW = 200_000  # turns: a bulk import into a table smaller than this builds its indexes at the end…
 REBUILD_SHARE = 0.5  # …and so does one bringing at least this share of the turns already there
 BULK_LOCK = 7254892  # advisory lock held by a bulk import whose indexes are away
-STREAMS = 2  # connections a bulk import writes on at once
+STREAMS = 2  # connections a bulk import writes on at once (and builds its indexes on)
+WORKER_STREAMS = 3  # …when worker processes make its rows: a third keeps the server busy while two wait on them
 BUILD_MEMORY = "512MB"  # maintenance_work_mem for building them (the GIN build sorts in it)
 TURN_COLUMNS = (
     "guild_id, id, meeting_id, position, turn_index, speaker, text, folded, words, bytes, page, start_s, end_s, chat, tsv"
 )
 TURN_FOLDED = 7  # where `folded` stands in them
+PROCESSES = 2  # worker processes making a bulk import's rows (0: in its threads, under one GIL)
+Maker = Callable[[int, list[Placed]], Made]
 
 
 @dataclass
@@ -56,138 +58,85 @@ class _Batch:
     meetings: list[str] = field(default_factory=list)
 
 
-def _labels(record: Record, printed: list[int]) -> Iterator[tuple[str, int, int, float | None, int]]:
-    """(label, turns, printed words, seconds or None, first position) for each speaker label of the record
-    (`printed` is each turn's count of printed words)."""
-    first: dict[str, int] = {}
-    turns: Counter[str] = Counter()
-    words: Counter[str] = Counter()
-    seconds: dict[str, float] = {}
-    for position, turn in enumerate(record.turns):
-        first.setdefault(turn.speaker, position)
-        turns[turn.speaker] += 1
-        words[turn.speaker] += printed[position]
-        if turn.start is not None and turn.end is not None:
-            seconds[turn.speaker] = seconds.get(turn.speaker, 0.0) + max(0.0, turn.end - turn.start)
-    for label, n in turns.items():
-        yield label, n, words[label], seconds.get(label), first[label]
-
-
-def _unique_id(conn: Any, guild_id: int, meeting_id: str, taken: set[str]) -> str:
-    """A meeting id that no record the guild sees has yet (two folders, one file name: `id-2`)."""
+def _meeting_ids(conn: Any, guild_id: int, records: list[Record]) -> list[str]:
+    """Ids for `records`' meetings that no record the guild sees has yet, nor one before it here
+    (two folders, one file name: `id-2`): the ids taken asked in one statement for the batch."""
+    wanted = [record.meeting.id for record in records]
+    like = [w.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "-%" for w in wanted]
     rows = conn.execute(
-        "SELECT meeting_id FROM search_meetings WHERE guild_id = ANY(%s::bigint[]) AND (meeting_id = %s OR meeting_id LIKE %s)",
-        ([guild_id, SHARED], meeting_id, meeting_id.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "-%"),
+        "SELECT meeting_id FROM search_meetings WHERE guild_id = ANY(%s::bigint[])"
+        " AND (meeting_id = ANY(%s::text[]) OR meeting_id LIKE ANY(%s::text[]))",
+        ([guild_id, SHARED], wanted, like),
     ).fetchall()
-    return free_id(meeting_id, taken | {r[0] for r in rows})
+    taken = {r[0] for r in rows}
+    ids: list[str] = []
+    for meeting_id in wanted:
+        ids.append(free_id(meeting_id, taken))
+        taken.add(ids[-1])
+    return ids
 
 
-def _server_made(conn: Any, rows: list[list[Any]], left: list[int]) -> None:
-    """The `tsvector` of the rows at `left`, which `tsvector_text` leaves to the server, asked of it."""
+def _server_made(conn: Any, rows: list[list[Any]]) -> None:
+    """The `tsvector` of `rows`, which `tsvector_text` leaves to the server, asked of it."""
     made = conn.execute(
         "SELECT to_tsvector('simple', x)::text FROM unnest(%s::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n",
-        ([rows[i][TURN_FOLDED] for i in left],),
+        ([row[TURN_FOLDED] for row in rows],),
     ).fetchall()
-    for i, (tsv,) in zip(left, made, strict=True):
-        rows[i][-1] = tsv
+    for row, (tsv,) in zip(rows, made, strict=True):
+        row[-1] = tsv
 
 
-def _turn_rows(
-    rows: list[list[Any]],
-    left: list[int],
-    guild_id: int,
-    record: Record,
-    meeting_id: str,
-    base: int,
-    printed: list[int],
-    batch: _Batch,
-) -> None:
-    """The COPY rows of a record's turns added to `rows` (those whose tsvector is left to the server
-    noted in `left`), and their words counted in `batch`: per record, as one C call for each count."""
-    said: list[list[str]] = []
-    chat = record.meeting.chat
-    for position, turn in enumerate(record.turns):
-        text = turn.text
-        words = tokens(text)
-        said.append(words)
-        folded = " ".join(words)
-        tsv = tsvector_text(folded, words)
-        if tsv is None:
-            left.append(len(rows))
-        size = len(text.encode())
-        batch.bytes += size
-        rows.append(
-            [
-                guild_id,
-                base + position,
-                meeting_id,
-                position,
-                turn.index,
-                turn.speaker,
-                text,
-                folded,
-                printed[position],
-                size,
-                turn.page,
-                turn.start,
-                turn.end,
-                chat or turn.chat,
-                tsv,
-            ]
-        )
-    batch.said.update(chain.from_iterable(said))
-    batch.df.update(chain.from_iterable(map(set, said)))
-    batch.turns += len(record.turns)
-
-
-def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch) -> list[str]:
-    """Meetings, turns and speaker rows of `records` (one COPY for the turns); the meeting ids used."""
-    ids: list[str] = []
-    placed: list[tuple[Record, str, int, list[int]]] = []
+def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch, make: Maker = make_rows) -> list[str]:
+    """Meetings, turns and speaker rows of `records` (one statement each, a COPY for the turns,
+    the rows made by `make`); the meeting ids used."""
     for record in records:
-        meeting = record.meeting
-        meeting_id = _unique_id(conn, guild_id, meeting.id, set(ids))
-        printed = [len(t.text.split()) for t in record.turns]
-        (seq,) = conn.execute(
-            "INSERT INTO search_meetings (guild_id, meeting_id, title, date, language, url, source, format, turns, words)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq",
-            (
-                guild_id,
-                meeting_id,
-                meeting.title,
-                meeting.date,
-                meeting.language,
-                meeting.url,
-                meeting.source,
-                meeting.format,
-                len(record.turns),
-                sum(printed),
-            ),
-        ).fetchone()
         if len(record.turns) >= 1 << POSITION_BITS:
-            raise ValueError(f"{meeting_id}: {len(record.turns)} turns is more than a meeting may hold here")
-        ids.append(meeting_id)
-        placed.append((record, meeting_id, seq, printed))
-    rows: list[list[Any]] = []
-    left: list[int] = []  # rows whose tsvector the server makes
-    for record, meeting_id, seq, printed in placed:
-        _turn_rows(rows, left, guild_id, record, meeting_id, seq << POSITION_BITS, printed, batch)
-    if left:
-        _server_made(conn, rows, left)
-    with conn.cursor().copy(f"COPY search_turns ({TURN_COLUMNS}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    speaker_rows = [
-        (guild_id, meeting_id, label, n, words, seconds, (seq << POSITION_BITS) + first)
-        for record, meeting_id, seq, printed in placed
-        for label, n, words, seconds, first in _labels(record, printed)
-    ]
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO search_speakers (guild_id, meeting_id, label, turns, words, seconds, first_turn)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            speaker_rows,
+            raise ValueError(f"{record.meeting.id}: {len(record.turns)} turns is more than a meeting may hold here")
+    ids = _meeting_ids(conn, guild_id, records)
+    seqs = sorted(  # the numbers the meetings' INSERTs would have drawn, one after another, drawn at once
+        n
+        for (n,) in conn.execute(
+            "SELECT nextval(pg_get_serial_sequence('search_meetings', 'seq')) FROM generate_series(1, %s)", (len(records),)
         )
+    )
+    made = make(guild_id, [Placed.of(r, i, seq << POSITION_BITS) for r, i, seq in zip(records, ids, seqs, strict=True)])
+    meetings = [r.meeting for r in records]
+    conn.execute(
+        "INSERT INTO search_meetings (guild_id, meeting_id, seq, title, date, language, url, source, format, turns, words)"
+        " OVERRIDING SYSTEM VALUE SELECT %s, * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::date[], %s::text[],"
+        " %s::text[], %s::text[], %s::text[], %s::int[], %s::int[])",
+        (
+            guild_id,
+            ids,
+            seqs,
+            [m.title for m in meetings],
+            [m.date for m in meetings],
+            [m.language for m in meetings],
+            [m.url for m in meetings],
+            [m.source for m in meetings],
+            [m.format for m in meetings],
+            [len(r.turns) for r in records],
+            made.words,
+        ),
+    )
+    if made.left:
+        _server_made(conn, made.left)
+    with conn.cursor().copy(f"COPY search_turns ({TURN_COLUMNS}) FROM STDIN") as copy:
+        for piece, row in zip(made.pieces, [*made.left, None], strict=True):
+            copy.write(piece)
+            if row is not None:
+                copy.write_row(row)
+    # by column: meeting ids, labels, turns, words, seconds, first turns
+    columns = [list(c) for c in zip(*made.speakers, strict=True)] if made.speakers else [[] for _ in range(6)]
+    conn.execute(
+        "INSERT INTO search_speakers (guild_id, meeting_id, label, turns, words, seconds, first_turn) SELECT %s, *"
+        " FROM unnest(%s::text[], %s::text[], %s::int[], %s::int[], %s::float8[], %s::bigint[])",
+        (guild_id, *columns),
+    )
+    batch.df.update(made.df)
+    batch.said.update(made.said)
+    batch.turns += made.turns
+    batch.bytes += made.bytes
     batch.meetings += ids
     return ids
 
@@ -387,6 +336,8 @@ def import_records(
     guild_of: Any = None,
     rebuild: bool | None = None,
     streams: int = STREAMS,
+    processes: int = PROCESSES,
+    batch_bytes: int = BATCH_BYTES,
 ) -> dict[str, int]:
     """Bulk import: records in batches of about `BATCH_BYTES` of text, one transaction per guild and batch.
 
@@ -394,7 +345,9 @@ def import_records(
     many); otherwise every record goes to `guild_id`. Into a small table, or one this import at
     least half doubles (`rebuild`, decided here when None), `BULK_INDEXES` are dropped first
     and built at the end: searches meanwhile are slow, not wrong. Batches are written on `streams`
-    connections at once (one when the caller has a transaction open). Counts of what was written.
+    connections at once (one when the caller has a transaction open; one more, `WORKER_STREAMS`,
+    when `processes` worker processes make their rows, from the first full batch on: `rows.RowMaker`;
+    with one stream, here). Counts of what was written.
     """
     if conn.info.transaction_status != TransactionStatus.IDLE:
         streams = 1  # the caller's transaction holds what others would wait for: all in it, on its connection
@@ -414,7 +367,8 @@ def import_records(
                 conn.execute("SELECT pg_advisory_unlock(%s)", (BULK_LOCK,))
     began = time.perf_counter()
     try:
-        totals = _import(conn, records, guild_id, guild_of, streams)
+        writers = streams + WORKER_STREAMS - STREAMS if streams > 1 and processes > 0 else streams
+        totals = _import(conn, records, guild_id, guild_of, writers, processes if streams > 1 else 0, batch_bytes)
     finally:
         written = time.perf_counter()
         if rebuild:
@@ -434,7 +388,9 @@ def import_records(
     return totals
 
 
-def _import(conn: Any, records: Iterable[Record], guild_id: int, guild_of: Any, streams: int) -> dict[str, int]:
+def _import(
+    conn: Any, records: Iterable[Record], guild_id: int, guild_of: Any, streams: int, processes: int, batch_bytes: int
+) -> dict[str, int]:
     pending: defaultdict[int, list[Record]] = defaultdict(list)
     size = 0
     totals = Counter({"meetings": 0, "turns": 0, "bytes": 0})
@@ -447,7 +403,7 @@ def _import(conn: Any, records: Iterable[Record], guild_id: int, guild_of: Any, 
             with conn.transaction():
                 conn.execute("SET LOCAL synchronous_commit = off")  # an import is run again if the server fails mid-way
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (guild,))
-                _write(conn, guild, records, batch)
+                _write(conn, guild, records, batch, make)
                 fresh = _add_counts(conn, guild, batch, 1, known)
                 _notify(conn, guild, "import", batch.meetings)
             with counting:
@@ -456,12 +412,13 @@ def _import(conn: Any, records: Iterable[Record], guild_id: int, guild_of: Any, 
 
         return write
 
-    with Streams(conn, streams) as workers:
+    with RowMaker(processes) as make, Streams(conn, streams) as workers:
         for record in records:
             guild = guild_of(record) if guild_of is not None else guild_id
             pending[guild].append(record)
             size += sum(len(t.text) for t in record.turns)
-            if size >= BATCH_BYTES:  # what is pending, of every guild, is written: memory stays a few batches'
+            if size >= batch_bytes:  # what is pending, of every guild, is written: memory stays a few batches'
+                make.start()  # a small import is not worth the workers' start
                 for waiting in list(pending):
                     workers.submit(job(waiting, pending.pop(waiting)))
                 size = 0

@@ -10,8 +10,10 @@ and by `add_record` (the texts it leaves to the server included).
 from __future__ import annotations
 
 import tarfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,3 +145,86 @@ def test_stored_rows_hold_the_servers_tsvector(url: str, records: list[Record]) 
     assert stored is not None
     assert stored[0] == sum(len(r.turns) for r in records[:40]) + 2 * len(HOSTILE)
     assert stored[1] == 0
+
+
+def _odd_record(name: str, chat: bool) -> Record:
+    """Hostile text in every text field COPY carries, with times, pages and chat turns."""
+    turns = [
+        Turn(
+            meeting_id=name,
+            index=10 + i,
+            speaker=f"Sp\t{i % 3}\\\n\r",
+            text=text,
+            page=i // 4 if i % 2 else None,
+            start=0.1 * i if i % 3 else None,
+            end=0.1 * i + 1e-7 if i % 3 else None,
+            chat=i % 5 == 0,
+        )
+        for i, text in enumerate(HOSTILE)
+    ]
+    return Record(meeting=Meeting(id=name, title="t\tit\\le\n", url="http://x\r", source="s\\N", chat=chat), turns=turns)
+
+
+def test_bulk_rows_hold_the_records_values_in_process_and_in_workers(url: str, records: list[Record]) -> None:
+    """The turn rows' COPY text is made here (in worker processes, in a bulk import): every value
+    of hostile records comes back as it went in, the same either way, and so do the counts."""
+    import psycopg
+
+    from parser.index.postgres.schema import migrate
+    from parser.index.postgres.writer import POSITION_BITS, import_records
+
+    # the same id twice (the second written as `-2`) and a chat: the workers' batches go in either order
+    written = [*records[:12], _odd_record("odd\t\\_%", False), _odd_record("odd\t\\_%", False), _odd_record("odd\t%", True)]
+    with psycopg.connect(url) as conn:
+        migrate(conn)
+        conn.commit()
+        import_records(conn, written, 7, processes=0, rebuild=False)
+        import_records(conn, written, 8, processes=2, batch_bytes=1, rebuild=False)  # every record a batch, from the workers
+
+        def stored(guild: int) -> tuple[list[Any], ...]:
+            turns = conn.execute(
+                "SELECT t.meeting_id, t.position, t.turn_index, t.speaker, t.text, t.folded, t.words, t.bytes, t.page,"
+                " t.start_s, t.end_s, t.chat, t.tsv::text, t.id = (m.seq << %s) + t.position"
+                " FROM search_turns t JOIN search_meetings m USING (guild_id, meeting_id)"
+                ' WHERE guild_id = %s ORDER BY t.meeting_id COLLATE "C", t.position',
+                (POSITION_BITS, guild),
+            ).fetchall()
+            meetings = conn.execute(
+                "SELECT meeting_id, title, url, source, turns, words FROM search_meetings"
+                ' WHERE guild_id = %s ORDER BY meeting_id COLLATE "C"',
+                (guild,),
+            ).fetchall()
+            speakers = conn.execute(
+                "SELECT s.meeting_id, label, s.turns, s.words, seconds, first_turn - (m.seq << %s)"
+                " FROM search_speakers s JOIN search_meetings m USING (guild_id, meeting_id)"
+                ' WHERE guild_id = %s ORDER BY s.meeting_id COLLATE "C", label COLLATE "C"',
+                (POSITION_BITS, guild),
+            ).fetchall()
+            counts = conn.execute(
+                "SELECT w.word, d.df, d.said FROM search_word_df d JOIN search_words w ON w.id = d.word_id"
+                " WHERE d.guild_id = %s ORDER BY 1",
+                (guild,),
+            ).fetchall()
+            scope = conn.execute("SELECT turns, bytes, most FROM search_scopes WHERE guild_id = %s", (guild,)).fetchall()
+            return turns, meetings, speakers, counts, scope
+
+        in_process, in_workers = stored(7), stored(8)
+    assert in_process == in_workers
+    turns, meetings, speakers, counts, scope = in_process
+    ids = [*(r.meeting.id for r in records[:12]), "odd\t\\_%", "odd\t\\_%-2", "odd\t%"]
+    assert [m[0] for m in meetings] == sorted(ids)
+    expected = sorted(
+        (mid, p, t.index, t.speaker, t.text, " ".join(tokens(t.text)), len(t.text.split()), len(t.text.encode()), *rest)
+        for r, mid in zip(written, ids, strict=True)
+        for p, t in enumerate(r.turns)
+        for rest in [(t.page, t.start, t.end, r.meeting.chat or t.chat)]
+    )
+    assert [row[:12] for row in turns] == expected
+    assert all(row[13] for row in turns)  # each turn's id is its meeting's seq and its position
+    said = Counter(word for row in expected for word in row[5].split())
+    df = Counter(word for row in expected for word in set(row[5].split()))
+    assert counts == sorted((word, df[word], said[word]) for word in df)
+    assert scope == [(len(expected), sum(row[7] for row in expected), max(df.values()))]
+    odd = [s for s in speakers if s[0] == "odd\t%"]
+    # label 0's turns have no times (i % 3 == 0): no seconds; the others' are summed
+    assert [(s[1], s[4] is None) for s in odd] == [(f"Sp\t{i}\\\n\r", i == 0) for i in range(3)]
