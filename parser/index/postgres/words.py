@@ -48,24 +48,18 @@ CROSS JOIN LATERAL (
     ORDER BY similarity(lower(word), q.word) DESC LIMIT %(neighbours)s) w
 {_SCOPE_DF}
 """
-# The scope's words held by at least so many turns (a known word may be a typo of one of them).
-_COMMON_SQL = f"""
+# The scope's words held by at least so many turns: every one a loose search may take a known word
+# for a typo of (held by `LIKELIER` times as many turns as a word that is not rare: an archive keeps
+# them, each query filters them), or those of a query's lengths (a known word may be a typo of one).
+_COMMON = f"""
 SELECT w.word, s.df FROM (
     SELECT DISTINCT word_id AS id FROM search_word_df
     WHERE guild_id = ANY(%(scope)s::bigint[]) AND df >= %(per_guild)s) c
-JOIN search_words w ON w.id = c.id AND length(w.word) = ANY(%(lengths)s::int[])
+JOIN search_words w ON w.id = c.id@LENGTHS@
 {_SCOPE_DF} AND s.df >= %(floor)s
 """
-
-# Every word the loose search may take a known word for a typo of: held by at least `LIKELIER`
-# times as many turns as a word that is not rare (kept by an archive; each query filters it).
-_COMMON_ALL_SQL = f"""
-SELECT w.word, s.df FROM (
-    SELECT DISTINCT word_id AS id FROM search_word_df
-    WHERE guild_id = ANY(%(scope)s::bigint[]) AND df >= %(per_guild)s) c
-JOIN search_words w ON w.id = c.id
-{_SCOPE_DF} AND s.df >= %(floor)s
-"""
+_COMMON_SQL = _COMMON.replace("@LENGTHS@", " AND length(w.word) = ANY(%(lengths)s::int[])")
+_COMMON_ALL_SQL = _COMMON.replace("@LENGTHS@", "")
 
 
 def common_words(conn: Any, scope: list[int], size: ScopeSize) -> dict[str, int]:

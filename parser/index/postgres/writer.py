@@ -295,11 +295,10 @@ def build_indexes(conn: Any, streams: int = 1) -> None:
     table's, which takes the partitions' as they are."""
     with conn.transaction():
         missing = [name for name in BULK_INDEXES if conn.execute("SELECT to_regclass(%s) IS NULL", (name,)).fetchone()[0]]
-        parts = {table: leaves(conn, table) for table, _ in BULK_INDEXES.values()}
+        parts = _partitions(conn)
     with Streams(conn, streams) as workers:
         for name in missing:  # a partitioned table's index, where it is there, is on every partition
-            table = BULK_INDEXES[name][0]
-            for leaf in parts[table] if parts[table] != [table] else []:
+            for leaf in parts[BULK_INDEXES[name][0]]:
                 workers.submit(_build(index_ddl(name, leaf)))
     for name in missing:
         _build(index_ddl(name))(conn)
@@ -321,12 +320,18 @@ def _analyze_tables(conn: Any, streams: int) -> None:
             workers.submit(_analyze(table))
 
 
+def _partitions(conn: Any) -> dict[str, list[str]]:
+    """The partitions of each table `BULK_INDEXES` are on (none: the table is not partitioned)."""
+    tables = {table for table, _ in BULK_INDEXES.values()}
+    return {table: [leaf for leaf in leaves(conn, table) if leaf != table] for table in tables}
+
+
 def _drop_indexes(conn: Any) -> None:
+    parts = _partitions(conn)
     for name, (table, _) in BULK_INDEXES.items():
         conn.execute(f"DROP INDEX IF EXISTS {name}")
-        for leaf in leaves(conn, table):  # a partition's, built by an import that died before making it the table's
-            if leaf != table:
-                conn.execute(f"DROP INDEX IF EXISTS {index_name(name, leaf)}")
+        for leaf in parts[table]:  # a partition's, built by an import that died before making it the table's
+            conn.execute(f"DROP INDEX IF EXISTS {index_name(name, leaf)}")
 
 
 def import_records(
