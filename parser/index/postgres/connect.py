@@ -18,11 +18,15 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 3  # seconds to open one connection
 WAIT = 5.0  # seconds a command waits for a connection from the pool before giving up
 STATEMENT_TIMEOUT = 10_000  # milliseconds a query may run (a command is answered, or it is our bug)
+# milliseconds a statement may wait for a table another session holds (a migration moving the rows,
+# an import building an index): past it the records are unavailable for now, not broken
+LOCK_TIMEOUT = 5_000
 IDLE_CHECK = 2.0  # seconds a connection may have lain in the pool before it is checked again when lent
 
 
 class RecordsUnavailable(Exception):
-    """The records' database cannot be reached (down, restarting, or too busy to lend a connection)."""
+    """The records' database cannot be reached (down, restarting, too busy to lend a connection), or
+    its tables are held by another session for longer than `LOCK_TIMEOUT`."""
 
     message = "The records are unavailable, try again in a minute."
 
@@ -33,6 +37,7 @@ class RecordsUnavailable(Exception):
 
 def _configure(conn: Any) -> None:
     conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT}")
+    conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT}")
     conn.execute("SET pg_trgm.similarity_threshold = 0.1")
     conn.execute("SET jit = off")  # compiling costs more than the short queries of a command could save
     # planned with the guilds asked for, always: a generic plan of a prepared statement reads every partition
@@ -91,7 +96,10 @@ class Database:
         except psycopg.OperationalError as error:
             if isinstance(error, psycopg.errors.QueryCanceled):
                 raise  # a statement timeout is a slow query of ours, not an absent server
-            log.warning("records' database unreachable: %s", error)
+            if isinstance(error, psycopg.errors.LockNotAvailable):
+                log.warning("records' tables held by another session (a migration, an import): %s", error)
+            else:
+                log.warning("records' database unreachable: %s", error)
             raise RecordsUnavailable(error) from error
 
     @contextmanager

@@ -220,8 +220,10 @@ CHANNEL = "verbatim_records"  # NOTIFY channel: '{"guild": 123, "meeting": "…"
 def migrate(conn: Any) -> int:
     """Bring the schema up to `VERSION` (each step in its own transaction); the version now."""
     with conn.transaction():
+        # a migration moving rows takes what it takes, and so does the wait of another process for it
+        conn.execute("SET LOCAL statement_timeout = 0")
+        conn.execute("SET LOCAL lock_timeout = 0")
         conn.execute("SELECT pg_advisory_xact_lock(7254891)")  # two processes starting at once migrate once
-        conn.execute("SET LOCAL statement_timeout = 0")  # a migration moving rows takes what it takes
         conn.execute("CREATE TABLE IF NOT EXISTS search_schema (version integer NOT NULL)")
         row = conn.execute("SELECT max(version) FROM search_schema").fetchone()
         current = row[0] or 0

@@ -147,3 +147,27 @@ def test_a_bot_says_the_records_are_unavailable_while_postgresql_is_down_and_ans
         assert bot.ask("!add", file=budget)["error"] is None
         assert bot.ask("!quote budget approved")["text"].startswith("1 turn matches")
         assert bot.close() == 0
+
+
+@pytest.mark.slow
+def test_a_bot_says_the_records_are_unavailable_while_another_session_holds_the_turns_and_answers_after(
+    url: str, tmp_path: Path, processes: list[BotProcess]
+) -> None:
+    """A migration moving the turns holds their table (migration 5: 87 s at 10M turns): a search waiting
+    on it is told the records are unavailable, not answered with an apology at the statement timeout."""
+    import psycopg
+
+    weekly, _ = files(tmp_path)
+    bot = BotProcess(url, tmp_path / "bot", "bot")
+    processes.append(bot)
+    bot.ready()
+    assert bot.ask("!add", file=weekly)["error"] is None
+    assert bot.ask("!quote zyxwv")["text"].startswith("1 turn matches “zyxwv”")
+    with psycopg.connect(url) as holder:
+        holder.execute("LOCK TABLE search_turns IN ACCESS EXCLUSIVE MODE")  # as `ALTER TABLE … RENAME` takes it
+        assert bot.ask("!quote zyxwv") == {"error": UNAVAILABLE, "text": UNAVAILABLE}
+        assert bot.process.poll() is None  # still serving
+        holder.rollback()
+    assert bot.ask("!quote zyxwv")["text"].startswith("1 turn matches “zyxwv”")
+    assert bot.close() == 0
+    assert "held by another session" in bot.log.read_text()

@@ -119,3 +119,28 @@ def test_the_store_answers_again_once_the_server_is_back(database_url: str) -> N
             subprocess.run([*CLUSTER, "start"], check=False)
         listener.stop()
         store.close()
+
+
+def test_a_process_starting_while_another_migrates_waits_for_it_past_the_timeouts(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes starting at once migrate once: the second waits on the first's lock for as long
+    as the migration takes, though a search would give up waiting on a table after `LOCK_TIMEOUT`."""
+    import threading
+
+    import psycopg
+
+    from parser.index.postgres import connect
+
+    monkeypatch.setattr(connect, "LOCK_TIMEOUT", 100)
+    monkeypatch.setattr(connect, "STATEMENT_TIMEOUT", 300)
+    store = PgStore(database_url)
+    with psycopg.connect(database_url) as first:
+        first.execute("SELECT pg_advisory_xact_lock(7254891)")  # the lock `migrate` takes, held as a migration would
+        done = threading.Timer(1.0, first.commit)
+        done.start()
+        try:
+            assert store.migrate() >= 1  # waited a second, past both timeouts, and migrated (or found it done)
+        finally:
+            done.join()
+            store.close()
