@@ -368,10 +368,10 @@ class PgArchive:
                 found = self._lexicons.put(key, scope_words(conn, self.scope, words, loose, self._size, base, self._common_words))
         return found
 
-    def _common_words(self, conn: Any) -> dict[str, int]:
+    def _common_words(self, conn: Any, size: ScopeSize) -> dict[str, int]:
         """The scope's words a known word may be a typo of (asked once a view: a few thousand)."""
         if self._common is None:
-            self._common = common_words(conn, self.scope, self._size or scope_size(conn, self.scope))
+            self._common = common_words(conn, self.scope, size)
         return self._common
 
     def word_turns(self, word: str) -> int | None:

@@ -154,7 +154,7 @@ def scope_words(
     loose: bool = False,
     size: ScopeSize | None = None,
     base: ScopeWords | None = None,
-    every_common: Callable[[Any], dict[str, int]] | None = None,
+    every_common: Callable[[Any, ScopeSize], dict[str, int]] | None = None,
 ) -> ScopeWords:
     """The scope's words that the folded query `words` may stand for, with their turn counts.
 
@@ -164,7 +164,7 @@ def scope_words(
     words, which a known word may be a typo of (`form` for `from`).
 
     `size`: the scope's, if known. `base`: the same words' vocabulary made already (strictly): its
-    words are kept, and only the neighbours it did not fetch are asked for. `every_common(conn)`: the
+    words are kept, and only the neighbours it did not fetch are asked for. `every_common(conn, size)`: the
     scope's `common_words`, kept by the caller (else the few a query needs are asked for). A vocabulary holding
     more of the scope's words than needed gives `analyse` what the in-memory store's whole one does.
     """
@@ -197,7 +197,7 @@ def scope_words(
         found.update(conn.execute(_NEAR_SQL, {**params, "neighbours": NEIGHBOURS, "scope": scope}).fetchall())
         searched.update(typos)
     if common and every_common is not None:
-        found.update((w, df) for w, df in every_common(conn).items() if df >= common and len(w) in lengths)
+        found.update((w, df) for w, df in every_common(conn, size).items() if df >= common and len(w) in lengths)
     elif common:  # a sum over the scope's guilds reaches `common` only if one of them holds its share
         per_guild = -(-common // len(scope))
         params = {"scope": scope, "per_guild": per_guild, "floor": common, "lengths": sorted(lengths)}
