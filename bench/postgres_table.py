@@ -37,8 +37,9 @@ def table(first: dict[str, Any], again: list[dict[str, Any]]) -> str:
         f"{first['turns']:,} turns over {first['guilds']:,} servers, records' text {mb:,.1f} MB",
         f"bulk import (COPY)          {first['copy_MB_per_s']:.2f} MB/s ({first['copy_seconds']:.0f} s"
         + (f": rows {phases[0]:.0f} s, indexes {phases[1]:.0f} s, statistics {phases[2]:.0f} s)" if len(phases) == 3 else ")"),
-        f"  CPU s per MB              this process {first['copy_client_cpu_s'] / mb:.2f}, the server"
-        f" {first['copy_server_cpu_s'] / mb:.2f} (the benchmark's corpus, in its own process, {first['corpus_cpu_s'] / mb:.2f})",
+        f"  CPU s per MB              this process {first['copy_client_cpu_s'] / mb:.2f}, its row workers"
+        f" {first.get('copy_workers_cpu_s', 0.0) / mb:.2f}, the server {first['copy_server_cpu_s'] / mb:.2f}"
+        f" (the benchmark's corpus, made before, {first['corpus_cpu_s'] / mb:.2f})",
         f"/add of one record, p50     {first['add_p50_ms']:.0f} ms",
         f"database on disk            {first['database_MB']:,} MB",
         f"bot process resident        {first['commands'].get('pg_rss_MB', first['pg_rss_MB']):.0f} MB (after the queries)",
