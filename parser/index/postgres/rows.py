@@ -26,7 +26,12 @@ from typing import Any
 
 from parser.index.postgres.tsvector import tsvector_text
 from parser.models import Record
-from parser.text import tokens
+from parser.text import ASCII_FOLD, tokens
+
+try:  # compiled at install (`_rows.c`); without a compiler, every turn takes the Python path below
+    from parser.index.postgres import _rows  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - the package was installed without its extension
+    _rows = None
 
 # a turn's values, in this order: its index, speaker, text, page, start, end, chat
 TurnValues = tuple[int, str, str, int | None, float | None, float | None, bool]
@@ -51,6 +56,7 @@ class Placed:
 class Made:
     """The turn rows of a batch and what they add to the guild's figures."""
 
+    binary: bytes = b""  # binary COPY of the turns `_rows` made (b"" if none): the rest are in `pieces` and `left`
     pieces: list[bytes] = field(default_factory=list)  # COPY text; `left[i]` goes between pieces i and i + 1
     left: list[list[Any]] = field(default_factory=list)  # rows whose `tsvector` (last, None) the server makes
     words: list[int] = field(default_factory=list)  # each record's printed words
@@ -100,48 +106,70 @@ def _speakers(placed: Placed, printed: list[int]) -> list[tuple[str, str, int, i
     ]
 
 
-def make_rows(guild_id: int, batch: list[Placed]) -> Made:
+def make_rows(guild_id: int, batch: list[Placed], compiled: bool = True) -> Made:
     """The COPY rows of `batch`'s turns (columns `writer.TURN_COLUMNS`), its speakers' figures and its counts.
 
-    The garbage collector waits meanwhile: the batch's lists of words make no cycles, and its
-    passes over them (and over the batch's values) were a fifth of this work's time."""
+    The turns whose text is ASCII (nearly all) are made by the compiled `_rows` where it was built
+    (and `compiled`), in binary COPY; the rest here, in text COPY. The garbage collector waits
+    meanwhile: the batch's lists of words make no cycles, and its passes over them (and over the
+    batch's values) were a fifth of the Python path's time."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _make_rows(guild_id, batch)
+        return _make_rows(guild_id, batch, compiled and _rows is not None)
     finally:
         if collecting:
             gc.enable()
 
 
-def _make_rows(guild_id: int, batch: list[Placed]) -> Made:
+def _make_rows(guild_id: int, batch: list[Placed], compiled: bool) -> Made:
     made = Made()
     lines: list[str] = []
     said: list[list[str]] = []
     guild = str(guild_id)
     speakers: dict[str, str] = {}  # each label as COPY text (a batch has a few, said many times)
-    for placed in batch:
+    if compiled:
+        made.binary, counted, skipped, df, spoken, made.bytes = _rows.rows(
+            guild_id, [(p.meeting_id, p.base, p.chat, p.turns) for p in batch], ASCII_FOLD
+        )
+        made.df.update(df)
+        made.said.update(spoken)
+        left: list[list[int]] = [[] for _ in batch]  # the positions of each record's turns made here
+        for record, position in skipped:
+            left[record].append(position)
+    at = 0
+    for k, placed in enumerate(batch):
         meeting_id = copy_text(placed.meeting_id)
-        printed: list[int] = []
-        for position, (index, speaker, text, page, start, end, chat) in enumerate(placed.turns):
+        if compiled:
+            printed = counted[at : at + len(placed.turns)]
+            at += len(placed.turns)
+            here: list[int] | range = left[k]
+        else:
+            printed = []
+            here = range(len(placed.turns))
+        for position in here:
+            index, speaker, text, page, start, end, chat = placed.turns[position]
             words = tokens(text)
             said.append(words)
             folded = " ".join(words)
             tsv = tsvector_text(folded, words)
             size = len(text.encode())
             made.bytes += size
-            printed.append(len(text.split()))
+            if compiled:
+                printed[position] = len(text.split())
+            else:
+                printed.append(len(text.split()))
             chat = placed.chat or chat
             if tsv is None:
                 made.pieces.append("".join(lines).encode())
                 lines = []
                 row = [guild_id, placed.base + position, placed.meeting_id, position, index, speaker, text, folded]
-                made.left.append([*row, printed[-1], size, page, start, end, chat, None])
+                made.left.append([*row, printed[position], size, page, start, end, chat, None])
                 continue
             lines.append(
                 f"{guild}\t{placed.base + position}\t{meeting_id}\t{position}\t{index}\t"
                 f"{speakers.get(speaker) or speakers.setdefault(speaker, copy_text(speaker))}\t{copy_text(text)}\t"
-                f"{_folded(folded)}\t{printed[-1]}\t{size}\t{_number(page)}\t"
+                f"{_folded(folded)}\t{printed[position]}\t{size}\t{_number(page)}\t"
                 f"{_number(start)}\t{_number(end)}\t{'t' if chat else 'f'}\t{_folded(tsv)}\n"
             )
         made.words.append(sum(printed))

@@ -119,13 +119,17 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch, make:
             made.words,
         ),
     )
+    if made.binary:
+        with conn.cursor().copy(f"COPY search_turns ({TURN_COLUMNS}) FROM STDIN (FORMAT binary)") as copy:
+            copy.write(made.binary)
     if made.left:
         _server_made(conn, made.left)
-    with conn.cursor().copy(f"COPY search_turns ({TURN_COLUMNS}) FROM STDIN") as copy:
-        for piece, row in zip(made.pieces, [*made.left, None], strict=True):
-            copy.write(piece)
-            if row is not None:
-                copy.write_row(row)
+    if made.left or any(made.pieces):
+        with conn.cursor().copy(f"COPY search_turns ({TURN_COLUMNS}) FROM STDIN") as copy:
+            for piece, row in zip(made.pieces, [*made.left, None], strict=True):
+                copy.write(piece)
+                if row is not None:
+                    copy.write_row(row)
     # by column: meeting ids, labels, turns, words, seconds, first turns
     columns = [list(c) for c in zip(*made.speakers, strict=True)] if made.speakers else [[] for _ in range(6)]
     conn.execute(

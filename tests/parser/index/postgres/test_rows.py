@@ -1,0 +1,39 @@
+"""The compiled row maker (`_rows.c`) and the Python one give the same rows and counts.
+
+Every turn of the shared corpus and the hostile texts of `test_tsvector` go through both paths;
+the stored rows of both are compared by `test_tsvector` (an import takes the compiled path).
+"""
+
+from __future__ import annotations
+
+from parser.index.postgres import rows
+from parser.index.postgres.rows import Placed, make_rows
+from parser.models import Record
+from tests.parser.index.postgres.test_tsvector import HOSTILE, _odd_record, records  # noqa: F401 (a fixture)
+
+
+def _batch(written: list[Record]) -> list[Placed]:
+    return [Placed.of(r, f"{r.meeting.id}#{k}", k << 20) for k, r in enumerate(written)]
+
+
+def test_the_compiled_row_maker_is_built() -> None:
+    assert rows._rows is not None  # installed without it, an import would be three times slower in Python
+
+
+def test_both_paths_count_the_same_words_and_turns(records: list[Record]) -> None:  # noqa: F811
+    batch = _batch([*records, _odd_record("odd", False), _odd_record("odd-chat", True)])
+    compiled, python = make_rows(3, batch), make_rows(3, batch, compiled=False)
+    assert python.binary == b"" and len(compiled.binary) > 10_000_000
+    for name in ("df", "said", "words", "speakers", "turns", "bytes"):
+        assert getattr(compiled, name) == getattr(python, name), name
+    # the turns left to Python: those beyond ASCII and those whose tsvector the server makes
+    assert 0 < len(compiled.left) == len(python.left)
+    assert compiled.turns > 129_000
+
+
+def test_hostile_turns_are_made_here_or_left_to_python_never_dropped() -> None:
+    made = make_rows(4, _batch([_odd_record("h", False)]))
+    left = {row[6] for row in made.left}
+    python = make_rows(4, _batch([_odd_record("h", False)]), compiled=False)
+    assert {row[6] for row in python.left} == left  # the same texts go to the server's tsvector
+    assert made.turns == len(HOSTILE) and made.df == python.df
