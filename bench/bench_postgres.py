@@ -357,6 +357,7 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=100, help="per kind of scope (guilds, shared)")
     parser.add_argument("--added", type=int, default=40, help="meetings written again one at a time, as /add does")
     parser.add_argument("--streams", type=int, default=None, help="connections the bulk import writes on (default: the writer's)")
+    parser.add_argument("--processes", type=int, default=None, help="worker processes making its rows (default: the writer's)")
     parser.add_argument("--keep", action="store_true", help="leave the database (its name is printed)")
     parser.add_argument(
         "--family",
@@ -449,6 +450,8 @@ def main() -> int:
                 with ServerCpu(name) as server:
                     began = time.perf_counter()
                     streams = {} if args.streams is None else {"streams": args.streams}
+                    if args.processes is not None:
+                        streams["processes"] = args.processes
                     with _Phases() as phases:
                         done = import_records(conn, records(), guild_of=lambda r: guilds[r.meeting.id], **streams)
                     copy_seconds = time.perf_counter() - began
