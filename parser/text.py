@@ -85,9 +85,8 @@ def _byte_table(separator: bool) -> bytes:
 
 
 _BYTES = {False: _byte_table(False), True: _byte_table(True)}
-ASCII_FOLD = _BYTES[
-    False
-]  # each ASCII character's fold: a lower-case letter, a digit or a space (`postgres._rows` folds with it)
+# each ASCII character's fold: a lower-case letter, a digit or a space (`postgres._rows` folds with it)
+ASCII_FOLD = _BYTES[False]
 _SEPARATED = _FoldTable({ord(SEPARATOR): SEPARATOR})
 _LONGER = {chr(code): chr(code).translate(_TABLE) for code in range(256) if _BYTES[False][code] == _EXPANDS}
 _HANDLER = "verbatim.fold"

@@ -134,18 +134,18 @@ def _make_rows(guild_id: int, batch: list[Placed], compiled: bool) -> Made:
         )
         made.df.update(df)
         made.said.update(spoken)
-        left: list[list[int]] = [[] for _ in batch]  # the positions of each record's turns made here
+        python: list[list[int]] = [[] for _ in batch]  # the positions of the turns this loop makes, by record
         for record, position in skipped:
-            left[record].append(position)
+            python[record].append(position)
     at = 0
     for k, placed in enumerate(batch):
         meeting_id = copy_text(placed.meeting_id)
-        if compiled:
+        if compiled:  # each turn's printed words (-1 for those this loop makes)
             printed = counted[at : at + len(placed.turns)]
             at += len(placed.turns)
-            here: list[int] | range = left[k]
+            here: list[int] | range = python[k]
         else:
-            printed = []
+            printed = [0] * len(placed.turns)
             here = range(len(placed.turns))
         for position in here:
             index, speaker, text, page, start, end, chat = placed.turns[position]
@@ -155,10 +155,7 @@ def _make_rows(guild_id: int, batch: list[Placed], compiled: bool) -> Made:
             tsv = tsvector_text(folded, words)
             size = len(text.encode())
             made.bytes += size
-            if compiled:
-                printed[position] = len(text.split())
-            else:
-                printed.append(len(text.split()))
+            printed[position] = len(text.split())
             chat = placed.chat or chat
             if tsv is None:
                 made.pieces.append("".join(lines).encode())

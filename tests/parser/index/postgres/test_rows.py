@@ -1,15 +1,27 @@
 """The compiled row maker (`_rows.c`) and the Python one give the same rows and counts.
 
-Every turn of the shared corpus and the hostile texts of `test_tsvector` go through both paths;
-the stored rows of both are compared by `test_tsvector` (an import takes the compiled path).
+Every turn of the shared corpus and the hostile texts of `test_tsvector` go through both paths,
+and some of them are stored both ways and read back; `test_tsvector` checks what an import (the
+compiled path) stores against the records and the server's own `tsvector`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
 from parser.index.postgres import rows
-from parser.index.postgres.rows import Placed, make_rows
+from parser.index.postgres.rows import Made, Placed, make_rows
 from parser.models import Record
+from tests.parser.index.postgres.conftest import fresh_database
 from tests.parser.index.postgres.test_tsvector import HOSTILE, _odd_record, records  # noqa: F401 (a fixture)
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    yield from fresh_database()
 
 
 def _batch(written: list[Record]) -> list[Placed]:
@@ -37,3 +49,30 @@ def test_hostile_turns_are_made_here_or_left_to_python_never_dropped() -> None:
     python = make_rows(4, _batch([_odd_record("h", False)]), compiled=False)
     assert {row[6] for row in python.left} == left  # the same texts go to the server's tsvector
     assert made.turns == len(HOSTILE) and made.df == python.df
+
+
+def test_both_paths_store_the_same_rows(url: str, records: list[Record]) -> None:  # noqa: F811
+    import psycopg
+
+    from parser.index.postgres.schema import migrate
+    from parser.index.postgres.writer import _Batch, _write
+
+    written = [*records[:30], _odd_record("odd\t\\_%", False), _odd_record("odd-chat", True)]
+
+    def python(guild_id: int, batch: list[Placed]) -> Made:
+        return make_rows(guild_id, batch, compiled=False)
+
+    def stored(conn: Any, guild: int) -> list[tuple[Any, ...]]:
+        return conn.execute(  # type: ignore[no-any-return]
+            "SELECT id & ((1 << 20) - 1), meeting_id, position, turn_index, speaker, text, folded, words, bytes,"
+            " page, start_s, end_s, chat, tsv::text FROM search_turns WHERE guild_id = %s ORDER BY meeting_id, position",
+            (guild,),
+        ).fetchall()
+
+    with psycopg.connect(url) as conn:
+        migrate(conn)
+        _write(conn, 11, written, _Batch())
+        _write(conn, 12, written, _Batch(), python)
+        compiled, by_python = stored(conn, 11), stored(conn, 12)
+    assert len(compiled) == sum(len(r.turns) for r in written)
+    assert compiled == by_python
