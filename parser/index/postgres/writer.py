@@ -17,11 +17,12 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from psycopg.pq import TransactionStatus
 
-from parser.index.postgres.rows import Made, Placed, RowMaker, make_rows
+from parser.index.postgres.rows import Made, Placed, RowMaker, make_rows, merged
 from parser.index.postgres.schema import BULK_INDEXES, CHANNEL, SHARED, index_ddl, index_name, leaves
 from parser.index.postgres.streams import Streams
 from parser.models import Record, free_id
@@ -51,8 +52,8 @@ Maker = Callable[[int, list[Placed]], Made]
 class _Batch:
     """What a batch of records adds to one guild's aggregates."""
 
-    df: Counter[str] = field(default_factory=Counter)  # turns holding each folded word
-    said: Counter[str] = field(default_factory=Counter)  # how often each is said (distinctive words compare these)
+    df: dict[str, int] = field(default_factory=dict)  # turns holding each folded word
+    said: dict[str, int] = field(default_factory=dict)  # how often each is said (distinctive words compare these)
     turns: int = 0
     bytes: int = 0
     meetings: list[str] = field(default_factory=list)
@@ -137,8 +138,8 @@ def _write(conn: Any, guild_id: int, records: list[Record], batch: _Batch, make:
         " FROM unnest(%s::text[], %s::text[], %s::int[], %s::int[], %s::float8[], %s::bigint[])",
         (guild_id, *columns),
     )
-    batch.df.update(made.df)
-    batch.said.update(made.said)
+    batch.df = merged(batch.df, made.df)
+    batch.said = merged(batch.said, made.said)
     batch.turns += made.turns
     batch.bytes += made.bytes
     batch.meetings += ids
@@ -152,7 +153,7 @@ def _word_ids(conn: Any, words: Iterable[str], known: dict[str, int], add: bool)
     New words go in sorted, so that two writers adding some of the same wait for each other rather
     than deadlock; a word another writer added since this statement began is read again after.
     """
-    missing = sorted(w for w in words if w not in known)
+    missing = sorted(set(words).difference(known))  # C-level: it looks each word up in `known`
     if not missing:
         return {}
     wanted = " ".join(missing)  # folded words hold no space
@@ -194,12 +195,13 @@ def _add_counts(conn: Any, guild_id: int, batch: _Batch, sign: int, known: dict[
     known = {} if known is None else known
     df, said = batch.df, batch.said
     fresh = _word_ids(conn, df, known, add=sign > 0)
-    ids = [known[w] if w in known else fresh[w] for w in df]
+    # by C-level maps where they can: a batch's words are tens of thousands
+    ids = map(known.__getitem__, df) if not fresh else (known[w] if w in known else fresh[w] for w in df)
     counts = (
         guild_id,
         " ".join(map(str, ids)),
-        " ".join(str(sign * n) for n in df.values()),
-        " ".join(str(sign * said[w]) for w in df),
+        " ".join(map(str, df.values())) if sign > 0 else " ".join(str(-n) for n in df.values()),
+        " ".join(map(str, map(said.__getitem__, df))) if sign > 0 else " ".join(str(-said[w]) for w in df),
     )
     unnest = "unnest(string_to_array(%s, ' ')::int[], string_to_array(%s, ' ')::int[], string_to_array(%s, ' ')::bigint[])"
     if sign > 0 and conn.execute("SELECT NOT EXISTS (SELECT FROM search_word_df WHERE guild_id = %s)", (guild_id,)).fetchone()[0]:
@@ -255,11 +257,13 @@ def remove_record(conn: Any, meeting_id: str, guild_id: int = SHARED) -> bool:
         rows = conn.execute(
             "DELETE FROM search_turns WHERE guild_id = %s AND meeting_id = %s RETURNING folded, bytes", (guild_id, meeting_id)
         ).fetchall()
-        batch = _Batch(turns=len(rows), bytes=sum(size for _, size in rows))
-        for folded, _ in rows:
-            words = folded.split()
-            batch.df.update(set(words))
-            batch.said.update(words)
+        said = [folded.split() for folded, _ in rows]
+        batch = _Batch(
+            Counter(chain.from_iterable(map(set, said))),
+            Counter(chain.from_iterable(said)),
+            turns=len(rows),
+            bytes=sum(size for _, size in rows),
+        )
         _add_counts(conn, guild_id, batch, -1)
         _notify(conn, guild_id, "remove", [meeting_id])
     return True

@@ -76,3 +76,42 @@ def test_both_paths_store_the_same_rows(url: str, records: list[Record]) -> None
         compiled, by_python = stored(conn, 11), stored(conn, 12)
     assert len(compiled) == sum(len(r.turns) for r in written)
     assert compiled == by_python
+
+
+def _speakers_by_hand(record: Record, meeting_id: str, base: int) -> list[tuple[Any, ...]]:
+    """Each label's turns, printed words, seconds (None without a timed turn) and first turn's id, turn by turn."""
+    figures: dict[str, list[Any]] = {}
+    for position, turn in enumerate(record.turns):
+        row = figures.setdefault(turn.speaker, [meeting_id, turn.speaker, 0, 0, None, base + position])
+        row[2] += 1
+        row[3] += len(turn.text.split())
+        if turn.start is not None and turn.end is not None:
+            row[4] = (row[4] or 0.0) + max(0.0, turn.end - turn.start)
+    return [tuple(row) for row in figures.values()]
+
+
+def _many_labels(name: str) -> Record:
+    """Forty labels (past the few whose words are summed label by label), times from 0.0, one turn untimed."""
+    from parser.models import Meeting, Turn
+
+    turns = [
+        Turn(
+            meeting_id=name,
+            index=i,
+            speaker=f"Speaker {i * 7 % 40}",
+            text=" ".join(["word"] * (i % 9 + 1)),
+            start=None if i == 3 else 0.0,
+            end=None if i == 3 else 0.5 * (i % 4),
+        )
+        for i in range(200)
+    ]
+    return Record(meeting=Meeting(id=name, title=name), turns=turns)
+
+
+def test_each_speakers_figures_are_its_turns_words_seconds_and_first_turn(records: list[Record]) -> None:  # noqa: F811
+    written = [*records[:20], _odd_record("odd", False), _many_labels("many")]
+    batch = _batch(written)
+    expected = [row for p, r in zip(batch, written, strict=True) for row in _speakers_by_hand(r, p.meeting_id, p.base)]
+    assert len({row[1] for row in _speakers_by_hand(written[-1], "many", 0)}) == 40
+    for compiled in (True, False):
+        assert make_rows(5, batch, compiled=compiled).speakers == expected  # seconds summed in turn order either way
