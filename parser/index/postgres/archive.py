@@ -21,10 +21,9 @@ from typing import Any, Generic, TypeVar
 from parser.index.archive import MeetingFigures, Narrowing, NothingFits, SpeakerIn, Verbatim
 from parser.index.postgres import ranked, search
 from parser.index.postgres.filters import Where
-from parser.index.postgres.schema import SHARED
+from parser.index.postgres.schema import POSITION_BITS, SHARED
 from parser.index.postgres.store import PgStore, scope_of
 from parser.index.postgres.words import ScopeSize, ScopeWords, common_words, phrase, scope_size, scope_words
-from parser.index.postgres.writer import POSITION_BITS
 from parser.index.rank import Lexicon, Matcher, analyse
 from parser.index.search import RERANK, SPANS, Hit, bounded
 from parser.index.speakers import Speaker, SpeakerIndex, Tally
@@ -110,8 +109,8 @@ class PgArchive:
             rows = self._query(
                 "SELECT m.meeting_id, m.title, m.date, m.language, m.url, m.source, m.format,"
                 " m.guild_id, m.seq, m.turns, m.words,"
-                " coalesce((SELECT t.chat FROM search_turns t WHERE t.guild_id = m.guild_id AND t.meeting_id = m.meeting_id"
-                " AND t.position = 0), false)"
+                " coalesce((SELECT t.chat FROM search_turns t WHERE t.guild_id = m.guild_id"
+                f" AND t.id = m.seq << {POSITION_BITS}), false)"  # its first turn
                 " FROM search_meetings m WHERE m.guild_id = ANY(%s::bigint[]) ORDER BY m.seq",
                 (self.scope,),
             )
@@ -226,10 +225,13 @@ class PgArchive:
         return self._place(meeting_id).turns
 
     def position(self, meeting_id: str, turn_index: int) -> int | None:
+        if meeting_id not in self.meetings:
+            return None
+        place = self._place(meeting_id)
         rows = self._query(
-            "SELECT position FROM search_turns WHERE guild_id = ANY(%s::bigint[]) AND meeting_id = %s AND turn_index = %s"
+            "SELECT position FROM search_turns WHERE guild_id = %s AND id BETWEEN %s AND %s AND turn_index = %s"
             " ORDER BY position = %s DESC, position LIMIT 1",  # as memory: the turn at that position first
-            (self.scope, meeting_id, turn_index, turn_index),
+            (place.guild, place.base, place.base + place.turns - 1, turn_index, turn_index),
         )
         return int(rows[0][0]) if rows else None
 

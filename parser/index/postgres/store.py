@@ -17,13 +17,14 @@ import numpy as np
 from parser.index.postgres import search
 from parser.index.postgres.connect import WAIT, Database
 from parser.index.postgres.filters import Where
-from parser.index.postgres.schema import SHARED, migrate
+from parser.index.postgres.schema import POSITION_BITS, SHARED, migrate
 from parser.index.postgres.search import TURN, Found, Phrased, found
 from parser.index.search import RERANK
 from parser.index.speakers import Speaker, SpeakerIndex, Tally
 from parser.models import Meeting, Turn
 
 _MEETING = "meeting_id, title, date, language, url, source, format"
+_LAST = (1 << POSITION_BITS) - 1  # the last position a meeting may have
 
 
 def scope_of(guild_id: int | None) -> list[int]:
@@ -114,9 +115,10 @@ class PgStore:
         """The turns `around` either side of the meeting's turn at `position` (0-based), cut at its ends."""
         with self.db.connection() as conn:
             rows = conn.execute(
-                f"SELECT {TURN} FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]) AND t.meeting_id = %s"
-                " AND t.position BETWEEN %s AND %s ORDER BY t.position",
-                (scope_of(guild_id), meeting_id, position - around, position + around),
+                f"SELECT {TURN} FROM search_meetings m JOIN search_turns t ON t.guild_id = m.guild_id"
+                f" AND t.id BETWEEN (m.seq << {POSITION_BITS}) + %s AND (m.seq << {POSITION_BITS}) + %s"
+                " WHERE m.guild_id = ANY(%s::bigint[]) AND m.meeting_id = %s ORDER BY t.id",
+                (max(0, position - around), min(position + around, _LAST), scope_of(guild_id), meeting_id),
             ).fetchall()
         return [found(row, 100.0, None) for row in rows]
 
@@ -124,8 +126,9 @@ class PgStore:
         """Where the record's turn number `turn_index` stands in its meeting (None: no such turn)."""
         with self.db.connection() as conn:
             row = conn.execute(
-                "SELECT position FROM search_turns WHERE guild_id = ANY(%s::bigint[]) AND meeting_id = %s AND turn_index = %s"
-                " ORDER BY position LIMIT 1",
+                "SELECT t.position FROM search_meetings m JOIN search_turns t ON t.guild_id = m.guild_id"
+                f" AND t.id BETWEEN m.seq << {POSITION_BITS} AND (m.seq << {POSITION_BITS}) + m.turns - 1"
+                " WHERE m.guild_id = ANY(%s::bigint[]) AND m.meeting_id = %s AND t.turn_index = %s ORDER BY t.id LIMIT 1",
                 (scope_of(guild_id), meeting_id, turn_index),
             ).fetchone()
         return None if row is None else int(row[0])

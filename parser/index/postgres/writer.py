@@ -23,7 +23,7 @@ from typing import Any
 from psycopg.pq import TransactionStatus
 
 from parser.index.postgres.rows import Made, Placed, RowMaker, make_rows, merged
-from parser.index.postgres.schema import BULK_INDEXES, CHANNEL, SHARED, index_ddl, index_name, leaves
+from parser.index.postgres.schema import BULK_INDEXES, CHANNEL, POSITION_BITS, SHARED, index_ddl, index_name, leaves
 from parser.index.postgres.streams import Streams
 from parser.models import Record, free_id
 from parser.text import stem
@@ -32,7 +32,6 @@ _stem = functools.lru_cache(maxsize=1 << 17)(stem)  # a word's stem, once: most 
 
 log = logging.getLogger(__name__)
 
-POSITION_BITS = 20  # a turn's id is its meeting's seq << 20 | its position: a meeting holds < 1,048,576 turns
 BATCH_BYTES = 8 << 20  # records written per COPY batch in a bulk import (by their text's size)
 REBUILD_BELOW = 200_000  # turns: a bulk import into a table smaller than this builds its indexes at the end…
 REBUILD_SHARE = 0.5  # …and so does one bringing at least this share of the turns already there
@@ -251,11 +250,14 @@ def remove_record(conn: Any, meeting_id: str, guild_id: int = SHARED) -> bool:
     """Take one record out of a guild (or the shared ones) and announce it; False if it was not there."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (guild_id,))
-        gone = conn.execute("DELETE FROM search_meetings WHERE guild_id = %s AND meeting_id = %s", (guild_id, meeting_id))
-        if not gone.rowcount:
+        gone = conn.execute(
+            "DELETE FROM search_meetings WHERE guild_id = %s AND meeting_id = %s RETURNING seq", (guild_id, meeting_id)
+        ).fetchone()
+        if gone is None:
             return False
-        rows = conn.execute(
-            "DELETE FROM search_turns WHERE guild_id = %s AND meeting_id = %s RETURNING folded, bytes", (guild_id, meeting_id)
+        rows = conn.execute(  # its turns are the ids of its seq (`POSITION_BITS`)
+            "DELETE FROM search_turns WHERE guild_id = %s AND id BETWEEN %s AND %s RETURNING folded, bytes",
+            (guild_id, gone[0] << POSITION_BITS, ((gone[0] + 1) << POSITION_BITS) - 1),
         ).fetchall()
         said = [folded.split() for folded, _ in rows]
         batch = _Batch(

@@ -50,6 +50,8 @@ def test_migrating_a_filled_table_keeps_every_row_and_partitions_it(url: str) ->
         assert migrate(conn) == VERSION
         conn.commit()
         assert conn.execute(turns).fetchall() == before
+        # a turn's place is its id: the (guild, meeting, position) index is gone, on every partition
+        assert conn.execute("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%%place'").fetchone() == (0,)
         placed = conn.execute("SELECT tableoid::regclass::text, guild_id FROM search_turns GROUP BY 1, 2").fetchall()
     partitions = dict((guild, table) for table, guild in placed)
     assert partitions[SHARED] == "search_turns_shared"
@@ -62,6 +64,14 @@ def test_migrating_a_filled_table_keeps_every_row_and_partitions_it(url: str) ->
         found, total = store.find_words(GUILDS[0], "the")
         assert total == sum(1 for row in before if row[1] in seen and "the" in row[6].split())
         assert found and {f.id for f in found} <= seen
+        # a meeting's turns by place, in a guild and in the shared records, read by the key's range
+        for guild, record in ((GUILDS[0], records[2]), (SHARED, records[0])):
+            meeting_id = record.meeting.id
+            around = store.context(guild, meeting_id, 5, 2)
+            assert [(f.turn.index, f.turn.text) for f in around] == [(t.index, t.text) for t in record.turns[3:8]]
+            assert [f.turn.text for f in store.context(guild, meeting_id, 0, 1)] == [t.text for t in record.turns[:2]]
+            assert store.position(guild, meeting_id, record.turns[-1].index) == len(record.turns) - 1
+            assert len(store.turns(guild, meeting_id)) == len(record.turns)
     finally:
         store.close()
 
