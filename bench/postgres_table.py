@@ -1,6 +1,7 @@
 """The README's table of a `bench_postgres.py` run: `bench_postgres.py … > run.json`, then
 `.venv/bin/python bench/postgres_table.py run.json [again.json …]` (a second run with `--reuse`
-adds its commands' columns: the same database asked again, its pages read before)."""
+adds its commands' columns: the same database asked again, its pages read before). An import run
+with `--family 0` asks no commands: the first run after it gives them, asked of the database it kept."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def _top(pg: dict[str, Any], memory: dict[str, Any], kind: str) -> str:
 
 
 def table(first: dict[str, Any], again: list[dict[str, Any]]) -> str:
+    asked, again = (first, again) if first.get("commands") else (again[0], again[1:])
     mb = first["text_MB"]
     phases = first.get("copy_phases_s") or []
     lines = [
@@ -42,30 +44,30 @@ def table(first: dict[str, Any], again: list[dict[str, Any]]) -> str:
         f" (the benchmark's corpus, made before, {first['corpus_cpu_s'] / mb:.2f})",
         f"/add of one record, p50     {first['add_p50_ms']:.0f} ms",
         f"database on disk            {first['database_MB']:,} MB",
-        f"bot process resident        {first['commands'].get('pg_rss_MB', first['pg_rss_MB']):.0f} MB (after the queries)",
+        f"bot process resident        {asked['commands'].get('pg_rss_MB', asked['pg_rss_MB']):.0f} MB (after the queries)",
         "",
         "through the commands         PostgreSQL p50 / p95 ms"
         + "".join("   again p50 / p95" for _ in again)
         + "   memory p50 / p95   top-1 pg / memory",
     ]
     for scope, title in SCOPES:
-        count = first["commands"][f"{scope}/postgres"]["damaged quote"]["n"]
+        count = asked["commands"][f"{scope}/postgres"]["damaged quote"]["n"]
         lines.append(f"{title} ({count} a row)")
         for kind in FAMILIES:
             for command in ("quote", "whosaid"):
                 key = f"{kind} {command}"
-                pg = first["commands"][f"{scope}/postgres"][key]
-                memory = first["commands"][f"{scope}/memory"][key]
+                pg = asked["commands"][f"{scope}/postgres"][key]
+                memory = asked["commands"][f"{scope}/memory"][key]
                 label = f"  {kind if command == 'quote' else '':<11} !{command:<8}"
                 cells = [f"{_ms(pg):>18}"] + [f"{_ms(a['commands'][f'{scope}/postgres'].get(key)):>17}" for a in again]
                 lines.append(label + "".join(cells) + f"{_ms(memory):>19}   {_top(pg, memory, kind)}")
-    differ = first["commands"].get("answers_differ/postgres", {})
+    differ = asked["commands"].get("answers_differ/postgres", {})
     lines.append(
         "answers (verdict and top turn) that differ between the stores:"
-        f" {differ.get('quote', 0)} of {3 * sum(first['commands'][f'{s}/postgres']['damaged quote']['n'] for s, _ in SCOPES)}"
+        f" {differ.get('quote', 0)} of {3 * sum(asked['commands'][f'{s}/postgres']['damaged quote']['n'] for s, _ in SCOPES)}"
         f" for !quote, {differ.get('whosaid', 0)} for !whosaid"
     )
-    loads = [first["commands"].get("load_average")] + [a["commands"].get("load_average") for a in again]
+    loads = [asked["commands"].get("load_average")] + [a["commands"].get("load_average") for a in again]
     lines.append("load average at the commands: " + ", ".join("/".join(f"{x:.1f}" for x in la) for la in loads if la))
     return "\n".join(lines)
 
