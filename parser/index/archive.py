@@ -37,6 +37,14 @@ class Narrowing:
     def active(self) -> bool:
         return bool(self.speakers or self.meetings or self.dates or self.languages)
 
+    def fits(self, meeting: Meeting) -> bool:
+        """Whether the meetings, dates and languages (not the speakers) keep `meeting`."""
+        if self.meetings and meeting.id not in self.meetings:
+            return False
+        if self.dates and (meeting.date is None or not any(a <= meeting.date <= b for a, b in self.dates)):
+            return False
+        return not self.languages or (meeting.language or "").lower() in self.languages
+
 
 # An archive's own form of a narrowing (a mask of turns, SQL conditions): made by `narrow`,
 # passed back to the same archive's searches unopened. None everywhere means every turn seen.

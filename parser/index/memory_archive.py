@@ -130,7 +130,7 @@ class MemoryArchive:
         mask = np.zeros(len(store), dtype=bool)
         if narrowing.meetings or narrowing.dates or narrowing.languages:
             for meeting in store.meetings.values():
-                if _fits(meeting, narrowing):
+                if narrowing.fits(meeting):
                     turns = store.meeting_range[meeting.id]
                     mask[turns.start : turns.stop] = True
         else:
@@ -233,14 +233,6 @@ class MemoryArchive:
 def _ids(speaker: Speaker) -> np.ndarray:
     turn_ids = speaker.turn_ids
     return np.asarray(turn_ids.array if isinstance(turn_ids, IdList) else list(turn_ids), dtype=np.int64)
-
-
-def _fits(meeting: Meeting, narrowing: Narrowing) -> bool:
-    if narrowing.meetings and meeting.id not in narrowing.meetings:
-        return False
-    if narrowing.dates and (meeting.date is None or not any(a <= meeting.date <= b for a, b in narrowing.dates)):
-        return False
-    return not narrowing.languages or (meeting.language or "").lower() in narrowing.languages
 
 
 _ARCHIVES: WeakKeyDictionary[TurnStore, MemoryArchive] = WeakKeyDictionary()

@@ -331,19 +331,26 @@ class PgArchive:
     def narrow(self, narrowing: Narrowing) -> Where | None:
         if not narrowing.active:
             return None
-        where = Where(
-            labels=tuple(label for person in narrowing.speakers for label in person.labels),
-            meetings=narrowing.meetings,
-            dates=narrowing.dates,
-            languages=narrowing.languages,
-        )
-        clause, params = where.sql(self.scope)
-        rows = self._query(
-            f"SELECT EXISTS (SELECT 1 FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]){clause})", [self.scope, *params]
-        )
-        if not rows[0][0]:
+        labels = tuple(label for person in narrowing.speakers for label in person.labels)
+        spans = self._spans(narrowing) if narrowing.meetings or narrowing.dates or narrowing.languages else None
+        where = Where(labels=labels, spans=spans)
+        if spans == ():
             raise NothingFits
+        if labels:  # a speaker's turns in those meetings (without speakers, a meeting kept holds turns)
+            clause, params = where.sql(self.scope)
+            rows = self._query(
+                f"SELECT EXISTS (SELECT 1 FROM search_turns t WHERE t.guild_id = ANY(%s::bigint[]){clause})",
+                [self.scope, *params],
+            )
+            if not rows[0][0]:
+                raise NothingFits
         return where
+
+    def _spans(self, narrowing: Narrowing) -> tuple[tuple[int, int, int], ...]:
+        """The id ranges of the turns of the meetings seen that the narrowing's meetings, dates and
+        languages keep (each empty: no condition), in record order."""
+        places = [self._places[m] for m, meeting in self.meetings.items() if narrowing.fits(meeting)]
+        return tuple((p.guild, p.base, p.base + p.turns - 1) for p in places if p.turns)
 
     def only(self, hits: Sequence[Hit], within: Where | None) -> Where:
         ids = hits.ids if isinstance(hits, ranked.PhraseHits | ranked.WordHits) else [h.turn_id for h in hits]

@@ -335,6 +335,39 @@ def test_filters_narrow_the_same_way(both: tuple[MemoryArchive, PgArchive]) -> N
             pg.narrow(nothing)
 
 
+@pytest.mark.parametrize("indexed", [100, 1])  # each meeting a range of the key; past 1, a test of each row
+def test_meetings_dates_and_speakers_together_narrow_the_same_way(
+    both: tuple[MemoryArchive, PgArchive], indexed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parser.index.postgres import filters
+
+    monkeypatch.setattr(filters, "INDEXED_SPANS", indexed)
+    mem, pg = both
+    busiest = max(mem.speakers.speakers, key=lambda s: len(s.turn_ids))
+    theirs = next(s for s in pg.speakers.speakers if s.name == busiest.name)
+    dates = sorted(m.date for m in mem.meetings.values() if m.date is not None)
+    everything = ((dates[0], dates[-1]),)
+    two = tuple(list(mem.meetings)[:2])
+    for mine, yours in [
+        (Narrowing(dates=everything),) * 2,  # every dated meeting: many spans
+        (Narrowing(meetings=two),) * 2,
+        (Narrowing(speakers=(busiest,), dates=everything), Narrowing(speakers=(theirs,), dates=everything)),
+        (Narrowing(speakers=(busiest,), meetings=two), Narrowing(speakers=(theirs,), meetings=two)),
+    ]:
+        try:
+            m_within = mem.narrow(mine)
+        except NothingFits:
+            with pytest.raises(NothingFits):
+                pg.narrow(yours)
+            continue
+        p_within = pg.narrow(yours)
+        for query in ["the", "internet", "you know"]:
+            expected, got = mem.find_words(query, m_within), pg.find_words(query, p_within)
+            assert len(got) == len(expected), (mine, query)
+            assert seen(pg, got[:5]) == seen(mem, expected[:5]), (mine, query)
+            assert len(pg.find_phrase(query, p_within)) == len(mem.find_phrase(query, m_within))
+
+
 def test_a_second_phrase_among_the_firsts(both: tuple[MemoryArchive, PgArchive]) -> None:
     mem, pg = both
     first_m, first_p = mem.find_phrase("the", every(mem)), pg.find_phrase("the", every(pg))
