@@ -32,6 +32,8 @@ def _top(pg: dict[str, Any], memory: dict[str, Any], kind: str) -> str:
 
 
 def table(first: dict[str, Any], again: list[dict[str, Any]]) -> str:
+    if not first.get("commands") and not again:
+        raise SystemExit("the run asked no commands (--family 0): give a --reuse run of its database after it")
     asked, again = (first, again) if first.get("commands") else (again[0], again[1:])
     mb = first["text_MB"]
     phases = first.get("copy_phases_s") or []
