@@ -17,6 +17,7 @@ from tests.parser.index.postgres.conftest import fresh_database
 from tests.parser.qmsum_records import qmsum_records
 
 MEETINGS = ["test/covid_4", "test/Bmr014", "test/education_4", "test/IS1003d"]
+_PLACE_INDEXES = """SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%(guild_id, meeting_id, "position")'"""
 GUILDS = (7, 8, 1234567890123)
 
 
@@ -51,7 +52,7 @@ def test_migrating_a_filled_table_keeps_every_row_and_partitions_it(url: str) ->
         conn.commit()
         assert conn.execute(turns).fetchall() == before
         # a turn's place is its id: the (guild, meeting, position) index is gone, on every partition
-        assert conn.execute("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%%place'").fetchone() == (0,)
+        assert conn.execute(_PLACE_INDEXES).fetchone() == (0,)
         placed = conn.execute("SELECT tableoid::regclass::text, guild_id FROM search_turns GROUP BY 1, 2").fetchall()
     partitions = dict((guild, table) for table, guild in placed)
     assert partitions[SHARED] == "search_turns_shared"
@@ -124,3 +125,27 @@ def test_an_import_leaves_statistics_of_the_columns_searches_filter_on_only(url:
         columns = {r[0] for r in conn.execute("SELECT attname FROM pg_stats WHERE tablename = %s", (table,))}
     assert {"guild_id", "id", "meeting_id", "position", "turn_index", "speaker", "tsv"} <= columns
     assert not columns & {"text", "folded", "words", "bytes", "page", "start_s", "end_s", "chat"}
+
+
+@pytest.fixture
+def empty_url() -> Iterator[str]:
+    yield from fresh_database()
+
+
+def test_migration_7_drops_the_place_index_and_a_partitions_left_by_a_dead_import(empty_url: str) -> None:
+    import psycopg
+
+    from parser.index.postgres.schema import MIGRATIONS, VERSION, migrate
+
+    with psycopg.connect(empty_url) as conn:
+        with conn.transaction():  # version 6, with a partition's place index an import built and never attached
+            conn.execute("CREATE TABLE search_schema (version integer NOT NULL)")
+            for version, ddl in MIGRATIONS[:6]:
+                conn.execute(ddl)
+                conn.execute("INSERT INTO search_schema (version) VALUES (%s)", (version,))
+            conn.execute("DROP INDEX search_turns_place")
+            conn.execute("CREATE UNIQUE INDEX search_turns_g3_place ON search_turns_g3 (guild_id, meeting_id, position)")
+        assert conn.execute(_PLACE_INDEXES).fetchone() == (1,)
+        assert migrate(conn) == VERSION
+        conn.commit()
+        assert conn.execute(_PLACE_INDEXES).fetchone() == (0,)
