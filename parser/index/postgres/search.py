@@ -8,11 +8,15 @@ scores those few in Python exactly as in memory. Pair counts are not kept: a pai
 an estimate (the two words' counts as if independent), which only orders candidates. For the
 closest turns, pairs are added in Python to the rows the words brought, unless they outweigh the
 words (a quote of common words), when the database ranks and finds rows by them as memory does.
+The closest turns are found exactly while that reads at most `READ_BUDGET` rows at once; a quote
+of many middling words, whose every row could still reach the best, reads only the rows of the
+words that matter most for their count, and its order may then differ from memory's.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import re
 from collections import Counter
@@ -36,6 +40,11 @@ _ONCE = f"SELECT {TURN}, t.bytes, t.tsv || ''::tsvector AS tsv FROM search_turns
 PAIRED = 2  # rows fetched by their words' score, for each one kept once pairs are added
 FIRST_ROWS = 3000  # rows (by the words' counts) the heaviest units of a closest search may bring at first
 TOGETHER = 8  # sets of words (each held together) a closest search may ask rows by, past the heaviest
+# rows (by the units' counts) a closest search may ask at once: past it, the best rows within it are
+# taken, unproven (a quote of many middling words, whose rows are most of the scope's)
+READ_BUDGET = 6000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)  # told apart by identity: two parts may look alike
@@ -275,7 +284,9 @@ def find_closest(
         once `count` rows score `bar`, a row holding only units whose weights sum below `bar` cannot
         be among the best: the rows of common words need not be read and scored. The heaviest units
         (rare words, pairs) are asked first, within a budget of rows; if the rest could still reach
-        the bar, the units that could are added and the question asked again.
+        the bar, the units that could are added and the question asked again. A question that would
+        bring more than `READ_BUDGET` rows is asked of the units that fit in it instead, and its
+        answer taken as it is: the best rows it finds, not proven the best of all.
         """
         ordered = sorted(units, key=lambda u: -u.most)
 
@@ -319,6 +330,19 @@ def find_closest(
 
             return found if grow(0, [], 0.0) else None
 
+        def cost(asked: list[_Unit], together: list[list[_Unit]] | None = None) -> int:
+            """About how many rows a question brings, at most (the units' counts, each set's rarest)."""
+            return sum(u.rows for u in asked) + sum(min(u.rows for u in group) for group in together or [])
+
+        def capped(asked: list[_Unit], wanted: list[_Unit]) -> list[_Unit]:
+            """`asked`, and those of `wanted` (in its order) the read budget still allows."""
+            out, held = list(asked), cost(asked)
+            for u in wanted:
+                if u not in out and held + u.rows <= READ_BUDGET:
+                    out.append(u)
+                    held += u.rows
+            return out
+
         budget = max(FIRST_ROWS, count)
         asked = within(budget)
         while True:
@@ -327,21 +351,30 @@ def find_closest(
                 break  # every row not read scores below the last: these are the best
             if len(rows) < count:  # too few rows hold the heavy units for a bar: more units, four times the rows
                 budget *= 4
-                asked = within(budget) if len(within(budget)) > len(asked) else ordered[: len(asked) + 1]
+                wanted = within(budget) if len(within(budget)) > len(asked) else ordered[: len(asked) + 1]
+            else:
+                # The rows holding none of the units asked that might still reach the bar: those holding
+                # one of a few sets of the other units together, once enough of the heaviest are asked.
+                bar = float(rows[-1][12])
+                more = [u for u in enough(bar) if u not in asked]
+                for k in range(len(more) + 1):
+                    together = reaching([u for u in units if u not in asked and u not in more[:k]], bar)
+                    if together is not None and not any(u.pair for group in together for u in group):
+                        break  # (a pair in a set is a phrase the index cannot tell: every row of its words read again)
+                    together = None
+                if together is not None and cost([*asked, *more[:k]], together) <= READ_BUDGET:
+                    rows = ask([*asked, *more[:k]], count, together)
+                    break
+                wanted = enough(bar)
+            if cost(wanted) <= READ_BUDGET:
+                asked = wanted
                 continue
-            # The rows holding none of the units asked that might still reach the bar: those holding
-            # one of a few sets of the other units together, once enough of the heaviest are asked.
-            bar = float(rows[-1][12])
-            more = [u for u in enough(bar) if u not in asked]
-            for k in range(len(more) + 1):
-                together = reaching([u for u in units if u not in asked and u not in more[:k]], bar)
-                if together is not None and not any(u.pair for group in together for u in group):
-                    break  # (a pair in a set is a phrase the index cannot tell: every row of its words read again)
-                together = None
-            if together is None:
-                asked = enough(bar)
-                continue
-            rows = ask([*asked, *more[:k]], count, together)
+            # Past the budget: the best rows among those of the units taking most off the bound for
+            # their rows (a row holding only the others may score higher: the top may differ from memory's).
+            grown = capped(asked, wanted)
+            log.debug("closest to %r: %d rows past the budget, %d of %d units asked", query, cost(wanted), len(grown), len(units))
+            if len(grown) > len(asked):
+                rows = ask(grown, count)
             break
         prior = {}
         for row in rows:

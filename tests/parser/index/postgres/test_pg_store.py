@@ -8,6 +8,7 @@ compared with a `TurnStore` of exactly what that guild sees, loaded in the same 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from bench.corpus import make_queries
 from bot.commands.quote import CLOSE_ENOUGH
 from config.aliases import load_aliases
+from parser.index.postgres import search
 from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import SHARED
 from parser.index.postgres.store import PgStore
@@ -263,3 +265,27 @@ def test_word_counts_stay_exact_when_the_caller_holds_a_transaction(database_url
         ).fetchall()
         conn.rollback()
     assert dict(rows) == dict(expected)
+
+
+def test_a_closest_search_past_its_read_budget_finds_the_same_fits(
+    pg: PgStore, memory: TurnStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A quote whose words are held by more rows than a search reads at once (`READ_BUDGET`, here
+    a tiny one, and a first question as small, so that most quotes go past it) is looked for among
+    the rows of the words that weigh most for their count: the turns that fit it are still the ones
+    memory finds."""
+    monkeypatch.setattr(search, "FIRST_ROWS", 20)
+    monkeypatch.setattr(search, "READ_BUDGET", 1000)
+    caplog.set_level(logging.DEBUG, logger=search.__name__)
+    queries = [*QUERIES, *damaged(memory, 40)]
+    differ, fits = [], 0
+    for query in queries:
+        caplog.clear()
+        closest = [h for h in find_closest(memory, query, limit=5) if h.score >= CLOSE_ENOUGH]
+        found = [f for f in pg.find_closest(GUILD, query, limit=5) if f.score >= CLOSE_ENOUGH]
+        past = any("past the budget" in r.getMessage() for r in caplog.records)
+        fits += past and bool(closest)
+        if [where(memory, h.turn_id) for h in closest[:1]] != [(f.turn.meeting_id, f.turn.index) for f in found[:1]]:
+            differ.append((query, past, closest[:1], found[:1]))
+    assert not differ
+    assert fits >= len(queries) / 6, "many quotes with a fit went past the budget"
