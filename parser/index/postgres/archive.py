@@ -39,6 +39,21 @@ DISTINCTIVE_TURNS = 20_000  # a speaker's first turns whose words `distinctive_w
 K = TypeVar("K")
 V = TypeVar("V")
 _COLUMNS = "t.id, t.meeting_id, t.turn_index, t.speaker, t.text, t.page, t.start_s, t.end_s"
+# A statement joining the turns to anything names the scope for each side: a side told only
+# `guild_id = <the other side's>` is planned on every guild's partition (20 ms at 1,000 guilds).
+MEETINGS_SQL = (
+    "SELECT m.meeting_id, m.title, m.date, m.language, m.url, m.source, m.format, m.guild_id, m.seq, m.turns, m.words,"
+    " coalesce((SELECT t.chat FROM search_turns t WHERE t.guild_id = ANY(%(scope)s::bigint[]) AND t.guild_id = m.guild_id"
+    f" AND t.id = m.seq << {POSITION_BITS}), false)"  # its first turn
+    " FROM search_meetings m WHERE m.guild_id = ANY(%(scope)s::bigint[]) ORDER BY m.seq"
+)
+NEXT_OF_SPEAKERS_SQL = (  # each turn's speaker's next turn in its meeting, at most `within` turns on
+    f"SELECT t.id, {_COLUMNS.replace('t.', 'n.')} FROM search_turns t CROSS JOIN LATERAL"
+    f" (SELECT {_COLUMNS.replace('t.', 'n.')} FROM search_turns n WHERE n.guild_id = ANY(%(scope)s::bigint[])"
+    " AND n.guild_id = t.guild_id AND n.meeting_id = t.meeting_id AND n.id > t.id AND n.id <= t.id + %(within)s"
+    " AND n.speaker = t.speaker ORDER BY n.id LIMIT 1) n"
+    " WHERE t.guild_id = ANY(%(scope)s::bigint[]) AND t.id = ANY(%(ids)s::bigint[])"
+)
 
 
 class _Kept(Generic[K, V]):
@@ -106,14 +121,7 @@ class PgArchive:
     @property
     def meetings(self) -> Mapping[str, Meeting]:
         if self._meetings is None:
-            rows = self._query(
-                "SELECT m.meeting_id, m.title, m.date, m.language, m.url, m.source, m.format,"
-                " m.guild_id, m.seq, m.turns, m.words,"
-                " coalesce((SELECT t.chat FROM search_turns t WHERE t.guild_id = m.guild_id"
-                f" AND t.id = m.seq << {POSITION_BITS}), false)"  # its first turn
-                " FROM search_meetings m WHERE m.guild_id = ANY(%s::bigint[]) ORDER BY m.seq",
-                (self.scope,),
-            )
+            rows = self._query(MEETINGS_SQL, {"scope": self.scope})
             self._meetings = {
                 r[0]: Meeting(
                     id=r[0],
@@ -202,14 +210,7 @@ class PgArchive:
         wanted = list(dict.fromkeys(int(t) for t in turn_ids))
         if not wanted:
             return {}
-        rows = self._query(
-            f"SELECT t.id, {_COLUMNS.replace('t.', 'n.')} FROM search_turns t CROSS JOIN LATERAL"
-            f" (SELECT {_COLUMNS.replace('t.', 'n.')} FROM search_turns n WHERE n.guild_id = t.guild_id"
-            " AND n.meeting_id = t.meeting_id AND n.id > t.id AND n.id <= t.id + %s AND n.speaker = t.speaker"
-            " ORDER BY n.id LIMIT 1) n"
-            " WHERE t.guild_id = ANY(%s::bigint[]) AND t.id = ANY(%s::bigint[])",
-            (within, self.scope, wanted),
-        )
+        rows = self._query(NEXT_OF_SPEAKERS_SQL, {"scope": self.scope, "within": within, "ids": wanted})
         found: dict[int, int | None] = dict.fromkeys(wanted)
         for r in rows:
             self._keep(r[1], Turn(meeting_id=r[2], index=r[3], speaker=r[4], text=r[5], page=r[6], start=r[7], end=r[8]))

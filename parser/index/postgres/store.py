@@ -25,6 +25,18 @@ from parser.models import Meeting, Turn
 
 _MEETING = "meeting_id, title, date, language, url, source, format"
 _LAST = (1 << POSITION_BITS) - 1  # the last position a meeting may have
+# a meeting's turns by their ids' range (each side told the scope: planned on its partitions only)
+_MEETING_TURNS = (
+    "FROM search_meetings m JOIN search_turns t ON t.guild_id = m.guild_id"
+    f" AND t.id BETWEEN (m.seq << {POSITION_BITS}) + %(first)s AND (m.seq << {POSITION_BITS}) + %(last)s"
+    " WHERE m.guild_id = ANY(%(scope)s::bigint[]) AND t.guild_id = ANY(%(scope)s::bigint[]) AND m.meeting_id = %(meeting)s"
+)
+CONTEXT_SQL = f"SELECT {TURN} {_MEETING_TURNS} ORDER BY t.id"
+POSITION_SQL = (
+    "SELECT t.position "
+    + _MEETING_TURNS.replace("%(first)s", "0").replace("%(last)s", "m.turns - 1")
+    + " AND t.turn_index = %(index)s ORDER BY t.id LIMIT 1"
+)
 
 
 def scope_of(guild_id: int | None) -> list[int]:
@@ -114,23 +126,16 @@ class PgStore:
     def context(self, guild_id: int | None, meeting_id: str, position: int, around: int) -> list[Found]:
         """The turns `around` either side of the meeting's turn at `position` (0-based), cut at its ends."""
         with self.db.connection() as conn:
+            first, last = max(0, position - around), min(position + around, _LAST)
             rows = conn.execute(
-                f"SELECT {TURN} FROM search_meetings m JOIN search_turns t ON t.guild_id = m.guild_id"
-                f" AND t.id BETWEEN (m.seq << {POSITION_BITS}) + %s AND (m.seq << {POSITION_BITS}) + %s"
-                " WHERE m.guild_id = ANY(%s::bigint[]) AND m.meeting_id = %s ORDER BY t.id",
-                (max(0, position - around), min(position + around, _LAST), scope_of(guild_id), meeting_id),
+                CONTEXT_SQL, {"first": first, "last": last, "scope": scope_of(guild_id), "meeting": meeting_id}
             ).fetchall()
         return [found(row, 100.0, None) for row in rows]
 
     def position(self, guild_id: int | None, meeting_id: str, turn_index: int) -> int | None:
         """Where the record's turn number `turn_index` stands in its meeting (None: no such turn)."""
         with self.db.connection() as conn:
-            row = conn.execute(
-                "SELECT t.position FROM search_meetings m JOIN search_turns t ON t.guild_id = m.guild_id"
-                f" AND t.id BETWEEN m.seq << {POSITION_BITS} AND (m.seq << {POSITION_BITS}) + m.turns - 1"
-                " WHERE m.guild_id = ANY(%s::bigint[]) AND m.meeting_id = %s AND t.turn_index = %s ORDER BY t.id LIMIT 1",
-                (scope_of(guild_id), meeting_id, turn_index),
-            ).fetchone()
+            row = conn.execute(POSITION_SQL, {"scope": scope_of(guild_id), "meeting": meeting_id, "index": turn_index}).fetchone()
         return None if row is None else int(row[0])
 
     def turns(self, guild_id: int | None, meeting_id: str) -> list[Turn]:
