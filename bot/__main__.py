@@ -79,8 +79,11 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(ask(store, args.messages, settings.prefix, as_json=args.json))
         from bot.commands import charts
 
-        charts.warm_up()  # while the user types: the first `!stats` then finds matplotlib loaded
-        return asyncio.run(chat(store, settings.prefix))
+        warming = charts.warm_up()  # while the user types: the first `!stats` then finds matplotlib loaded
+        try:
+            return asyncio.run(chat(store, settings.prefix))
+        finally:
+            charts.finish_warming(warming)
     except BrokenPipeError:  # the reader went away (`… | head`): nothing more to say, and no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -31,6 +31,7 @@ BOTTOM = 0.3
 # zlib level of the PNG: level 6 (Pillow's default) took a fifth of a chart's time for a file a
 # few per cent smaller than level 1's (flat colours compress well either way)
 PNG_COMPRESSION = 1
+WARM_UP_WAIT = 10.0  # seconds an exit waits for the warm-up to finish drawing
 
 BACKGROUND = "#2b2f36"
 TEXT = "#f0f2f5"
@@ -169,6 +170,13 @@ def warm_up() -> threading.Thread:
     thread = threading.Thread(target=run, name="charts-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def finish_warming(thread: threading.Thread, timeout: float = WARM_UP_WAIT) -> None:
+    """Wait for a warm-up still drawing before the process exits (a signal soon after the start, on
+    a busy machine): a daemon thread stopped inside matplotlib's compiled drawing aborts the process
+    ("terminate called without an active exception", exit status -6) instead of its clean exit."""
+    thread.join(timeout)
 
 
 def share_chart(words_by_speaker: Sequence[tuple[str, int]], title: str, highlight: str | None = None) -> bytes:

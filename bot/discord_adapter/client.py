@@ -427,11 +427,14 @@ def run_bot(settings: Settings, corpus: Sequence[Path]) -> int:
             return 2
         finally:
             signal.signal(signal.SIGTERM, previous)
-    charts.warm_up()  # while the bot logs in: the first `!stats` then finds matplotlib loaded
+    warming = charts.warm_up()  # while the bot logs in: the first `!stats` then finds matplotlib loaded
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     gc.freeze()  # as `_load` does after a reload
     bot = make_bot(settings, corpus, store)
     # Searches and !stats hold the GIL in worker threads: the event loop (gateway heartbeats, every
     # reply) gets it back after 1 ms instead of CPython's default 5 ms, once per waiting thread.
     sys.setswitchinterval(SWITCH_INTERVAL)
-    return asyncio.run(serve(bot, settings.discord_token.get_secret_value().strip()))
+    try:
+        return asyncio.run(serve(bot, settings.discord_token.get_secret_value().strip()))
+    finally:
+        charts.finish_warming(warming)
