@@ -48,10 +48,13 @@ MEETINGS_SQL = (
     " FROM search_meetings m WHERE m.guild_id = ANY(%(scope)s::bigint[]) ORDER BY m.seq"
 )
 NEXT_OF_SPEAKERS_SQL = (  # each turn's speaker's next turn in its meeting, at most `within` turns on
+    # The turns after it are read by id (`within` rows) and only then compared by speaker (OFFSET 0
+    # keeps the comparison out): told the speaker, the planner reads all their turns by the
+    # speaker's index (21k rows, 6 ms a turn, for a frequent speaker of the shared records).
     f"SELECT t.id, {_COLUMNS.replace('t.', 'n.')} FROM search_turns t CROSS JOIN LATERAL"
-    f" (SELECT {_COLUMNS.replace('t.', 'n.')} FROM search_turns n WHERE n.guild_id = ANY(%(scope)s::bigint[])"
-    " AND n.guild_id = t.guild_id AND n.meeting_id = t.meeting_id AND n.id > t.id AND n.id <= t.id + %(within)s"
-    " AND n.speaker = t.speaker ORDER BY n.id LIMIT 1) n"
+    f" (SELECT n.* FROM (SELECT {_COLUMNS.replace('t.', 'n.')} FROM search_turns n"
+    " WHERE n.guild_id = ANY(%(scope)s::bigint[]) AND n.guild_id = t.guild_id AND n.meeting_id = t.meeting_id"
+    " AND n.id > t.id AND n.id <= t.id + %(within)s OFFSET 0) n WHERE n.speaker = t.speaker ORDER BY n.id LIMIT 1) n"
     " WHERE t.guild_id = ANY(%(scope)s::bigint[]) AND t.id = ANY(%(ids)s::bigint[])"
 )
 
