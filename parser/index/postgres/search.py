@@ -27,7 +27,7 @@ from parser.index.builder import pair_threshold
 from parser.index.candidates import LENGTH, MAX_OPTIONS, PAIR_QUALITY, PAIR_WEIGHT, chosen_options
 from parser.index.postgres.filters import Where
 from parser.index.postgres.words import ScopeWords, any_of, lexeme, phrase, scope_words
-from parser.index.rank import Matcher, Term, analyse
+from parser.index.rank import Matcher, Scored, Term, analyse
 from parser.index.search import LONG_POOL, LONG_QUERY, POOL, RERANK, WIDEN_BELOW, WIDER
 from parser.models import Turn
 from parser.text import fold, token_span
@@ -119,15 +119,30 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _rerank(terms: list[Term], query: str, rows: list[tuple[Any, ...]], prior: dict[int, float]) -> list[tuple[float, int, Any]]:
-    """(score, row id, (row, tokens)) of each row scored in full, best first (index score, then record order)."""
+def _rerank(
+    terms: list[Term], query: str, rows: list[tuple[Any, ...]], prior: dict[int, float], scored: dict[int, Scored] | None = None
+) -> list[tuple[float, int, Any]]:
+    """(score, row id, (row, tokens)) of each row scored in full, best first (index score, then record order).
+    `scored`: the rows of the same query scored already, by id (filled here)."""
     matcher = Matcher(terms, query)
-    scored = []
+    known = {} if scored is None else scored
+    out = []
     for row in rows:
-        s = matcher.score(row[9])
-        scored.append((s.score, row[0], (row, (s.first, s.last))))
-    scored.sort(key=lambda item: (-item[0], -prior.get(item[1], 0.0), item[1]))
-    return scored
+        s = known.get(row[0])
+        if s is None:
+            s = known[row[0]] = matcher.score(row[9])
+        out.append((s.score, row[0], (row, (s.first, s.last))))
+    out.sort(key=lambda item: (-item[0], -prior.get(item[1], 0.0), item[1]))
+    return out
+
+
+@dataclass
+class Asked:
+    """What a closest search found for one query, scope and filters, kept for the same search again:
+    `!whosaid` widens a search whose first pool held no fit, and its best rows come first again."""
+
+    rows: dict[int, tuple[list[tuple[Any, ...]], dict[int, float]]] = field(default_factory=dict)  # by how many were asked
+    scored: dict[int, Scored] = field(default_factory=dict)  # each row scored in full, by turn id
 
 
 @dataclass(frozen=True)
@@ -210,13 +225,13 @@ def find_closest(
     pool: int | None = None,
     widen: bool = True,
     words: ScopeWords | None = None,
-    ranked: dict[int, tuple[list[tuple[Any, ...]], dict[int, float]]] | None = None,
+    asked: Asked | None = None,
 ) -> list[Found]:
     """The turns whose words come closest to `query`, whatever is missing or misspelt (as in memory:
     the index's best `pool` scored in full, eight times as many when none of them comes close,
     unless `widen` is off or the query is long). `words`: the query's `scope_words`, if made already;
-    `ranked`: the best rows found by an earlier search of the same query, scope and filters, by
-    how many were asked (filled here: `!whosaid` asks again, widened, when the first pool held no fit)."""
+    `asked`: what an earlier search of the same query, scope and filters found (filled here: `!whosaid`
+    asks again, widened, when the first pool held no fit)."""
     folded = fold(query)
     if words is None:
         words = scope_words(conn, scope, folded.split(), loose=True)
@@ -268,12 +283,12 @@ def find_closest(
         return rows
 
     def best_rows(count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
-        if ranked is not None and count in ranked:
-            rows, prior = ranked[count]
+        if asked is not None and count in asked.rows:
+            rows, prior = asked.rows[count]
             return list(rows), prior
         rows, prior = _best_rows(count)
-        if ranked is not None:
-            ranked[count] = (list(rows), prior)
+        if asked is not None:
+            asked.rows[count] = (list(rows), prior)
         return rows, prior
 
     def _best_rows(count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
@@ -393,10 +408,11 @@ def find_closest(
         rows, prior = best_rows(pool)
     if not rows:
         return []
-    hits = _rerank(terms, folded, rows[:pool], prior)
+    scored = None if asked is None else asked.scored
+    hits = _rerank(terms, folded, rows[:pool], prior, scored)
     if widens and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) >= pool:
         if not pairs:
             rows, prior = best_rows(WIDER * pool)
         if len(rows) > pool:
-            hits = _rerank(terms, folded, rows, prior)
+            hits = _rerank(terms, folded, rows, prior, scored)
     return [found(row, score, tokens, score >= 100.0) for score, _, (row, tokens) in hits[:limit]]

@@ -277,6 +277,21 @@ def test_the_same_closest_turns(both: tuple[MemoryArchive, PgArchive]) -> None:
     assert not differ
 
 
+def test_a_widened_search_after_its_first_pool_finds_what_a_search_of_its_own_does(
+    both: tuple[MemoryArchive, PgArchive], pg: PgStore
+) -> None:
+    """`!whosaid` searches its first pool, then widens when nothing there fits: the widened search
+    takes the first one's rows and scores from the view, and must find what it would alone."""
+    mem, view = both
+    queries = ["the weather in Lisbon was lovely all week", "nous avons mangé des crêpes au marché", *damaged(mem, 6)]
+    for query in queries:
+        first = view.find_closest(query, 5, every(view), widen=False)
+        widened = view.find_closest(query, 5, every(view))
+        alone = PgArchive(pg, view.guild_id).find_closest(query, 5, every(view))
+        assert [(h.turn_id, h.score) for h in widened] == [(h.turn_id, h.score) for h in alone], query
+        assert {h.turn_id for h in first if h.score >= 80} <= {h.turn_id for h in widened}, query
+
+
 def test_the_same_vocabulary_answers(both: tuple[MemoryArchive, PgArchive]) -> None:
     mem, pg = both
     folded = [set(mem.store.folded[t].split()) for t in mem.store.seen_turns()]
