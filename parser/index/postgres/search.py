@@ -266,20 +266,36 @@ def find_closest(
         pairs = []
     score = " + ".join(u.score for u in units)
 
-    def ask(reach: list[_Unit], count: int, together: list[list[_Unit]] | None = None) -> list[tuple[Any, ...]]:
-        """The `count` rows of best index score among those holding any operand of `reach` (or all the
-        units of one of `together`), with their score and its final value
-        (pairs in the query's order are added later, to the rows the words brought: checked in
-        the folded text they cost nothing, where the database would test every row holding any word)."""
-        held = [o for u in reach for o in u.operands]
-        held += ["(" + " & ".join("(" + " | ".join(u.operands) + ")" for u in group) + ")" for group in together or []]
+    def ask_all(held: str, count: int) -> list[tuple[Any, ...]]:
+        """The `count` rows of best index score among those matching the tsquery `held`, with their
+        score and its final value (pairs in the query's order are added later, to the rows the words
+        brought: checked in the folded text they cost nothing, where the database would test every
+        row holding any word)."""
         rows: list[tuple[Any, ...]] = conn.execute(
             f"SELECT {TURN}, t.words, t.bytes, t.words / {_length_factor(words)} AS final"
             f" FROM (SELECT t.*, ({score}) AS words"  # the score once a row (OFFSET 0: not copied into the ORDER BY)
             f" FROM ({_ONCE} WHERE t.guild_id = ANY(%s::bigint[]) AND t.tsv @@ %s::tsquery {clause} OFFSET 0) t OFFSET 0) t"
             " ORDER BY final DESC, t.id LIMIT %s",
-            [scope, " | ".join(held), *params, count],
+            [scope, held, *params, count],
         ).fetchall()
+        return rows
+
+    last: tuple[list[_Unit], int, list[tuple[Any, ...]]] | None = None  # the last question: its units, count, rows
+
+    def ask(reach: list[_Unit], count: int, together: list[list[_Unit]] | None = None) -> list[tuple[Any, ...]]:
+        """The `count` rows of best index score among those holding any operand of `reach` (or all the
+        units of one of `together`). Asked again with more units, only the rows holding none of
+        those asked before are read: the best of the rest join the best rows found already."""
+        nonlocal last
+        groups = ["(" + " & ".join("(" + " | ".join(u.operands) + ")" for u in group) + ")" for group in together or []]
+        if last is not None and last[1] == count and all(u in reach for u in last[0]):
+            held = [o for u in reach if u not in last[0] for o in u.operands] + groups
+            before = [o for u in last[0] for o in u.operands]
+            fresh = ask_all(f"({' | '.join(held)}) & !({' | '.join(before)})", count) if held else []
+            rows = sorted([*last[2], *fresh], key=lambda row: (-float(row[12]), row[0]))[:count]
+        else:
+            rows = ask_all(" | ".join([o for u in reach for o in u.operands] + groups), count)
+        last = None if together else (list(reach), count, rows)  # (a set's rows may hold none of `reach`)
         return rows
 
     def best_rows(count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:

@@ -267,6 +267,30 @@ def test_word_counts_stay_exact_when_the_caller_holds_a_transaction(database_url
     assert dict(rows) == dict(expected)
 
 
+def test_a_closest_search_asked_in_steps_finds_what_one_question_finds(
+    pg: PgStore, memory: TurnStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A closest search asks the heaviest words' rows first and more words after, reading then only
+    the rows holding none of those asked before: the best of both must be the best of one question
+    asking every word at once (the same turns, the same scores, widened or not)."""
+    queries = [*QUERIES, *damaged(memory, 40), "the weather in Lisbon was lovely all week"]
+
+    def answers() -> list[list[tuple[str, int, float]]]:
+        out = []
+        for query in queries:
+            for widen in (False, True):
+                with pg.db.reading() as conn:
+                    found = search.find_closest(conn, [GUILD, SHARED], query, 5, widen=widen)
+                out.append([(f.turn.meeting_id, f.turn.index, f.score) for f in found])
+        return out
+
+    monkeypatch.setattr(search, "FIRST_ROWS", 10**9)  # every word asked at once
+    at_once = answers()
+    monkeypatch.setattr(search, "FIRST_ROWS", 20)  # the heaviest few first, more after
+    monkeypatch.setattr(search, "READ_BUDGET", 10**9)
+    assert answers() == at_once
+
+
 def test_a_closest_search_past_its_read_budget_finds_the_same_fits(
     pg: PgStore, memory: TurnStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
