@@ -35,7 +35,7 @@ from bot.library import DatabaseUnavailable, Library, open_storage
 from bot.pg_shared import Synced, index_kept, rehome_clashes, shared_lock, sync_shared
 from config.aliases import load_aliases
 from config.settings import libpq_url
-from parser.index.postgres.connect import RecordsUnavailable
+from parser.index.postgres.connect import LOCK_TIMEOUT, RecordsUnavailable
 from parser.index.postgres.listen import Change, Listener
 from parser.index.postgres.schema import SHARED
 from parser.index.postgres.store import PgStore
@@ -65,6 +65,12 @@ def unavailable_when_away() -> Iterator[None]:
         if isinstance(err, psycopg.errors.QueryCanceled):
             raise
         raise RecordsUnavailable(err) from err
+
+
+def hold_briefly(conn: Any) -> None:
+    """A record's write waits `LOCK_TIMEOUT` at most for tables another session holds (an import or a
+    migration: minutes at 10M turns); past it the command says the records are unavailable."""
+    conn.execute(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT}")  # to the end of the bot database's transaction
 
 
 VIEWS = 64  # servers' views kept (each keeps its meetings, speakers and its last searches' turns)
@@ -214,6 +220,7 @@ class PgLibrary(Library):
         name, record = self._read(guild_id, name, data)
 
         def index(conn: Any) -> str:
+            hold_briefly(conn)
             meeting_id = add_record(conn, record, guild_id)
             with self._views_lock:  # before the commit: the notification can never come first
                 self._own.add((conn.info.backend_pid, "add", guild_id, (meeting_id,)))
@@ -229,7 +236,12 @@ class PgLibrary(Library):
 
     def remove(self, guild_id: int, meeting_id: str) -> bool:
         """Take one of this server's records out: its bytes and its search rows, in one transaction."""
+
+        def unindex(conn: Any) -> bool:
+            hold_briefly(conn)
+            return remove_record(conn, meeting_id, guild_id)
+
         with unavailable_when_away():
-            done = self.database.remove_record(guild_id, meeting_id, lambda conn: remove_record(conn, meeting_id, guild_id))
+            done = self.database.remove_record(guild_id, meeting_id, unindex)
         self._forget(guild_id)
         return done

@@ -150,6 +150,48 @@ def test_a_bot_says_the_records_are_unavailable_while_postgresql_is_down_and_ans
 
 
 @pytest.mark.slow
+def test_an_add_while_another_session_holds_the_turns_is_refused_at_once_and_kept_when_asked_again(
+    url: str, tmp_path: Path, processes: list[BotProcess]
+) -> None:
+    """`/add` writes the turns in the bot database's transaction: held by an import or a migration
+    (minutes at 10M turns), it must not wait for them, but say the records are unavailable, keep
+    nothing half-written, and take the same file when asked again."""
+    import threading
+
+    import psycopg
+
+    weekly, _ = files(tmp_path)
+    bot = BotProcess(url, tmp_path / "bot", "bot")
+    processes.append(bot)
+    bot.ready()
+
+    def while_held(command: str, file: Path | None = None) -> tuple[dict[str, Any], float]:
+        with psycopg.connect(url) as holder:
+            holder.execute("LOCK TABLE search_turns IN ACCESS EXCLUSIVE MODE")
+            letting_go = threading.Timer(30, holder.rollback)  # a bot waiting on the lock gets it then
+            letting_go.start()
+            try:
+                began = time.monotonic()
+                return bot.ask(command, file=file), time.monotonic() - began
+            finally:
+                letting_go.cancel()
+                holder.rollback()
+
+    refused, waited = while_held("!add", weekly)
+    assert refused["error"] == UNAVAILABLE, refused
+    assert waited < 25, f"waited {waited:.0f} s for the lock"
+    assert bot.ask("!quote zyxwv")["error"] is not None  # nothing of it was kept
+    assert bot.ask("!add", file=weekly)["error"] is None
+    assert bot.ask("!quote zyxwv")["text"].startswith("1 turn matches “zyxwv”")
+    refused, waited = while_held("!remove weekly")
+    assert refused["error"] == UNAVAILABLE and waited < 25, (refused, waited)
+    assert bot.ask("!quote zyxwv")["text"].startswith("1 turn matches “zyxwv”")  # still there
+    assert bot.ask("!remove weekly")["error"] is None
+    assert bot.ask("!quote zyxwv")["error"] is not None
+    assert bot.close() == 0
+
+
+@pytest.mark.slow
 def test_a_bot_says_the_records_are_unavailable_while_another_session_holds_the_turns_and_answers_after(
     url: str, tmp_path: Path, processes: list[BotProcess]
 ) -> None:
