@@ -67,9 +67,10 @@ def unavailable_when_away() -> Iterator[None]:
         raise RecordsUnavailable(err) from err
 
 
-def hold_briefly(conn: Any) -> None:
+def wait_briefly_for_locks(conn: Any) -> None:
     """A record's write waits `LOCK_TIMEOUT` at most for tables another session holds (an import or a
-    migration: minutes at 10M turns); past it the command says the records are unavailable."""
+    migration: minutes at 10M turns); past it the command says the records are unavailable. The
+    guild's writer lock is waited for as long: another `/add` of the same server takes well under a second."""
     conn.execute(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT}")  # to the end of the bot database's transaction
 
 
@@ -220,7 +221,7 @@ class PgLibrary(Library):
         name, record = self._read(guild_id, name, data)
 
         def index(conn: Any) -> str:
-            hold_briefly(conn)
+            wait_briefly_for_locks(conn)
             meeting_id = add_record(conn, record, guild_id)
             with self._views_lock:  # before the commit: the notification can never come first
                 self._own.add((conn.info.backend_pid, "add", guild_id, (meeting_id,)))
@@ -238,7 +239,7 @@ class PgLibrary(Library):
         """Take one of this server's records out: its bytes and its search rows, in one transaction."""
 
         def unindex(conn: Any) -> bool:
-            hold_briefly(conn)
+            wait_briefly_for_locks(conn)
             return remove_record(conn, meeting_id, guild_id)
 
         with unavailable_when_away():

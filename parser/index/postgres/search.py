@@ -139,10 +139,21 @@ def _rerank(
 @dataclass
 class Asked:
     """What a closest search found for one query, scope and filters, kept for the same search again:
-    `!whosaid` widens a search whose first pool held no fit, and its best rows come first again."""
+    `!whosaid` widens a search whose first pool held no fit, and its best rows come first again.
+    Rows and scores depend on the query's words too (their counts, weights and stand-ins): they are
+    kept for one `ScopeWords` only, and forgotten when the search is given another."""
 
     rows: dict[int, tuple[list[tuple[Any, ...]], dict[int, float]]] = field(default_factory=dict)  # by how many were asked
     scored: dict[int, Scored] = field(default_factory=dict)  # each row scored in full, by turn id
+    words: ScopeWords | None = None  # the words they were found with
+
+    def of(self, words: ScopeWords) -> Asked:
+        """Itself, emptied first if it was filled with other words."""
+        if self.words is not words:
+            self.rows.clear()
+            self.scored.clear()
+            self.words = words
+        return self
 
 
 @dataclass(frozen=True)
@@ -235,6 +246,8 @@ def find_closest(
     folded = fold(query)
     if words is None:
         words = scope_words(conn, scope, folded.split(), loose=True)
+    if asked is not None:
+        asked = asked.of(words)
     terms = analyse(words, folded.split(), loose=True)
     if not terms:
         return []
@@ -266,7 +279,7 @@ def find_closest(
         pairs = []
     score = " + ".join(u.score for u in units)
 
-    def ask_all(held: str, count: int) -> list[tuple[Any, ...]]:
+    def rows_matching(held: str, count: int) -> list[tuple[Any, ...]]:
         """The `count` rows of best index score among those matching the tsquery `held`, with their
         score and its final value (pairs in the query's order are added later, to the rows the words
         brought: checked in the folded text they cost nothing, where the database would test every
@@ -284,17 +297,19 @@ def find_closest(
 
     def ask(reach: list[_Unit], count: int, together: list[list[_Unit]] | None = None) -> list[tuple[Any, ...]]:
         """The `count` rows of best index score among those holding any operand of `reach` (or all the
-        units of one of `together`). Asked again with more units, only the rows holding none of
-        those asked before are read: the best of the rest join the best rows found already."""
+        units of one of `together`). Asked again for as many rows with every unit asked before and
+        more (nine re-asks in ten on the bench's queries), only the rows holding none of those are
+        read: the best of them join the best rows found already. (A set's rows may hold none of
+        `reach`: after a question with sets none is asked again; the loop ends there anyway.)"""
         nonlocal last
         groups = ["(" + " & ".join("(" + " | ".join(u.operands) + ")" for u in group) + ")" for group in together or []]
         if last is not None and last[1] == count and all(u in reach for u in last[0]):
             held = [o for u in reach if u not in last[0] for o in u.operands] + groups
             before = [o for u in last[0] for o in u.operands]
-            fresh = ask_all(f"({' | '.join(held)}) & !({' | '.join(before)})", count) if held else []
+            fresh = rows_matching(f"({' | '.join(held)}) & !({' | '.join(before)})", count) if held else []
             rows = sorted([*last[2], *fresh], key=lambda row: (-float(row[12]), row[0]))[:count]
         else:
-            rows = ask_all(" | ".join([o for u in reach for o in u.operands] + groups), count)
+            rows = rows_matching(" | ".join([o for u in reach for o in u.operands] + groups), count)
         last = None if together else (list(reach), count, rows)  # (a set's rows may hold none of `reach`)
         return rows
 

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -274,21 +275,57 @@ def test_a_closest_search_asked_in_steps_finds_what_one_question_finds(
     the rows holding none of those asked before: the best of both must be the best of one question
     asking every word at once (the same turns, the same scores, widened or not)."""
     queries = [*QUERIES, *damaged(memory, 40), "the weather in Lisbon was lovely all week"]
+    asked: list[str] = []  # the tsqueries of the questions
+
+    class Recorded:  # the pool's connection, its statements' parameters noted
+        def __init__(self, conn: Any) -> None:
+            self.conn = conn
+
+        def execute(self, sql: Any, params: Any = None) -> Any:
+            asked.extend(p for p in params or [] if isinstance(p, str))
+            return self.conn.execute(sql, params)
 
     def answers() -> list[list[tuple[str, int, float]]]:
         out = []
         for query in queries:
-            for widen in (False, True):
+            for widen, pool in ((False, None), (True, None), (True, 5)):  # (a small pool: a bar early, sets held together)
                 with pg.db.reading() as conn:
-                    found = search.find_closest(conn, [GUILD, SHARED], query, 5, widen=widen)
+                    found = search.find_closest(Recorded(conn), [GUILD, SHARED], query, 5, pool=pool, widen=widen)
                 out.append([(f.turn.meeting_id, f.turn.index, f.score) for f in found])
         return out
 
     monkeypatch.setattr(search, "FIRST_ROWS", 10**9)  # every word asked at once
     at_once = answers()
+    assert not any("& !(" in q for q in asked)
     monkeypatch.setattr(search, "FIRST_ROWS", 20)  # the heaviest few first, more after
     monkeypatch.setattr(search, "READ_BUDGET", 10**9)
     assert answers() == at_once
+    again = [q for q in asked if "& !(" in q]
+    assert len(again) >= len(queries) / 2, "most searches asked again, reading only rows not read"
+    assert any("((" in q.split(" & !(")[0] for q in again), "some asked again by sets of words held together"
+
+
+def test_rows_kept_for_a_search_again_are_not_used_with_other_words(pg: PgStore, memory: TurnStore) -> None:
+    """A search's kept rows and scores (`search.Asked`) hold for the words they were found with: given
+    other words for the same query (a vocabulary made again after a record came), the search starts over."""
+    from parser.index.postgres.words import scope_words
+    from parser.text import fold
+
+    scope = [GUILD, SHARED]
+    differ = 0
+    for query in [*QUERIES, *damaged(memory, 20)]:
+        with pg.db.reading() as conn:
+            folded = fold(query)
+            strict = scope_words(conn, scope, folded.split())
+            loose = scope_words(conn, scope, folded.split(), loose=True)
+            kept = search.Asked()
+            search.find_closest(conn, scope, query, 5, words=strict, asked=kept)
+            again = search.find_closest(conn, scope, query, 5, words=loose, asked=kept)
+            alone = search.find_closest(conn, scope, query, 5, words=loose)
+            first = search.find_closest(conn, scope, query, 5, words=strict)
+        assert [(f.id, f.score) for f in again] == [(f.id, f.score) for f in alone], query
+        differ += [(f.id, f.score) for f in first] != [(f.id, f.score) for f in alone]
+    assert differ, "no query whose words change its closest turns: the test would prove nothing"
 
 
 def test_a_closest_search_past_its_read_budget_finds_the_same_fits(
