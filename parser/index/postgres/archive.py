@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from parser.index.archive import MeetingFigures, Narrowing, NothingFits, SpeakerIn, Verbatim
-from parser.index.postgres import ranked, search
+from parser.index.postgres import closest, ranked, search
 from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import POSITION_BITS, SHARED
 from parser.index.postgres.store import PgStore, scope_of
@@ -112,7 +112,7 @@ class PgArchive:
         # a common phrase's rows are every turn holding it: only the last two (a search and its verdict)
         self._phrases: _Kept[tuple[str, Where | None], list[ranked.PhraseRow]] = _Kept(PHRASES)
         # the closest turns' best rows of the last searches (`!whosaid` widens a search that found no fit)
-        self._closest: _Kept[tuple[str, Where | None], search.Asked] = _Kept(PHRASES)
+        self._closest: _Kept[tuple[str, Where | None], closest.Asked] = _Kept(PHRASES)
         self._word_turns: _Kept[str, int] = _Kept(WORDS)  # 0: no turn holds it
         self._adjacent: _Kept[tuple[str, str], bool] = _Kept(WORDS)
 
@@ -479,8 +479,8 @@ class PgArchive:
         folded = " ".join(bounded(fold(query).split()))
         words = self._lexicon(folded.split(), loose=True)
         with self.store.db.reading() as conn:
-            asked = self._closest.get((folded, within)) or self._closest.put((folded, within), search.Asked())
-            found = search.find_closest(conn, self.scope, folded, limit, within, widen=widen, words=words, asked=asked)
+            asked = self._closest.get((folded, within)) or self._closest.put((folded, within), closest.Asked())
+            found = closest.find_closest(conn, self.scope, folded, limit, within, widen=widen, words=words, asked=asked)
         for f in found:
             self._keep(f.id, f.turn)
         return [Hit(f.id, f.score, f.span, f.exact, f.tokens) for f in found]

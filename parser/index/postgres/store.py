@@ -2,7 +2,8 @@
 
 A store serves every guild: each call names the guild asking (None for a DM), and sees that
 guild's records and the shared ones, never another guild's. Meetings, speakers and their counts
-come from aggregates kept when records are written; searches from `parser.index.postgres.search`.
+come from aggregates kept when records are written; searches from `parser.index.postgres.search`
+and `parser.index.postgres.closest`.
 Every call takes a pooled connection, so a server that is away costs `RecordsUnavailable`, not a crash.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from parser.index.postgres import search
+from parser.index.postgres import closest, search
 from parser.index.postgres.connect import WAIT, Database
 from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import POSITION_BITS, SHARED, migrate
@@ -103,7 +104,7 @@ class PgStore:
         self, guild_id: int | None, query: str, limit: int = 5, where: Where | None = None, pool: int | None = None
     ) -> list[Found]:
         with self.db.connection() as conn:
-            return search.find_closest(conn, scope_of(guild_id), query, limit, where, pool)
+            return closest.find_closest(conn, scope_of(guild_id), query, limit, where, pool)
 
     # meetings, turns ------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ import pytest
 from bench.corpus import make_queries
 from bot.commands.quote import CLOSE_ENOUGH
 from config.aliases import load_aliases
-from parser.index.postgres import search
+from parser.index.postgres import closest
 from parser.index.postgres.filters import Where
 from parser.index.postgres.schema import SHARED
 from parser.index.postgres.store import PgStore
@@ -102,15 +102,15 @@ def test_whosaid_weighs_the_same_closest_turn(pg: PgStore, memory: TurnStore) ->
     wherever it fits the query well (scores 80 or more).
 
     Below that, the two may name different turns: PostgreSQL adds pairs of common words only to
-    the turns their other words brought (see `parser.index.postgres.search`).
+    the turns their other words brought (see `parser.index.postgres.closest`).
     """
     differ = []
     queries = [*QUERIES, *damaged(memory, 40)]
     for query in queries:
-        closest = [h for h in find_closest(memory, query, limit=5) if h.score >= CLOSE_ENOUGH]
+        expected = [h for h in find_closest(memory, query, limit=5) if h.score >= CLOSE_ENOUGH]
         found = [f for f in pg.find_closest(GUILD, query, limit=5) if f.score >= CLOSE_ENOUGH]
-        if [where(memory, h.turn_id) for h in closest[:1]] != [(f.turn.meeting_id, f.turn.index) for f in found[:1]]:
-            differ.append((query, closest[:1], found[:1]))
+        if [where(memory, h.turn_id) for h in expected[:1]] != [(f.turn.meeting_id, f.turn.index) for f in found[:1]]:
+            differ.append((query, expected[:1], found[:1]))
     assert not differ
     assert sum(1 for q in queries if find_closest(memory, q, limit=1)[0].score >= CLOSE_ENOUGH) > len(queries) / 2
 
@@ -290,15 +290,15 @@ def test_a_closest_search_asked_in_steps_finds_what_one_question_finds(
         for query in queries:
             for widen, pool in ((False, None), (True, None), (True, 5)):  # (a small pool: a bar early, sets held together)
                 with pg.db.reading() as conn:
-                    found = search.find_closest(Recorded(conn), [GUILD, SHARED], query, 5, pool=pool, widen=widen)
+                    found = closest.find_closest(Recorded(conn), [GUILD, SHARED], query, 5, pool=pool, widen=widen)
                 out.append([(f.turn.meeting_id, f.turn.index, f.score) for f in found])
         return out
 
-    monkeypatch.setattr(search, "FIRST_ROWS", 10**9)  # every word asked at once
+    monkeypatch.setattr(closest, "FIRST_ROWS", 10**9)  # every word asked at once
     at_once = answers()
     assert not any("& !(" in q for q in asked)
-    monkeypatch.setattr(search, "FIRST_ROWS", 20)  # the heaviest few first, more after
-    monkeypatch.setattr(search, "READ_BUDGET", 10**9)
+    monkeypatch.setattr(closest, "FIRST_ROWS", 20)  # the heaviest few first, more after
+    monkeypatch.setattr(closest, "READ_BUDGET", 10**9)
     assert answers() == at_once
     again = [q for q in asked if "& !(" in q]
     assert len(again) >= len(queries) / 2, "most searches asked again, reading only rows not read"
@@ -306,7 +306,7 @@ def test_a_closest_search_asked_in_steps_finds_what_one_question_finds(
 
 
 def test_rows_kept_for_a_search_again_are_not_used_with_other_words(pg: PgStore, memory: TurnStore) -> None:
-    """A search's kept rows and scores (`search.Asked`) hold for the words they were found with: given
+    """A search's kept rows and scores (`closest.Asked`) hold for the words they were found with: given
     other words for the same query (a vocabulary made again after a record came), the search starts over."""
     from parser.index.postgres.words import scope_words
     from parser.text import fold
@@ -318,11 +318,11 @@ def test_rows_kept_for_a_search_again_are_not_used_with_other_words(pg: PgStore,
             folded = fold(query)
             strict = scope_words(conn, scope, folded.split())
             loose = scope_words(conn, scope, folded.split(), loose=True)
-            kept = search.Asked()
-            search.find_closest(conn, scope, query, 5, words=strict, asked=kept)
-            again = search.find_closest(conn, scope, query, 5, words=loose, asked=kept)
-            alone = search.find_closest(conn, scope, query, 5, words=loose)
-            first = search.find_closest(conn, scope, query, 5, words=strict)
+            kept = closest.Asked()
+            closest.find_closest(conn, scope, query, 5, words=strict, asked=kept)
+            again = closest.find_closest(conn, scope, query, 5, words=loose, asked=kept)
+            alone = closest.find_closest(conn, scope, query, 5, words=loose)
+            first = closest.find_closest(conn, scope, query, 5, words=strict)
         assert [(f.id, f.score) for f in again] == [(f.id, f.score) for f in alone], query
         differ += [(f.id, f.score) for f in first] != [(f.id, f.score) for f in alone]
     assert differ, "no query whose words change its closest turns: the test would prove nothing"
@@ -335,18 +335,18 @@ def test_a_closest_search_past_its_read_budget_finds_the_same_fits(
     a tiny one, and a first question as small, so that most quotes go past it) is looked for among
     the rows of the words that weigh most for their count: the turns that fit it are still the ones
     memory finds."""
-    monkeypatch.setattr(search, "FIRST_ROWS", 20)
-    monkeypatch.setattr(search, "READ_BUDGET", 1000)
-    caplog.set_level(logging.DEBUG, logger=search.__name__)
+    monkeypatch.setattr(closest, "FIRST_ROWS", 20)
+    monkeypatch.setattr(closest, "READ_BUDGET", 1000)
+    caplog.set_level(logging.DEBUG, logger=closest.__name__)
     queries = [*QUERIES, *damaged(memory, 40)]
     differ, fits = [], 0
     for query in queries:
         caplog.clear()
-        closest = [h for h in find_closest(memory, query, limit=5) if h.score >= CLOSE_ENOUGH]
+        expected = [h for h in find_closest(memory, query, limit=5) if h.score >= CLOSE_ENOUGH]
         found = [f for f in pg.find_closest(GUILD, query, limit=5) if f.score >= CLOSE_ENOUGH]
         past = any("past the budget" in r.getMessage() for r in caplog.records)
-        fits += past and bool(closest)
-        if [where(memory, h.turn_id) for h in closest[:1]] != [(f.turn.meeting_id, f.turn.index) for f in found[:1]]:
-            differ.append((query, past, closest[:1], found[:1]))
+        fits += past and bool(expected)
+        if [where(memory, h.turn_id) for h in expected[:1]] != [(f.turn.meeting_id, f.turn.index) for f in found[:1]]:
+            differ.append((query, past, expected[:1], found[:1]))
     assert not differ
     assert fits >= len(queries) / 6, "many quotes with a fit went past the budget"
