@@ -479,8 +479,8 @@ class PgArchive:
         folded = " ".join(bounded(fold(query).split()))
         words = self._lexicon(folded.split(), loose=True)
         with self.store.db.reading() as conn:
-            asked = self._closest.get((folded, within)) or self._closest.put((folded, within), closest.Asked())
-            found = closest.find_closest(conn, self.scope, folded, limit, within, widen=widen, words=words, asked=asked)
+            kept = self._closest.get((folded, within)) or self._closest.put((folded, within), closest.Asked())
+            found = closest.find_closest(conn, self.scope, folded, limit, within, widen=widen, words=words, kept=kept)
         for f in found:
             self._keep(f.id, f.turn)
         return [Hit(f.id, f.score, f.span, f.exact, f.tokens) for f in found]

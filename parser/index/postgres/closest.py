@@ -83,18 +83,18 @@ def find_closest(
     pool: int | None = None,
     widen: bool = True,
     words: ScopeWords | None = None,
-    asked: Asked | None = None,
+    kept: Asked | None = None,
 ) -> list[Found]:
     """The turns whose words come closest to `query`, whatever is missing or misspelt (as in memory:
     the index's best `pool` scored in full, eight times as many when none of them comes close,
     unless `widen` is off or the query is long). `words`: the query's `scope_words`, if made already;
-    `asked`: what an earlier search of the same query, scope and filters found (filled here: `!whosaid`
+    `kept`: what an earlier search of the same query, scope and filters found (filled here: `!whosaid`
     asks again, widened, when the first pool held no fit)."""
     folded = fold(query)
     if words is None:
         words = scope_words(conn, scope, folded.split(), loose=True)
-    if asked is not None:
-        asked = asked.of(words)
+    if kept is not None:
+        kept = kept.of(words)
     terms = analyse(words, folded.split(), loose=True)
     if not terms:
         return []
@@ -161,12 +161,12 @@ def find_closest(
         return rows
 
     def best_rows(count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
-        if asked is not None and count in asked.rows:
-            rows, prior = asked.rows[count]
+        if kept is not None and count in kept.rows:
+            rows, prior = kept.rows[count]
             return list(rows), prior
         rows, prior = _best_rows(count)
-        if asked is not None:
-            asked.rows[count] = (list(rows), prior)
+        if kept is not None:
+            kept.rows[count] = (list(rows), prior)
         return rows, prior
 
     def _best_rows(count: int) -> tuple[list[tuple[Any, ...]], dict[int, float]]:
@@ -286,7 +286,7 @@ def find_closest(
         rows, prior = best_rows(pool)
     if not rows:
         return []
-    scored = None if asked is None else asked.scored
+    scored = None if kept is None else kept.scored
     hits = _rerank(terms, folded, rows[:pool], prior, scored)
     if widens and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) >= pool:
         if not pairs:

@@ -319,8 +319,8 @@ def test_rows_kept_for_a_search_again_are_not_used_with_other_words(pg: PgStore,
             strict = scope_words(conn, scope, folded.split())
             loose = scope_words(conn, scope, folded.split(), loose=True)
             kept = closest.Asked()
-            closest.find_closest(conn, scope, query, 5, words=strict, asked=kept)
-            again = closest.find_closest(conn, scope, query, 5, words=loose, asked=kept)
+            closest.find_closest(conn, scope, query, 5, words=strict, kept=kept)
+            again = closest.find_closest(conn, scope, query, 5, words=loose, kept=kept)
             alone = closest.find_closest(conn, scope, query, 5, words=loose)
             first = closest.find_closest(conn, scope, query, 5, words=strict)
         assert [(f.id, f.score) for f in again] == [(f.id, f.score) for f in alone], query
