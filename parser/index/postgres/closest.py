@@ -21,7 +21,7 @@ from parser.index.candidates import LENGTH, chosen_options
 from parser.index.postgres.filters import Where
 from parser.index.postgres.search import _ONCE, TURN, Found, _held, _length_factor, _pairs, _rerank, found
 from parser.index.postgres.words import ScopeWords, lexeme, phrase, scope_words
-from parser.index.rank import Scored, analyse
+from parser.index.rank import analyse
 from parser.index.search import LONG_POOL, LONG_QUERY, POOL, WIDEN_BELOW, WIDER
 from parser.text import fold
 
@@ -58,18 +58,17 @@ def _pair_rows(words: ScopeWords, a: str, b: str) -> int:
 class Asked:
     """What a closest search found for one query, scope and filters, kept for the same search again:
     `!whosaid` widens a search whose first pool held no fit, and its best rows come first again.
-    Rows and scores depend on the query's words too (their counts, weights and stand-ins): they are
-    kept for one `ScopeWords` only, and forgotten when the search is given another."""
+    The rows depend on the query's words too (their counts and weights): they are kept for one
+    `ScopeWords` only, and forgotten when the search is given another. (The rows' full scores are
+    kept by the query's shared `matcher`.)"""
 
     rows: dict[int, tuple[list[tuple[Any, ...]], dict[int, float]]] = field(default_factory=dict)  # by how many were asked
-    scored: dict[int, Scored] = field(default_factory=dict)  # each row scored in full, by turn id
     words: ScopeWords | None = None  # the words they were found with
 
     def of(self, words: ScopeWords) -> Asked:
         """Itself, emptied first if it was filled with other words."""
         if self.words is not words:
             self.rows.clear()
-            self.scored.clear()
             self.words = words
         return self
 
@@ -286,11 +285,10 @@ def find_closest(
         rows, prior = best_rows(pool)
     if not rows:
         return []
-    scored = None if kept is None else kept.scored
-    hits = _rerank(terms, folded, rows[:pool], prior, scored)
+    hits = _rerank(words, terms, folded, rows[:pool], prior)
     if widens and (not hits or hits[0][0] < WIDEN_BELOW) and len(rows) >= pool:
         if not pairs:
             rows, prior = best_rows(WIDER * pool)
         if len(rows) > pool:
-            hits = _rerank(terms, folded, rows, prior, scored)
+            hits = _rerank(words, terms, folded, rows, prior)
     return [found(row, score, tokens, score >= 100.0) for score, _, (row, tokens) in hits[:limit]]

@@ -24,7 +24,7 @@ from parser.index.builder import pair_threshold
 from parser.index.candidates import LENGTH, MAX_OPTIONS, PAIR_QUALITY, PAIR_WEIGHT
 from parser.index.postgres.filters import Where
 from parser.index.postgres.words import ScopeWords, any_of, lexeme, phrase, scope_words
-from parser.index.rank import Matcher, Scored, Term, analyse
+from parser.index.rank import Term, analyse, matcher
 from parser.index.search import RERANK
 from parser.models import Turn
 from parser.text import fold, token_span
@@ -91,17 +91,15 @@ def _literal(text: str) -> str:
 
 
 def _rerank(
-    terms: list[Term], query: str, rows: list[tuple[Any, ...]], prior: dict[int, float], scored: dict[int, Scored] | None = None
+    words: ScopeWords, terms: list[Term], query: str, rows: list[tuple[Any, ...]], prior: dict[int, float]
 ) -> list[tuple[float, int, Any]]:
     """(score, row id, (row, tokens)) of each row scored in full, best first (index score, then record order).
-    `scored`: the rows of the same query scored already, by id (filled here)."""
-    matcher = Matcher(terms, query)
-    known = {} if scored is None else scored
+    Scored by the query's shared `matcher`, which keeps each turn's matches: the same turns scored
+    again (a widened search, the verdict's evidence) are not matched again."""
+    scorer = matcher(words, terms, query)
     out = []
     for row in rows:
-        s = known.get(row[0])
-        if s is None:
-            s = known[row[0]] = matcher.score(row[9])
+        s = scorer.score(row[9], row[0])
         out.append((s.score, row[0], (row, (s.first, s.last))))
     out.sort(key=lambda item: (-item[0], -prior.get(item[1], 0.0), item[1]))
     return out
@@ -174,5 +172,5 @@ def find_words(
     ).fetchall()
     if not rows:
         return [], 0
-    scored = _rerank(terms, folded, rows, {})  # equal scores: record order, as people read
+    scored = _rerank(words, terms, folded, rows, {})  # equal scores: record order, as people read
     return [found(row, score, tokens, score >= 100.0) for score, _, (row, tokens) in scored], int(rows[0][11])

@@ -306,26 +306,29 @@ def test_a_closest_search_asked_in_steps_finds_what_one_question_finds(
 
 
 def test_rows_kept_for_a_search_again_are_not_used_with_other_words(pg: PgStore, memory: TurnStore) -> None:
-    """A search's kept rows and scores (`closest.Asked`) hold for the words they were found with: given
-    other words for the same query (a vocabulary made again after a record came), the search starts over."""
+    """A search's kept rows (`closest.Asked`) hold for the words they were found with: given other
+    words for the same query (a vocabulary made again after a record came), the search starts over."""
     from parser.index.postgres.words import scope_words
     from parser.text import fold
 
     scope = [GUILD, SHARED]
-    differ = 0
+    differ = rows_differ = 0
     for query in [*QUERIES, *damaged(memory, 20)]:
         with pg.db.reading() as conn:
             folded = fold(query)
             strict = scope_words(conn, scope, folded.split())
             loose = scope_words(conn, scope, folded.split(), loose=True)
-            kept = closest.Asked()
-            closest.find_closest(conn, scope, query, 5, words=strict, kept=kept)
+            kept, fresh = closest.Asked(), closest.Asked()
+            first = closest.find_closest(conn, scope, query, 5, words=strict, kept=kept)
+            strict_rows = dict(kept.rows)
             again = closest.find_closest(conn, scope, query, 5, words=loose, kept=kept)
-            alone = closest.find_closest(conn, scope, query, 5, words=loose)
-            first = closest.find_closest(conn, scope, query, 5, words=strict)
+            alone = closest.find_closest(conn, scope, query, 5, words=loose, kept=fresh)
         assert [(f.id, f.score) for f in again] == [(f.id, f.score) for f in alone], query
+        assert kept.rows == fresh.rows, query
         differ += [(f.id, f.score) for f in first] != [(f.id, f.score) for f in alone]
+        rows_differ += strict_rows != fresh.rows
     assert differ, "no query whose words change its closest turns: the test would prove nothing"
+    assert rows_differ, "no query whose words change the rows kept: the test would prove nothing"
 
 
 def test_a_closest_search_past_its_read_budget_finds_the_same_fits(
